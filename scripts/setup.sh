@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what wharf needs to build and test on Debian 12, as root.
+# Idempotent: every step checks first, so a warm machine finishes in a second.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DUCKDB_VERSION="1.4.4"
+DUCKDB_BINDINGS_VERSION="1.4.4-r.4"
+DUCKDB_DIR="$ROOT/third_party/duckdb-$DUCKDB_VERSION"
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libpq-dev               # libpq: source connections and the replication protocol
+  libyaml-cpp-dev         # wharf.yaml parsing with line/column errors
+  nlohmann-json3-dev      # manifests, status JSON
+  libsimdjson-dev         # fast parsing of staged JSON-lines batches
+  libfmt-dev libspdlog-dev  # formatting and logging
+  libcli11-dev            # command line
+  libzstd-dev zlib1g-dev  # staged-file compression
+  libssl-dev              # checksums
+  libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
+  postgresql-15 postgresql-client-15  # test and demo source (pgbench, pg_recvlogical)
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# npm fetches DuckDB's pinned library; a machine may carry its own Node.js build.
+command -v npm >/dev/null || missing+=(nodejs npm)
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # The Debian postgresql package would start a cluster on 5432; wharf never uses it.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -f "$DUCKDB_DIR/lib/libduckdb.so" || ! -f "$DUCKDB_DIR/include/duckdb.h" ]]; then
+  echo "setup: fetching DuckDB $DUCKDB_VERSION from npm"
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent "@duckdb/node-bindings-linux-x64@$DUCKDB_BINDINGS_VERSION" "duckdb@$DUCKDB_VERSION" >/dev/null)
+  mkdir -p "$DUCKDB_DIR/lib" "$DUCKDB_DIR/include"
+  tar -xzf "$tmp/duckdb-node-bindings-linux-x64-$DUCKDB_BINDINGS_VERSION.tgz" -C "$tmp" package/libduckdb.so
+  mv "$tmp/package/libduckdb.so" "$DUCKDB_DIR/lib/"
+  tar -xzf "$tmp/duckdb-$DUCKDB_VERSION.tgz" -C "$tmp" package/src/duckdb/src/include/duckdb.h
+  mv "$tmp/package/src/duckdb/src/include/duckdb.h" "$DUCKDB_DIR/include/"
+fi
+echo "setup: ok (DuckDB $DUCKDB_VERSION in ${DUCKDB_DIR#$ROOT/})"

@@ -1,0 +1,373 @@
+#include "capture/capture.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "capture/pgoutput_decoder.hpp"
+#include "capture/relation_cache.hpp"
+#include "capture/source_setup.hpp"
+#include "core/error.hpp"
+#include "pg/catalog.hpp"
+#include "pg/replication.hpp"
+#include "snapshot/full_load.hpp"
+#include "staging/staged_log.hpp"
+#include "staging/state_store.hpp"
+
+namespace wharf::capture {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct SlotInfo {
+  bool exists = false;
+  bool active = false;
+  Lsn confirmed_flush;
+  std::string wal_status;
+};
+
+SlotInfo QuerySlot(pg::Connection& conn, const std::string& slot) {
+  auto r = conn.ExecParams(
+      "SELECT active, confirmed_flush_lsn::text, wal_status, plugin, database = current_database() "
+      "FROM pg_replication_slots WHERE slot_name = $1",
+      {slot});
+  SlotInfo info;
+  if (r.rows() == 0) return info;
+  info.exists = true;
+  info.active = r.Get(0, 0) == "t";
+  if (!r.IsNull(0, 1)) info.confirmed_flush = Lsn::Parse(r.Get(0, 1)).value_or(Lsn());
+  info.wal_status = r.IsNull(0, 2) ? "" : std::string(r.Get(0, 2));
+  if (r.Get(0, 3) != "pgoutput" || r.Get(0, 4) != "t") {
+    Fail(ErrorKind::kConfig,
+         "replication slot {} exists but is not a pgoutput slot of this database; choose another "
+         "slot name for the source in wharf.yaml (slot: ...)",
+         slot);
+  }
+  return info;
+}
+
+// The LSN `--once` must reach: a WAL record written now, so that decoding
+// passes it even on an idle server.
+Lsn OnceTarget(pg::Connection& conn) {
+  try {
+    auto r = conn.Exec("SELECT pg_logical_emit_message(false, 'wharf', 'once')::text");
+    if (auto l = Lsn::Parse(r.Get(0, 0))) return *l;
+  } catch (const Error&) {
+    // Not permitted for this role: the current WAL position is as good, only less exact.
+  }
+  auto r = conn.Exec("SELECT pg_current_wal_lsn()::text");
+  return Lsn::Parse(r.Get(0, 0)).value_or(Lsn());
+}
+
+core::Datum ToDatum(const TupleValue& v) {
+  if (v.kind == TupleValue::Kind::kNull) return std::nullopt;
+  if (v.kind == TupleValue::Kind::kBinary) {
+    Fail(ErrorKind::kProtocol, "pgoutput sent a binary value; wharf requests text values");
+  }
+  return std::string(v.data);
+}
+
+// Fills `out` from a tuple; records unchanged-TOAST columns in `unchanged`.
+void FillRow(const core::RelationSchema& schema, const Tuple& tuple, std::vector<core::Datum>& out,
+             std::vector<uint32_t>* unchanged) {
+  if (tuple.size() != schema.columns.size()) {
+    Fail(ErrorKind::kProtocol, "pgoutput sent {} columns for {}, its Relation message had {}",
+         tuple.size(), schema.table.ToString(), schema.columns.size());
+  }
+  out.resize(tuple.size());
+  for (size_t i = 0; i < tuple.size(); ++i) {
+    if (tuple[i].kind == TupleValue::Kind::kUnchanged) {
+      out[i].reset();
+      if (unchanged) unchanged->push_back(static_cast<uint32_t>(i));
+    } else {
+      out[i] = ToDatum(tuple[i]);
+    }
+  }
+}
+
+}  // namespace
+
+Capture::Capture(core::SourceConfig source, staging::ObjectStore& store, CaptureOptions options,
+                 BatchCallback on_batch)
+    : source_(std::move(source)), store_(store), options_(options), on_batch_(std::move(on_batch)) {}
+
+Capture::~Capture() = default;
+
+void Capture::Run(const std::atomic<bool>& stop) {
+  auto backoff = std::chrono::milliseconds(500);
+  for (;;) {
+    try {
+      if (RunSession(stop)) return;
+      backoff = std::chrono::milliseconds(500);
+    } catch (Error& e) {
+      if (e.kind() != ErrorKind::kConnection || stop) {
+        throw e.AddContext("capturing source " + source_.name);
+      }
+      spdlog::warn("capture {}: {}; reconnecting in {} ms", source_.name, e.message(), backoff.count());
+      auto until = Clock::now() + backoff;
+      while (!stop && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
+      if (stop) return;
+    }
+  }
+}
+
+bool Capture::RunSession(const std::atomic<bool>& stop) {
+  auto conn = pg::Connection::Open(source_.dsn, false, "wharf catalog " + source_.name);
+  CheckServer(conn, source_);
+  auto tables = SelectTables(conn, source_);
+
+  staging::StateStore state_store(store_, source_.name);
+  auto state = state_store.Load();
+  staging::StagedTail tail = staging::RecoverStagedLog(store_, source_.name);
+  SlotInfo slot = QuerySlot(conn, source_.slot);
+  if (slot.exists && slot.wal_status == "lost") {
+    Fail(ErrorKind::kSource,
+         "replication slot {} of source {} is invalidated (wal_status = lost): PostgreSQL removed "
+         "WAL it still needed, so changes were lost.\n  Resynchronise: stop wharf, drop the slot "
+         "(SELECT pg_drop_replication_slot('{}')), delete {}/{}/state and start again to take a "
+         "new full load",
+         source_.slot, source_.name, source_.slot, store_.Describe(), source_.name);
+  }
+
+  std::optional<pg::ReplicationConnection> repl;
+  Lsn start;
+  if (!state || !state->snapshot_complete) {
+    if (slot.exists) {
+      if (slot.active) {
+        Fail(ErrorKind::kSource, "replication slot {} is in use by another process; is another wharf "
+             "running for source {}?", source_.slot, source_.name);
+      }
+      spdlog::warn("capture {}: the previous full load did not finish; starting it again",
+                   source_.name);
+      conn.ExecParams("SELECT pg_drop_replication_slot($1)", {source_.slot});
+    }
+    EnsurePublication(conn, source_, tables);
+    repl.emplace(pg::Connection::Open(source_.dsn, true, "wharf " + source_.name));
+    auto created = repl->CreateLogicalSlot(source_.slot, true);
+    spdlog::info("capture {}: created slot {} at {}", source_.name, source_.slot,
+                 created.consistent_point.ToString());
+    pg::TypeResolver types;
+    std::vector<core::RelationSchema> schemas;
+    staging::CaptureState fresh;
+    fresh.slot = source_.slot;
+    for (const auto& t : tables) {
+      schemas.push_back(pg::DescribeTable(conn, t, types));
+      fresh.tables.push_back(t.name.ToString());
+    }
+    snapshot::FullLoadOptions fl;
+    fl.batch = options_.batch;
+    fl.max_batch_bytes = options_.max_batch_bytes;
+    auto loaded = snapshot::CopyTables(source_, schemas, created.snapshot_name,
+                                       created.consistent_point, store_, tail.last_seq + 1, fl,
+                                       [&](const staging::Manifest& m) {
+                                         progress_.batches++;
+                                         on_batch_(m);
+                                       });
+    fresh.snapshot_complete = true;
+    fresh.consistent_point = created.consistent_point;
+    state_store.Save(fresh);
+    spdlog::info("capture {}: full load staged: {} rows of {} table(s)", source_.name, loaded.rows,
+                 tables.size());
+    tail.last_seq = loaded.last_seq;
+    tail.last_lsn = created.consistent_point;
+    tail.end_lsn = created.consistent_point;
+    start = created.consistent_point;
+    state = fresh;
+  } else {
+    if (!slot.exists) {
+      Fail(ErrorKind::kSource,
+           "replication slot {} of source {} is gone, so changes since {} cannot be captured.\n  "
+           "Resynchronise: delete {}/{}/state and start again to take a new full load",
+           source_.slot, source_.name, tail.end_lsn.ToString(), store_.Describe(), source_.name);
+    }
+    std::vector<pg::TableInfo> known;
+    for (auto& t : tables) {
+      if (std::find(state->tables.begin(), state->tables.end(), t.name.ToString()) !=
+          state->tables.end()) {
+        known.push_back(t);
+      } else {
+        spdlog::warn("capture {}: table {} matches the selection but was not part of the initial "
+                     "full load; it is not captured (resync support is tracked separately)",
+                     source_.name, t.name.ToString());
+      }
+    }
+    EnsurePublication(conn, source_, known);
+    repl.emplace(pg::Connection::Open(source_.dsn, true, "wharf " + source_.name));
+    start = std::max(slot.confirmed_flush, tail.end_lsn);
+  }
+
+  if (options_.once && !once_target_) once_target_ = OnceTarget(conn);
+
+  const int protocol = 1;
+  std::string opts = "proto_version '" + std::to_string(protocol) + "', publication_names " +
+                     pg::QuoteLiteral(pg::QuoteIdent(source_.publication));
+  repl->StartLogical(source_.slot, start, opts);
+  spdlog::info("capture {}: streaming from {}{}", source_.name, start.ToString(),
+               once_target_ ? " until " + once_target_->ToString() : "");
+
+  PgOutputDecoder decoder(protocol);
+  RelationCache relations(conn);
+
+  Lsn flushed = std::max(start, tail.end_lsn);
+  const Lsn skip_through = tail.last_lsn;
+  uint64_t next_seq = tail.last_seq + 1;
+  progress_.flushed_lsn = flushed.value();
+
+  // The open transaction.
+  bool in_txn = false;
+  bool skip_txn = false;
+  core::Change change;
+  uint32_t txn_seq = 0;
+  uint64_t txn_rows = 0;
+
+  // The open batch.
+  std::unique_ptr<staging::BatchWriter> batch;
+  Lsn batch_first, batch_last, batch_end;
+  uint64_t batch_txns = 0;
+  Clock::time_point batch_opened{};
+
+  Lsn wal_end;
+  auto last_status = Clock::now();
+  auto last_data = Clock::now();
+  bool status_due = false;
+
+  auto send_status = [&](bool reply) {
+    repl->SendStatus(flushed, flushed, reply);
+    last_status = Clock::now();
+    status_due = false;
+  };
+  auto commit_batch = [&]() {
+    if (!batch) return;
+    auto m = batch->Commit(batch_first, batch_last, batch_end, batch_txns);
+    batch.reset();
+    flushed = std::max(flushed, m.end_lsn);
+    progress_.flushed_lsn = flushed.value();
+    progress_.batches++;
+    spdlog::debug("capture {}: batch {} staged ({} txns, end {})", source_.name, m.seq,
+                  m.transactions, m.end_lsn.ToString());
+    on_batch_(m);
+    send_status(false);
+  };
+  auto stage = [&](const core::RelationSchema& schema) {
+    if (!batch) {
+      batch = std::make_unique<staging::BatchWriter>(store_, source_.name, next_seq++, options_.batch);
+      batch_opened = Clock::now();
+      batch_first = change.lsn;
+      batch_txns = 0;
+    }
+    change.seq = txn_seq++;
+    batch->Add(schema, change);
+    ++txn_rows;
+    progress_.changes++;
+  };
+
+  auto stop_deadline = Clock::time_point::max();
+  for (;;) {
+    if (!in_txn) {
+      if (batch && (batch->raw_bytes() >= options_.max_batch_bytes ||
+                    Clock::now() - batch_opened >= options_.max_interval)) {
+        commit_batch();
+      }
+      if (!batch && wal_end > flushed) {
+        // Nothing received is unstaged: confirm the server's WAL end so an idle
+        // slot does not pin WAL.
+        flushed = wal_end;
+        progress_.flushed_lsn = flushed.value();
+      }
+      bool caught_up = once_target_ && wal_end >= *once_target_;
+      if (stop || caught_up) {
+        commit_batch();
+        send_status(false);
+        spdlog::info("capture {}: {} at {}", source_.name, caught_up ? "caught up" : "stopped",
+                     flushed.ToString());
+        return true;
+      }
+    } else if (stop) {
+      if (stop_deadline == Clock::time_point::max()) stop_deadline = Clock::now() + std::chrono::seconds(60);
+      if (Clock::now() > stop_deadline) {
+        spdlog::warn("capture {}: stopping inside transaction {}; its batch is discarded and will be "
+                     "captured again on restart", source_.name, change.xid);
+        return true;  // batch writer destructor discards the uncommitted files
+      }
+    }
+    if (status_due || Clock::now() - last_status >= std::chrono::seconds(1)) {
+      // In --once mode ask for a keepalive so the server reports its WAL end.
+      send_status(once_target_.has_value() && Clock::now() - last_data > std::chrono::milliseconds(50));
+    }
+
+    auto ev = repl->Receive(std::chrono::milliseconds(100));
+    if (ev.kind == pg::ReplicationEvent::Kind::kNone) continue;
+    if (ev.kind == pg::ReplicationEvent::Kind::kEnd) {
+      Fail(ErrorKind::kConnection, "the server ended the replication stream");
+    }
+    if (ev.kind == pg::ReplicationEvent::Kind::kKeepalive) {
+      wal_end = std::max(wal_end, ev.wal_end);
+      progress_.server_wal_end = wal_end.value();
+      if (ev.reply_requested) status_due = true;
+      continue;
+    }
+    last_data = Clock::now();
+    Message msg = decoder.Decode(ev.data);
+    if (auto* b = std::get_if<BeginMsg>(&msg)) {
+      in_txn = true;
+      skip_txn = b->final_lsn <= skip_through;
+      change.lsn = b->final_lsn;
+      change.xid = b->xid;
+      change.ts = b->commit_ts;
+      txn_seq = 0;
+      txn_rows = 0;
+    } else if (auto* c = std::get_if<CommitMsg>(&msg)) {
+      in_txn = false;
+      wal_end = std::max(wal_end, c->end_lsn);
+      if (skip_txn) continue;
+      if (batch && txn_rows > 0) {
+        batch_last = c->commit_lsn;
+        batch_end = c->end_lsn;
+        batch_txns++;
+      } else if (!batch) {
+        flushed = std::max(flushed, c->end_lsn);
+      }
+    } else if (auto* r = std::get_if<RelationMsg>(&msg)) {
+      relations.Update(*r);
+    } else if (skip_txn) {
+      continue;
+    } else if (auto* ins = std::get_if<InsertMsg>(&msg)) {
+      const auto& schema = relations.Get(ins->relation_oid);
+      change.op = core::Op::kInsert;
+      change.unchanged.clear();
+      change.has_old = false;
+      change.old.clear();
+      FillRow(schema, ins->new_tuple, change.row, &change.unchanged);
+      stage(schema);
+    } else if (auto* up = std::get_if<UpdateMsg>(&msg)) {
+      const auto& schema = relations.Get(up->relation_oid);
+      change.op = core::Op::kUpdate;
+      change.unchanged.clear();
+      FillRow(schema, up->new_tuple, change.row, &change.unchanged);
+      change.has_old = up->old_kind != 0;
+      if (change.has_old) FillRow(schema, up->old_tuple, change.old, nullptr);
+      else change.old.clear();
+      stage(schema);
+    } else if (auto* del = std::get_if<DeleteMsg>(&msg)) {
+      const auto& schema = relations.Get(del->relation_oid);
+      change.op = core::Op::kDelete;
+      change.unchanged.clear();
+      change.row.clear();
+      change.has_old = true;
+      FillRow(schema, del->old_tuple, change.old, nullptr);
+      stage(schema);
+    } else if (auto* tr = std::get_if<TruncateMsg>(&msg)) {
+      change.op = core::Op::kTruncate;
+      change.unchanged.clear();
+      change.row.clear();
+      change.old.clear();
+      change.has_old = false;
+      for (uint32_t oid : tr->relation_oids) stage(relations.Get(oid));
+    }
+    // Origin, Type and logical decoding messages carry nothing to stage.
+  }
+}
+
+}  // namespace wharf::capture

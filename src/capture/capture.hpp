@@ -1,0 +1,67 @@
+#pragma once
+// Capture of one source: full load on first start, then the replication
+// stream staged as batches of whole committed transactions.
+//
+// LSN invariants (DESIGN.md "The exactly-once spine"):
+//  - flushed_ is the end LSN of the last durable batch, or a keepalive's WAL
+//    end while nothing received is unstaged. Only flushed_ is ever confirmed.
+//  - a transaction whose commit LSN is at or below the last staged commit LSN
+//    was staged before a restart and is dropped.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "core/config.hpp"
+#include "staging/batch_writer.hpp"
+#include "staging/object_store.hpp"
+
+namespace wharf::capture {
+
+struct CaptureOptions {
+  staging::BatchOptions batch;
+  uint64_t max_batch_bytes = 64ull << 20;
+  std::chrono::milliseconds max_interval{1000};
+  // Stop once everything committed before start is staged.
+  bool once = false;
+};
+
+struct CaptureProgress {
+  std::atomic<uint64_t> batches{0};
+  std::atomic<uint64_t> changes{0};
+  std::atomic<uint64_t> flushed_lsn{0};
+  std::atomic<uint64_t> server_wal_end{0};
+};
+
+class Capture {
+ public:
+  using BatchCallback = std::function<void(const staging::Manifest&)>;
+  // `store` must outlive the capture. `on_batch` runs on the capture thread
+  // after each manifest is durable.
+  Capture(core::SourceConfig source, staging::ObjectStore& store, CaptureOptions options,
+          BatchCallback on_batch);
+  ~Capture();
+
+  // Runs until `stop` is set (the open transaction and batch are finished
+  // first) or, with options.once, until caught up. Reconnects with backoff
+  // when the connection drops.
+  void Run(const std::atomic<bool>& stop);
+
+  const CaptureProgress& progress() const { return progress_; }
+
+ private:
+  // One connection lifetime. Returns true when done (stopped or caught up).
+  bool RunSession(const std::atomic<bool>& stop);
+
+  core::SourceConfig source_;
+  staging::ObjectStore& store_;
+  CaptureOptions options_;
+  BatchCallback on_batch_;
+  CaptureProgress progress_;
+  // --once: the WAL position to reach, fixed at the first start so a reconnect
+  // does not move the goal.
+  std::optional<Lsn> once_target_;
+};
+
+}  // namespace wharf::capture

@@ -1,0 +1,42 @@
+#include "capture/relation_cache.hpp"
+
+#include <set>
+
+#include "core/error.hpp"
+
+namespace wharf::capture {
+
+const core::RelationSchema& RelationCache::Update(const RelationMsg& msg) {
+  core::RelationSchema schema;
+  schema.oid = msg.oid;
+  schema.table = {msg.nspname, msg.relname};
+  schema.replica_identity = msg.replica_identity;
+  std::set<std::string> keys;
+  if (msg.replica_identity == 'f') {
+    // Under FULL every column is flagged; the real key (if any) is in the catalog.
+    auto r = catalog_.ExecParams(R"SQL(
+      SELECT a.attname FROM pg_index i
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
+      WHERE i.indrelid = $1::oid AND i.indisprimary)SQL",
+                                 {std::to_string(msg.oid)});
+    for (int i = 0; i < r.rows(); ++i) keys.insert(std::string(r.Get(i, 0)));
+  }
+  for (const auto& c : msg.columns) {
+    auto resolved = types_.Resolve(catalog_, c.type_oid, c.typmod);
+    bool is_key = msg.replica_identity == 'f' ? keys.count(c.name) > 0 : (c.flags & 1) != 0;
+    schema.columns.push_back({c.name, resolved.oid, resolved.typmod, is_key});
+  }
+  auto& slot = relations_[msg.oid];
+  slot = std::move(schema);
+  return slot;
+}
+
+const core::RelationSchema& RelationCache::Get(uint32_t oid) const {
+  auto it = relations_.find(oid);
+  if (it == relations_.end()) {
+    Fail(ErrorKind::kProtocol, "pgoutput sent a row for relation {} before describing it", oid);
+  }
+  return it->second;
+}
+
+}  // namespace wharf::capture

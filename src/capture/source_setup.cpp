@@ -1,0 +1,104 @@
+#include "capture/source_setup.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "core/error.hpp"
+#include "core/glob.hpp"
+
+namespace wharf::capture {
+
+void CheckServer(pg::Connection& conn, const core::SourceConfig& source) {
+  if (conn.ServerVersion() < 140000) {
+    Fail(ErrorKind::kUnsupported, "source {} runs PostgreSQL {}; wharf needs PostgreSQL 14 or later",
+         source.name, conn.ServerVersion());
+  }
+  auto r = conn.Exec(
+      "SELECT current_setting('wal_level'), "
+      "(SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user)");
+  if (r.Get(0, 0) != "logical") {
+    Fail(ErrorKind::kSource,
+         "source {}: wal_level is '{}', logical replication needs 'logical'\n  run ALTER SYSTEM SET "
+         "wal_level = logical; then restart PostgreSQL",
+         source.name, r.Get(0, 0));
+  }
+  if (r.Get(0, 1) != "t") {
+    Fail(ErrorKind::kSource,
+         "source {}: the connecting role may not use replication\n  run ALTER ROLE <user> "
+         "REPLICATION; (and allow it in pg_hba.conf)",
+         source.name);
+  }
+}
+
+std::vector<pg::TableInfo> SelectTables(pg::Connection& conn, const core::SourceConfig& source) {
+  std::vector<pg::TableInfo> selected;
+  std::vector<std::string> refused;
+  for (auto& t : pg::ListTables(conn)) {
+    if (!core::TableSelected(source.tables, source.exclude, t.name.schema, t.name.name)) continue;
+    if (!t.ReplicableIdentity()) {
+      refused.push_back(fmt::format(
+          "  {} has no primary key and REPLICA IDENTITY {}: add a primary key, or run\n"
+          "    ALTER TABLE {}.{} REPLICA IDENTITY FULL;\n  or exclude it in wharf.yaml",
+          t.name.ToString(), t.replica_identity == 'n' ? "NOTHING" : "DEFAULT",
+          pg::QuoteIdent(t.name.schema), pg::QuoteIdent(t.name.name)));
+      continue;
+    }
+    selected.push_back(std::move(t));
+  }
+  if (!refused.empty()) {
+    std::string all;
+    for (auto& r : refused) all += "\n" + r;
+    Fail(ErrorKind::kUnsupported,
+         "source {}: {} selected table(s) cannot be replicated correctly (PostgreSQL could not "
+         "send which row an UPDATE or DELETE changed):{}",
+         source.name, refused.size(), all);
+  }
+  if (selected.empty()) {
+    std::string globs;
+    for (auto& g : source.tables) globs += (globs.empty() ? "" : ", ") + g;
+    Fail(ErrorKind::kConfig, "source {}: no table matches tables [{}]; check the globs (schema.table)",
+         source.name, globs);
+  }
+  return selected;
+}
+
+void EnsurePublication(pg::Connection& conn, const core::SourceConfig& source,
+                       const std::vector<pg::TableInfo>& tables) {
+  auto pub = conn.ExecParams("SELECT pubviaroot FROM pg_publication WHERE pubname = $1",
+                             {source.publication});
+  auto table_list = [&](const std::vector<const pg::TableInfo*>& ts) {
+    std::string out;
+    for (auto* t : ts) {
+      if (!out.empty()) out += ", ";
+      out += pg::QuoteIdent(t->name.schema) + "." + pg::QuoteIdent(t->name.name);
+    }
+    return out;
+  };
+  if (pub.rows() == 0) {
+    std::vector<const pg::TableInfo*> all;
+    for (auto& t : tables) all.push_back(&t);
+    conn.Exec("CREATE PUBLICATION " + pg::QuoteIdent(source.publication) + " FOR TABLE " +
+              table_list(all) + " WITH (publish_via_partition_root = true)");
+    spdlog::info("source {}: created publication {} with {} table(s)", source.name,
+                 source.publication, tables.size());
+    return;
+  }
+  auto existing = conn.ExecParams(
+      "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1",
+      {source.publication});
+  std::set<std::pair<std::string, std::string>> have;
+  for (int i = 0; i < existing.rows(); ++i)
+    have.emplace(std::string(existing.Get(i, 0)), std::string(existing.Get(i, 1)));
+  std::vector<const pg::TableInfo*> missing;
+  for (auto& t : tables)
+    if (!have.count({t.name.schema, t.name.name})) missing.push_back(&t);
+  if (!missing.empty()) {
+    conn.Exec("ALTER PUBLICATION " + pg::QuoteIdent(source.publication) + " ADD TABLE " +
+              table_list(missing));
+    spdlog::info("source {}: added {} table(s) to publication {}", source.name, missing.size(),
+                 source.publication);
+  }
+}
+
+}  // namespace wharf::capture

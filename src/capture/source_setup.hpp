@@ -1,0 +1,29 @@
+#pragma once
+// Prepares a source for capture: checks the server can do logical
+// replication, selects tables by the configured globs, refuses tables that
+// cannot be replicated correctly, and keeps the publication's table list in
+// step with the selection.
+#include <vector>
+
+#include "core/config.hpp"
+#include "pg/catalog.hpp"
+#include "pg/connection.hpp"
+
+namespace wharf::capture {
+
+// Throws kSource with the fix when wal_level, the server version or
+// privileges do not allow logical replication.
+void CheckServer(pg::Connection& conn, const core::SourceConfig& source);
+
+// Tables selected by the source's include/exclude globs. Throws kConfig when
+// nothing matches, and kUnsupported naming every table without a usable
+// replica identity together with the ALTER TABLE that fixes it.
+std::vector<pg::TableInfo> SelectTables(pg::Connection& conn, const core::SourceConfig& source);
+
+// Creates the publication if missing and adds selected tables it lacks (never
+// a table without a usable replica identity). Tables in the publication that
+// are no longer selected are left alone: removing them is the user's call.
+void EnsurePublication(pg::Connection& conn, const core::SourceConfig& source,
+                       const std::vector<pg::TableInfo>& tables);
+
+}  // namespace wharf::capture

@@ -1,0 +1,253 @@
+#include "cli/config_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace wharf::cli {
+
+namespace {
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+struct Ctx {
+  std::string path;
+  std::string Where(const YAML::Node& n) const {
+    auto m = n.Mark();
+    if (m.line < 0) return path;
+    return path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+  }
+  [[noreturn]] void Bad(const YAML::Node& n, const std::string& what) const {
+    Fail(ErrorKind::kConfig, "{}: {}", Where(n), what);
+  }
+  void CheckKeys(const YAML::Node& map, const std::string& section,
+                 const std::set<std::string>& allowed) const {
+    if (!map.IsMap()) Bad(map, section + " must be a mapping");
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      std::string key = it->first.as<std::string>();
+      if (allowed.count(key)) continue;
+      std::string best;
+      size_t best_d = 1000;
+      for (const auto& a : allowed) {
+        size_t d = EditDistance(key, a);
+        if (d < best_d) {
+          best_d = d;
+          best = a;
+        }
+      }
+      std::string all;
+      for (const auto& a : allowed) all += (all.empty() ? "" : ", ") + a;
+      Bad(it->first, "unknown key '" + key + "' in " + section +
+                         (best_d <= 3 ? "; did you mean '" + best + "'?" : "") + " (valid: " + all + ")");
+    }
+  }
+  std::string Str(const YAML::Node& n, const std::string& name) const {
+    if (!n.IsScalar()) Bad(n, name + " must be a string");
+    return Interpolate(n.as<std::string>(), Where(n));
+  }
+  std::vector<std::string> StrList(const YAML::Node& n, const std::string& name) const {
+    std::vector<std::string> out;
+    if (n.IsScalar()) {
+      out.push_back(Str(n, name));
+      return out;
+    }
+    if (!n.IsSequence()) Bad(n, name + " must be a list of strings");
+    for (const auto& e : n) out.push_back(Str(e, name));
+    return out;
+  }
+};
+
+bool ValidName(const std::string& s) {
+  if (s.empty() || s.size() > 40) return false;
+  for (char c : s)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+std::string Interpolate(const std::string& text, const std::string& where) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = text.find("${", i);
+    if (start == std::string::npos) {
+      out += text.substr(i);
+      break;
+    }
+    out += text.substr(i, start - i);
+    size_t end = text.find('}', start);
+    if (end == std::string::npos) Fail(ErrorKind::kConfig, "{}: unterminated ${{ in '{}'", where, text);
+    std::string expr = text.substr(start + 2, end - start - 2);
+    std::string name = expr, fallback;
+    bool has_default = false;
+    if (auto p = expr.find(":-"); p != std::string::npos) {
+      name = expr.substr(0, p);
+      fallback = expr.substr(p + 2);
+      has_default = true;
+    }
+    const char* v = std::getenv(name.c_str());
+    if (v && *v) out += v;
+    else if (has_default) out += fallback;
+    else Fail(ErrorKind::kConfig, "{}: environment variable {} is not set; export it or write ${{{}:-default}}",
+              where, name, name);
+    i = end + 1;
+  }
+  return out;
+}
+
+uint64_t ParseSize(const std::string& text, const std::string& where) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  if (i == 0) Fail(ErrorKind::kConfig, "{}: '{}' is not a size (like 64MB)", where, text);
+  double n = std::stod(text.substr(0, i));
+  std::string unit = text.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  double mult = 1;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "K" || unit == "KB" || unit == "KIB") mult = 1024;
+  else if (unit == "M" || unit == "MB" || unit == "MIB") mult = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GB" || unit == "GIB") mult = 1024.0 * 1024 * 1024;
+  else Fail(ErrorKind::kConfig, "{}: unknown size unit '{}' (use B, KB, MB or GB)", where, unit);
+  return static_cast<uint64_t>(n * mult);
+}
+
+std::chrono::milliseconds ParseDuration(const std::string& text, const std::string& where) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  if (i == 0) Fail(ErrorKind::kConfig, "{}: '{}' is not a duration (like 1s or 200ms)", where, text);
+  double n = std::stod(text.substr(0, i));
+  std::string unit = text.substr(i);
+  double ms;
+  if (unit == "ms") ms = n;
+  else if (unit == "s" || unit.empty()) ms = n * 1000;
+  else if (unit == "m" || unit == "min") ms = n * 60000;
+  else Fail(ErrorKind::kConfig, "{}: unknown duration unit '{}' (use ms, s or m)", where, unit);
+  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+}
+
+core::Config ParseConfig(const std::string& text, const std::string& path) {
+  Ctx ctx{path};
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    Fail(ErrorKind::kConfig, "{}:{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+  if (!root.IsMap()) Fail(ErrorKind::kConfig, "{}: expected a mapping with sources, staging and target", path);
+  ctx.CheckKeys(root, "the top level", {"sources", "staging", "target", "models", "server"});
+  core::Config cfg;
+  cfg.path = path;
+  cfg.base_dir = std::filesystem::absolute(path).parent_path().string();
+
+  auto sources = root["sources"];
+  if (!sources || !sources.IsSequence() || sources.size() == 0) {
+    Fail(ErrorKind::kConfig, "{}: 'sources' must list at least one source (name, dsn, tables)", path);
+  }
+  std::set<std::string> names;
+  for (const auto& s : sources) {
+    ctx.CheckKeys(s, "a source", {"name", "dsn", "tables", "exclude", "target_schema", "slot", "publication"});
+    core::SourceConfig sc;
+    if (!s["name"]) ctx.Bad(s, "a source needs a name");
+    sc.name = ctx.Str(s["name"], "name");
+    if (!ValidName(sc.name)) {
+      ctx.Bad(s["name"], "source name '" + sc.name + "' must be lowercase letters, digits and _ (max 40)");
+    }
+    if (!names.insert(sc.name).second) ctx.Bad(s["name"], "two sources are named '" + sc.name + "'");
+    if (!s["dsn"]) ctx.Bad(s, "source " + sc.name + " needs a dsn (postgres://user@host:port/db)");
+    sc.dsn = ctx.Str(s["dsn"], "dsn");
+    if (s["tables"]) sc.tables = ctx.StrList(s["tables"], "tables");
+    if (s["exclude"]) sc.exclude = ctx.StrList(s["exclude"], "exclude");
+    if (s["target_schema"]) sc.target_schema = ctx.Str(s["target_schema"], "target_schema");
+    sc.slot = s["slot"] ? ctx.Str(s["slot"], "slot") : "wharf_" + sc.name;
+    sc.publication = s["publication"] ? ctx.Str(s["publication"], "publication") : "wharf_" + sc.name;
+    cfg.sources.push_back(std::move(sc));
+  }
+
+  if (auto st = root["staging"]) {
+    ctx.CheckKeys(st, "staging", {"url", "format", "compression", "batch"});
+    if (st["url"]) cfg.staging.url = ctx.Str(st["url"], "url");
+    if (st["format"]) {
+      cfg.staging.format = ctx.Str(st["format"], "format");
+      if (cfg.staging.format != "jsonl") {
+        ctx.Bad(st["format"], "staging.format '" + cfg.staging.format +
+                                  "' is not available in this build; use jsonl");
+      }
+    }
+    if (st["compression"]) {
+      cfg.staging.compression = ctx.Str(st["compression"], "compression");
+      if (cfg.staging.compression != "none" && cfg.staging.compression != "gzip" &&
+          cfg.staging.compression != "zstd")
+        ctx.Bad(st["compression"], "staging.compression must be none, gzip or zstd");
+    }
+    if (auto b = st["batch"]) {
+      ctx.CheckKeys(b, "staging.batch", {"max_bytes", "max_interval"});
+      if (b["max_bytes"]) cfg.staging.batch_max_bytes = ParseSize(ctx.Str(b["max_bytes"], "max_bytes"), ctx.Where(b["max_bytes"]));
+      if (b["max_interval"]) cfg.staging.batch_max_interval = ParseDuration(ctx.Str(b["max_interval"], "max_interval"), ctx.Where(b["max_interval"]));
+    }
+  }
+  if (auto t = root["target"]) {
+    ctx.CheckKeys(t, "target", {"type", "path", "mode", "memory_limit", "numeric"});
+    if (t["type"]) cfg.target.type = ctx.Str(t["type"], "type");
+    if (cfg.target.type != "duckdb") {
+      ctx.Bad(t["type"], "target.type '" + cfg.target.type + "' is not available in this build; use duckdb");
+    }
+    if (t["path"]) cfg.target.path = ctx.Str(t["path"], "path");
+    if (t["mode"]) {
+      cfg.target.mode = ctx.Str(t["mode"], "mode");
+      if (cfg.target.mode != "mirror") {
+        ctx.Bad(t["mode"], "target.mode '" + cfg.target.mode + "' is not available in this build; use mirror");
+      }
+    }
+    if (t["memory_limit"]) cfg.target.memory_limit = ctx.Str(t["memory_limit"], "memory_limit");
+    if (t["numeric"]) {
+      std::string n = ctx.Str(t["numeric"], "numeric");
+      if (n == "decimal") cfg.target.types.unconstrained_numeric = core::NumericMapping::kDecimal;
+      else if (n == "string") cfg.target.types.unconstrained_numeric = core::NumericMapping::kString;
+      else if (n == "double") cfg.target.types.unconstrained_numeric = core::NumericMapping::kDouble;
+      else ctx.Bad(t["numeric"], "target.numeric must be decimal, string or double");
+    }
+  }
+  if (auto m = root["models"]) {
+    ctx.CheckKeys(m, "models", {"project"});
+    if (m["project"]) cfg.models.project = ctx.Str(m["project"], "project");
+  }
+  if (auto s = root["server"]) {
+    ctx.CheckKeys(s, "server", {"listen"});
+    if (s["listen"]) cfg.server.listen = ctx.Str(s["listen"], "listen");
+  }
+  return cfg;
+}
+
+core::Config LoadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    Fail(ErrorKind::kConfig, "cannot read config file {}: {}; create one with `wharf init --source DSN`",
+         path, std::strerror(errno));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseConfig(ss.str(), path);
+}
+
+}  // namespace wharf::cli

@@ -1,0 +1,41 @@
+#pragma once
+// A change event as staged: one row operation of one committed transaction.
+// Values are PostgreSQL's text form under wharf's fixed session settings;
+// std::nullopt is SQL NULL.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/lsn.hpp"
+
+namespace wharf::core {
+
+enum class Op : char {
+  kInsert = 'I',
+  kUpdate = 'U',
+  kDelete = 'D',
+  kTruncate = 'T',
+  kSnapshot = 'R',  // a row copied by the full load; lsn is its snapshot LSN
+};
+
+using Datum = std::optional<std::string>;
+
+struct Change {
+  Op op = Op::kInsert;
+  Lsn lsn;          // commit LSN of the transaction (snapshot LSN for op R)
+  Lsn end_lsn;      // end LSN of the transaction
+  uint32_t seq = 0; // order of this change in its transaction
+  uint32_t xid = 0;
+  int64_t ts = 0;   // commit time, microseconds since the Unix epoch, UTC
+  // New values by column position (insert, update, snapshot). Empty for delete/truncate.
+  std::vector<Datum> row;
+  // Old key or old row by column position (update with changed key or FULL identity, delete).
+  // Empty when not sent. Non-key columns are nullopt when only the key was sent.
+  std::vector<Datum> old;
+  bool has_old = false;
+  // Column positions whose value is an unchanged TOAST value, absent from `row`.
+  std::vector<uint32_t> unchanged;
+};
+
+}  // namespace wharf::core

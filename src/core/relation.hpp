@@ -1,0 +1,45 @@
+#pragma once
+// The shape of a source table as wharf tracks it: from pgoutput Relation
+// messages and from the catalog. Columns are in attnum order, dropped ones omitted.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wharf::core {
+
+struct Column {
+  std::string name;
+  uint32_t type_oid = 0;
+  int32_t typmod = -1;
+  bool is_key = false;  // part of the replica identity (primary key or identity index)
+  bool operator==(const Column&) const = default;
+};
+
+struct TableName {
+  std::string schema;
+  std::string name;
+  std::string ToString() const { return schema + "." + name; }
+  auto operator<=>(const TableName&) const = default;
+};
+
+struct RelationSchema {
+  uint32_t oid = 0;
+  TableName table;
+  char replica_identity = 'd';  // d default, f full, i index, n nothing
+  std::vector<Column> columns;
+
+  std::vector<size_t> KeyIndexes() const {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (columns[i].is_key) out.push_back(i);
+    return out;
+  }
+  int FindColumn(const std::string& name) const {
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (columns[i].name == name) return static_cast<int>(i);
+    return -1;
+  }
+  bool operator==(const RelationSchema&) const = default;
+};
+
+}  // namespace wharf::core

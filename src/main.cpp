@@ -1,0 +1,58 @@
+// wharf: PostgreSQL change data capture into an analytics warehouse.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.hpp"
+#include "cli/config_loader.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace wharf;
+  CLI::App app{"wharf: PostgreSQL change data capture into an analytics warehouse"};
+  app.require_subcommand(1);
+  std::string config_path = "wharf.yaml";
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+
+  bool once = false;
+  auto* run = app.add_subcommand("run", "full load where needed, then stream, stage and load changes");
+  auto* capture = app.add_subcommand("capture", "source to staging only");
+  auto* load = app.add_subcommand("load", "staging to warehouse only");
+  for (auto* c : {run, capture, load}) {
+    c->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+    c->add_flag("--once", once, "stop after everything committed before start is loaded");
+  }
+  auto* validate = app.add_subcommand("validate", "compare source and warehouse row by row");
+  std::optional<std::string> table;
+  bool json = false;
+  validate->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+  validate->add_option("--table", table, "check one table (schema.table)");
+  validate->add_flag("--json", json, "machine-readable output");
+  auto* status = app.add_subcommand("status", "batches staged and applied, rows per table");
+  status->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+  status->add_flag("--json", json, "machine-readable output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  cli::InstallSignalHandlers();
+  try {
+    auto config = cli::LoadConfig(config_path);
+    if (*run) return cli::RunPipeline(config, once, cli::Stages::kAll);
+    if (*capture) return cli::RunPipeline(config, once, cli::Stages::kCaptureOnly);
+    if (*load) return cli::RunPipeline(config, once, cli::Stages::kLoadOnly);
+    if (*validate) return cli::Validate(config, table, json);
+    if (*status) return cli::Status(config, json);
+  } catch (const Error& e) {
+    spdlog::error("{}", e.Describe());
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,141 @@
+#include "pg/connection.hpp"
+
+#include <regex>
+
+#include "core/error.hpp"
+
+namespace wharf::pg {
+
+const char* const kSessionOptions =
+    "-c DateStyle=ISO -c IntervalStyle=postgres -c TimeZone=UTC -c extra_float_digits=3 "
+    "-c bytea_output=hex -c lc_monetary=C -c client_encoding=UTF8";
+
+std::string RedactDsn(const std::string& dsn) {
+  // URL form: scheme://user:password@host
+  static const std::regex url_pw(R"(^([a-z]+://[^:/@]*):[^@]*@)");
+  // key=value form: password=secret or password='se cret'
+  static const std::regex kv_pw(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))");
+  std::string out = std::regex_replace(dsn, url_pw, "$1:***@");
+  out = std::regex_replace(out, kv_pw, "$1***");
+  static const std::regex query_pw(R"(([?&]password=)[^&]*)");
+  return std::regex_replace(out, query_pw, "$1***");
+}
+
+std::string QuoteIdent(std::string_view ident) {
+  std::string out = "\"";
+  for (char c : ident) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string QuoteLiteral(std::string_view literal) {
+  std::string out = "'";
+  for (char c : literal) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+Connection Connection::Open(const std::string& dsn, bool replication,
+                            const std::string& application_name) {
+  std::vector<const char*> keys = {"dbname", "options", "application_name"};
+  std::vector<const char*> values = {dsn.c_str(), kSessionOptions, application_name.c_str()};
+  if (replication) {
+    keys.push_back("replication");
+    values.push_back("database");
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  // expand_dbname=1: the DSN may be a URL or key=value string; our keys after it
+  // override what it says about options and replication.
+  PGconn* raw = PQconnectdbParams(keys.data(), values.data(), 1);
+  std::string description = RedactDsn(dsn);
+  if (raw == nullptr) Fail(ErrorKind::kConnection, "out of memory connecting to {}", description);
+  if (PQstatus(raw) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(raw);
+    PQfinish(raw);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    Fail(ErrorKind::kConnection,
+         "cannot connect to PostgreSQL at {}: {}\n  check the dsn in wharf.yaml, that the server "
+         "is running, and that pg_hba.conf allows this user{}",
+         description, msg, replication ? " to open replication connections" : "");
+  }
+  return Connection(raw, description);
+}
+
+void Connection::ThrowError(const std::string& what, PGresult* res) const {
+  std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_.get());
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  ErrorKind kind = PQstatus(conn_.get()) == CONNECTION_OK ? ErrorKind::kSource : ErrorKind::kConnection;
+  std::string state;
+  if (res) {
+    const char* s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (s) state = s;
+  }
+  if (state == "42501") {
+    Fail(kind, "{}: permission denied: {}\n  grant the privilege named above to the wharf user "
+         "(see `wharf doctor`)", what, msg);
+  }
+  Fail(kind, "{}: {}", what, msg);
+}
+
+Result Connection::Exec(const std::string& sql) {
+  Result r(PQexec(conn_.get(), sql.c_str()));
+  auto st = PQresultStatus(r.raw());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    ThrowError(fmt::format("query failed on {} ({})", description_,
+                           sql.size() > 200 ? sql.substr(0, 200) + "..." : sql),
+               r.raw());
+  }
+  return r;
+}
+
+Result Connection::ExecParams(const std::string& sql,
+                              const std::vector<std::optional<std::string>>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  Result r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                        values.data(), nullptr, nullptr, 0));
+  auto st = PQresultStatus(r.raw());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    ThrowError(fmt::format("query failed on {}", description_), r.raw());
+  }
+  return r;
+}
+
+void Connection::CopyOut(const std::string& copy_sql,
+                         const std::function<void(std::string_view)>& on_row) {
+  Result start(PQexec(conn_.get(), copy_sql.c_str()));
+  if (PQresultStatus(start.raw()) != PGRES_COPY_OUT) {
+    ThrowError(fmt::format("COPY failed on {}", description_), start.raw());
+  }
+  for (;;) {
+    char* buf = nullptr;
+    int n = PQgetCopyData(conn_.get(), &buf, 0);
+    if (n > 0) {
+      std::unique_ptr<char, decltype(&PQfreemem)> owned(buf, &PQfreemem);
+      on_row(std::string_view(buf, static_cast<size_t>(n)));
+      continue;
+    }
+    if (n == -1) break;
+    ThrowError(fmt::format("COPY failed on {}", description_));
+  }
+  Result end(PQgetResult(conn_.get()));
+  if (PQresultStatus(end.raw()) != PGRES_COMMAND_OK) {
+    ThrowError(fmt::format("COPY failed on {}", description_), end.raw());
+  }
+  while (PGresult* extra = PQgetResult(conn_.get())) PQclear(extra);
+}
+
+std::string Connection::QuoteIdent(std::string_view ident) const { return pg::QuoteIdent(ident); }
+std::string Connection::QuoteLiteral(std::string_view literal) const {
+  return pg::QuoteLiteral(literal);
+}
+
+}  // namespace wharf::pg

@@ -1,0 +1,74 @@
+#include "staging/batch_writer.hpp"
+
+#include <chrono>
+
+#include "staging/jsonl.hpp"
+#include "staging/layout.hpp"
+
+namespace wharf::staging {
+
+namespace {
+int64_t NowMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+BatchWriter::BatchWriter(ObjectStore& store, std::string source, uint64_t seq, BatchOptions options)
+    : store_(store), options_(options) {
+  manifest_.source = std::move(source);
+  manifest_.seq = seq;
+}
+
+BatchWriter::~BatchWriter() = default;
+
+BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, int64_t ts) {
+  auto it = files_.find(schema.oid);
+  if (it != files_.end()) {
+    if (it->second.meta.relation == schema) return it->second;
+    Close(it->second);  // the schema changed mid-batch: continue in a new part
+    files_.erase(it);
+  }
+  uint32_t part = parts_[schema.table.ToString()]++;
+  OpenFile f;
+  f.meta.relation = schema;
+  f.meta.format = "jsonl";
+  f.meta.compression = CompressionName(options_.compression);
+  f.meta.path = DataPath(manifest_.source, schema.table, ts ? ts : NowMicros(), manifest_.seq, part,
+                         "jsonl" + CompressionExtension(options_.compression));
+  f.writer = std::make_unique<EncodingWriter>(store_.OpenWriter(f.meta.path), options_.compression);
+  return files_.emplace(schema.oid, std::move(f)).first->second;
+}
+
+void BatchWriter::Close(OpenFile& f) {
+  f.writer->Finish();
+  f.meta.bytes = f.writer->stored_bytes();
+  f.meta.sha256 = f.writer->sha256_hex();
+  closed_.push_back(std::move(f.meta));
+}
+
+void BatchWriter::Add(const core::RelationSchema& schema, const core::Change& change) {
+  OpenFile& f = FileFor(schema, change.ts);
+  line_.clear();
+  EncodeJsonLine(schema, change, line_);
+  f.writer->Write(line_);
+  f.meta.rows++;
+  f.meta.ops[static_cast<char>(change.op)]++;
+  raw_bytes_ += line_.size();
+  changes_++;
+}
+
+Manifest BatchWriter::Commit(Lsn first_lsn, Lsn last_lsn, Lsn end_lsn, uint64_t transactions) {
+  for (auto& [oid, f] : files_) Close(f);
+  files_.clear();
+  manifest_.files = std::move(closed_);
+  manifest_.first_lsn = first_lsn;
+  manifest_.last_lsn = last_lsn;
+  manifest_.end_lsn = end_lsn;
+  manifest_.transactions = transactions;
+  manifest_.created_at = NowMicros();
+  store_.Put(ManifestPath(manifest_.source, manifest_.seq), manifest_.ToJson());
+  return manifest_;
+}
+
+}  // namespace wharf::staging

@@ -1,0 +1,55 @@
+#pragma once
+// Writes one batch: a data file per table (a new part when the table's schema
+// changes inside the batch), then the manifest that commits it.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/change.hpp"
+#include "core/relation.hpp"
+#include "staging/codec.hpp"
+#include "staging/manifest.hpp"
+#include "staging/object_store.hpp"
+
+namespace wharf::staging {
+
+struct BatchOptions {
+  Compression compression = Compression::kNone;
+};
+
+class BatchWriter {
+ public:
+  // `store` must outlive the writer.
+  BatchWriter(ObjectStore& store, std::string source, uint64_t seq, BatchOptions options);
+  ~BatchWriter();
+
+  void Add(const core::RelationSchema& schema, const core::Change& change);
+  uint64_t raw_bytes() const { return raw_bytes_; }
+  uint64_t changes() const { return changes_; }
+  uint64_t seq() const { return manifest_.seq; }
+  bool empty() const { return files_.empty(); }
+
+  // Finishes all files, then writes the manifest. After this returns the batch
+  // is durable and may be confirmed to PostgreSQL up to end_lsn.
+  Manifest Commit(Lsn first_lsn, Lsn last_lsn, Lsn end_lsn, uint64_t transactions);
+
+ private:
+  struct OpenFile {
+    ManifestFile meta;
+    std::unique_ptr<EncodingWriter> writer;
+  };
+  OpenFile& FileFor(const core::RelationSchema& schema, int64_t ts);
+  void Close(OpenFile& f);
+
+  ObjectStore& store_;
+  BatchOptions options_;
+  Manifest manifest_;
+  std::map<uint32_t, OpenFile> files_;            // relation oid -> open file
+  std::map<std::string, uint32_t> parts_;         // table -> parts used so far
+  std::vector<ManifestFile> closed_;
+  std::string line_;
+  uint64_t raw_bytes_ = 0;
+  uint64_t changes_ = 0;
+};
+
+}  // namespace wharf::staging

@@ -1,0 +1,160 @@
+#include "staging/local_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.hpp"
+
+namespace wharf::staging {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void FailIo(const std::string& what, const fs::path& path, int err) {
+  std::string hint;
+  if (err == ENOSPC || err == EDQUOT) {
+    hint = "\n  the disk holding the staging directory is full: free space or point staging.url "
+           "elsewhere; nothing was lost, wharf will retry this batch after a restart";
+  } else if (err == EACCES || err == EPERM || err == EROFS) {
+    hint = "\n  wharf cannot write there: fix the directory's permissions or change staging.url";
+  }
+  Fail(ErrorKind::kStaging, "{} {}: {}{}", what, path.string(), std::strerror(err), hint);
+}
+
+void FsyncDir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) FailIo("cannot open directory", dir, errno);
+  if (::fsync(fd) != 0) {
+    int e = errno;
+    ::close(fd);
+    FailIo("cannot fsync directory", dir, e);
+  }
+  ::close(fd);
+}
+
+class LocalWriter : public ObjectWriter {
+ public:
+  explicit LocalWriter(fs::path final_path) : final_(std::move(final_path)) {
+    static std::atomic<uint64_t> counter{0};
+    tmp_ = final_;
+    tmp_ += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    std::error_code ec;
+    fs::create_directories(final_.parent_path(), ec);
+    if (ec) FailIo("cannot create directory", final_.parent_path(), ec.value());
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) FailIo("cannot create", tmp_, errno);
+  }
+  ~LocalWriter() override {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) {
+      std::error_code ec;
+      fs::remove(tmp_, ec);
+    }
+  }
+  void Write(std::string_view bytes) override {
+    const char* p = bytes.data();
+    size_t left = bytes.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        FailIo("cannot write", tmp_, errno);
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
+  void Commit() override {
+    if (::fsync(fd_) != 0) FailIo("cannot fsync", tmp_, errno);
+    if (::close(fd_) != 0) {
+      fd_ = -1;
+      FailIo("cannot close", tmp_, errno);
+    }
+    fd_ = -1;
+    if (::rename(tmp_.c_str(), final_.c_str()) != 0) FailIo("cannot rename into", final_, errno);
+    committed_ = true;
+    FsyncDir(final_.parent_path());
+  }
+
+ private:
+  fs::path final_;
+  fs::path tmp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {
+  std::error_code ec;
+  fs::create_directories(root_, ec);
+  if (ec) FailIo("cannot create staging directory", root_, ec.value());
+}
+
+std::unique_ptr<ObjectWriter> LocalStore::OpenWriter(const std::string& path) {
+  return std::make_unique<LocalWriter>(root_ / path);
+}
+
+std::string LocalStore::Read(const std::string& path) {
+  fs::path p = root_ / path;
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) FailIo("cannot open staged file", p, errno);
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      FailIo("cannot read", p, e);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+bool LocalStore::Exists(const std::string& path) { return fs::exists(root_ / path); }
+
+std::vector<std::string> LocalStore::List(const std::string& prefix) {
+  std::vector<std::string> out;
+  fs::path dir = root_ / prefix;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (ec) break;
+    if (it->is_regular_file()) out.push_back(fs::relative(it->path(), root_).generic_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void LocalStore::Remove(const std::string& path) {
+  std::error_code ec;
+  fs::remove(root_ / path, ec);
+}
+
+std::unique_ptr<ObjectStore> OpenObjectStore(const std::string& url, const std::string& base_dir) {
+  std::string path = url;
+  if (path.rfind("file://", 0) == 0) path = path.substr(7);
+  if (path.rfind("s3://", 0) == 0) {
+    Fail(ErrorKind::kUnsupported,
+         "staging.url {}: S3 staging is not available in this build yet; use a local directory "
+         "(file://./wharf-stage)",
+         url);
+  }
+  fs::path p(path);
+  if (p.is_relative()) p = fs::path(base_dir) / p;
+  return std::make_unique<LocalStore>(p.lexically_normal());
+}
+
+}  // namespace wharf::staging

@@ -1,0 +1,42 @@
+#pragma once
+// A batch manifest. Its existence in the store commits the batch: it is
+// written last, after every data file it names is durable.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/lsn.hpp"
+#include "core/relation.hpp"
+
+namespace wharf::staging {
+
+struct ManifestFile {
+  std::string path;  // relative to the store root
+  core::RelationSchema relation;  // the schema the file was written with
+  uint64_t rows = 0;
+  uint64_t bytes = 0;  // size of the stored (compressed) object
+  std::string sha256;  // hex, of the stored bytes
+  std::map<char, uint64_t> ops;  // op letter -> count
+  std::string format = "jsonl";
+  std::string compression = "none";
+};
+
+struct Manifest {
+  int version = 1;
+  std::string source;
+  uint64_t seq = 0;
+  // Invariants: first_lsn <= last_lsn < end_lsn for change batches. For a
+  // snapshot batch all three are the snapshot's consistent point.
+  Lsn first_lsn;  // commit LSN of the first transaction in the batch
+  Lsn last_lsn;   // commit LSN of the last transaction
+  Lsn end_lsn;    // end LSN of the last transaction: safe to confirm once durable
+  uint64_t transactions = 0;
+  int64_t created_at = 0;  // unix micros
+  std::vector<ManifestFile> files;
+
+  std::string ToJson() const;
+  static Manifest FromJson(const std::string& text, const std::string& where);
+};
+
+}  // namespace wharf::staging

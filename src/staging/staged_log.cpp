@@ -1,0 +1,49 @@
+#include "staging/staged_log.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "staging/layout.hpp"
+
+namespace wharf::staging {
+
+std::vector<uint64_t> ListManifests(ObjectStore& store, const std::string& source, uint64_t after) {
+  std::vector<uint64_t> out;
+  for (const auto& path : store.List(ManifestPrefix(source))) {
+    auto seq = ManifestSeq(path);
+    if (seq && *seq > after) out.push_back(*seq);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Manifest ReadManifest(ObjectStore& store, const std::string& source, uint64_t seq) {
+  std::string path = ManifestPath(source, seq);
+  return Manifest::FromJson(store.Read(path), store.Describe() + "/" + path);
+}
+
+StagedTail RecoverStagedLog(ObjectStore& store, const std::string& source) {
+  StagedTail tail;
+  auto seqs = ListManifests(store, source);
+  if (!seqs.empty()) {
+    Manifest m = ReadManifest(store, source, seqs.back());
+    tail.last_seq = m.seq;
+    tail.last_lsn = m.last_lsn;
+    tail.end_lsn = m.end_lsn;
+  }
+  size_t removed = 0;
+  for (const auto& path : store.List(DataPrefix(source))) {
+    bool temp = path.find(".tmp-") != std::string::npos;
+    auto seq = DataFileSeq(path);
+    if (temp || !seq || *seq > tail.last_seq) {
+      store.Remove(path);
+      ++removed;
+    }
+  }
+  for (const auto& path : store.List(ManifestPrefix(source))) {
+    if (path.find(".tmp-") != std::string::npos) store.Remove(path);
+  }
+  if (removed) spdlog::info("staging: removed {} uncommitted file(s) of source {}", removed, source);
+  return tail;
+}
+
+}  // namespace wharf::staging

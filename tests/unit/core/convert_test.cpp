@@ -1,0 +1,747 @@
+// Tests of the PostgreSQL type mapping and the text converters. Expected values marked "PG" were
+// taken from PostgreSQL 15 under wharf's session settings (DateStyle=ISO, IntervalStyle=postgres,
+// TimeZone=UTC, extra_float_digits=3, bytea_output=hex), e.g. `'0044-03-15 BC'::date -
+// '1970-01-01'` and `extract(epoch from ts) * 1000000`.
+#include "core/convert.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/pg_types.hpp"
+#include "core/value.hpp"
+
+namespace wharf::core {
+
+// Readable failure messages for the value types (found by GoogleTest through ADL).
+void PrintTo(const DecimalValue& v, std::ostream* os) {
+  unsigned __int128 magnitude = v.scaled < 0 ? -static_cast<unsigned __int128>(v.scaled)
+                                             : static_cast<unsigned __int128>(v.scaled);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  *os << "DecimalValue{" << (v.scaled < 0 ? "-" : "") << digits << "}";
+}
+void PrintTo(const DateValue& v, std::ostream* os) {
+  *os << "DateValue{" << v.days << ", inf=" << int{v.infinity} << "}";
+}
+void PrintTo(const TimeValue& v, std::ostream* os) { *os << "TimeValue{" << v.micros << "}"; }
+void PrintTo(const TimestampValue& v, std::ostream* os) {
+  *os << "TimestampValue{" << v.micros << ", inf=" << int{v.infinity} << "}";
+}
+void PrintTo(const IntervalValue& v, std::ostream* os) {
+  *os << "IntervalValue{" << v.months << " months, " << v.days << " days, " << v.micros << " us}";
+}
+void PrintTo(const UuidValue& v, std::ostream* os) {
+  *os << std::hex << "UuidValue{" << v.hi << ", " << v.lo << "}" << std::dec;
+}
+void PrintTo(const BlobValue& v, std::ostream* os) {
+  *os << "BlobValue{";
+  for (unsigned char c : v.bytes) *os << std::hex << int{c} << " " << std::dec;
+  *os << "}";
+}
+
+namespace {
+
+constexpr int64_t kSecond = 1'000'000;
+constexpr int64_t kMinute = 60 * kSecond;
+constexpr int64_t kHour = 60 * kMinute;
+constexpr int64_t kDay = 24 * kHour;
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
+constexpr int32_t kInt32Max = std::numeric_limits<int32_t>::max();
+constexpr int32_t kInt32Min = std::numeric_limits<int32_t>::min();
+
+LogicalType T(LogicalKind kind) { return LogicalType{kind, 0, 0}; }
+LogicalType Dec(int precision, int scale) {
+  return LogicalType{LogicalKind::kDecimal, static_cast<uint8_t>(precision),
+                     static_cast<uint8_t>(scale)};
+}
+
+// numeric(p,s)'s atttypmod, as PostgreSQL 15 builds it (scale is an 11-bit signed field).
+int32_t NumericTypmod(int precision, int scale) {
+  return ((precision << 16) | (scale & 0x7ff)) + 4;
+}
+
+// The converted value if accepted with the expected alternative; nullopt otherwise.
+template <typename V>
+std::optional<V> As(const LogicalType& type, std::string_view text) {
+  const ConvertResult result = ConvertText(type, text);
+  if (result.reject) return std::nullopt;
+  if (const V* value = std::get_if<V>(&result.value)) return *value;
+  return std::nullopt;
+}
+template <typename V>
+std::optional<V> As(LogicalKind kind, std::string_view text) {
+  return As<V>(T(kind), text);
+}
+
+// The reject reason, or "" if the text was accepted. A rejected result must carry no value.
+std::string RejectOf(const LogicalType& type, std::string_view text) {
+  const ConvertResult result = ConvertText(type, text);
+  if (!result.reject) return "";
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(result.value)) << text;
+  EXPECT_FALSE(result.reject->empty()) << text;
+  return *result.reject;
+}
+std::string RejectOf(LogicalKind kind, std::string_view text) { return RejectOf(T(kind), text); }
+bool Rejects(const LogicalType& type, std::string_view text) {
+  return !RejectOf(type, text).empty();
+}
+bool Rejects(LogicalKind kind, std::string_view text) { return Rejects(T(kind), text); }
+
+// An independent reading of a digit string, to build expected 128-bit values.
+__int128 Digits128(std::string_view digits) {
+  __int128 v = 0;
+  for (char c : digits) v = v * 10 + (c - '0');
+  return v;
+}
+
+__int128 Pow10(int n) {
+  __int128 v = 1;
+  for (int i = 0; i < n; ++i) v *= 10;
+  return v;
+}
+
+// ------------------------------------------------------------------------------------------
+// MapPgType
+
+TEST(MapPgTypeTest, ScalarTypes) {
+  EXPECT_EQ(MapPgType(oid::kBool, -1), T(LogicalKind::kBool));
+  EXPECT_EQ(MapPgType(oid::kInt2, -1), T(LogicalKind::kInt16));
+  EXPECT_EQ(MapPgType(oid::kInt4, -1), T(LogicalKind::kInt32));
+  EXPECT_EQ(MapPgType(oid::kInt8, -1), T(LogicalKind::kInt64));
+  EXPECT_EQ(MapPgType(oid::kOid, -1), T(LogicalKind::kInt64));  // unsigned 32-bit
+  EXPECT_EQ(MapPgType(oid::kFloat4, -1), T(LogicalKind::kFloat32));
+  EXPECT_EQ(MapPgType(oid::kFloat8, -1), T(LogicalKind::kFloat64));
+  EXPECT_EQ(MapPgType(oid::kJson, -1), T(LogicalKind::kJson));
+  EXPECT_EQ(MapPgType(oid::kJsonb, -1), T(LogicalKind::kJson));
+  EXPECT_EQ(MapPgType(oid::kBytea, -1), T(LogicalKind::kBlob));
+  EXPECT_EQ(MapPgType(oid::kDate, -1), T(LogicalKind::kDate));
+  EXPECT_EQ(MapPgType(oid::kTime, -1), T(LogicalKind::kTime));
+  EXPECT_EQ(MapPgType(oid::kTime, 3), T(LogicalKind::kTime));  // time(3)
+  EXPECT_EQ(MapPgType(oid::kTimestamp, -1), T(LogicalKind::kTimestamp));
+  EXPECT_EQ(MapPgType(oid::kTimestampTz, 6), T(LogicalKind::kTimestampTz));
+  EXPECT_EQ(MapPgType(oid::kInterval, -1), T(LogicalKind::kInterval));
+  EXPECT_EQ(MapPgType(oid::kUuid, -1), T(LogicalKind::kUuid));
+}
+
+TEST(MapPgTypeTest, TextAndTypesWithoutFaithfulNative) {
+  for (uint32_t type_oid : {oid::kText, oid::kVarchar, oid::kBpchar, oid::kName, oid::kChar,
+                            oid::kTimeTz, oid::kMoney, oid::kXml}) {
+    EXPECT_EQ(MapPgType(type_oid, -1), T(LogicalKind::kText)) << type_oid;
+  }
+  EXPECT_EQ(MapPgType(oid::kVarchar, 14), T(LogicalKind::kText));  // varchar(10)
+  EXPECT_EQ(MapPgType(869, -1), T(LogicalKind::kText));            // inet
+  EXPECT_EQ(MapPgType(3904, -1), T(LogicalKind::kText));           // int4range
+  EXPECT_EQ(MapPgType(123456, -1), T(LogicalKind::kText));         // some user type
+}
+
+TEST(MapPgTypeTest, NumericTypmodMatchesPostgres) {
+  // atttypmod values read from pg_attribute.
+  EXPECT_EQ(NumericTypmod(38, 9), 2490381);
+  EXPECT_EQ(NumericTypmod(5, -2), 329730);
+  EXPECT_EQ(NumericTypmod(3, 5), 196617);
+  EXPECT_EQ(NumericTypmod(1000, 0), 65536004);
+}
+
+TEST(MapPgTypeTest, ConstrainedNumeric) {
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(12, 2)), Dec(12, 2));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(1, 0)), Dec(1, 0));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(38, 0)), Dec(38, 0));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(38, 38)), Dec(38, 38));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(38, 9)), Dec(38, 9));
+  // Too wide for a 128-bit DECIMAL: kept exact as text.
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(39, 0)), T(LogicalKind::kText));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(1000, 500)), T(LogicalKind::kText));
+  EXPECT_EQ(MapPgType(oid::kNumeric, 65536004), T(LogicalKind::kText));
+}
+
+TEST(MapPgTypeTest, NumericWithNegativeScale) {
+  // numeric(5,-2) holds multiples of 100 below 10^7: seven integer digits, no fraction.
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(5, -2)), Dec(7, 0));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(36, -2)), Dec(38, 0));
+  // 39 or more integer digits cannot all be held by DECIMAL(38,0).
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(37, -2)), T(LogicalKind::kText));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(10, -1000)), T(LogicalKind::kText));
+}
+
+TEST(MapPgTypeTest, NumericWithScaleAbovePrecision) {
+  // numeric(3,5) holds |x| < 0.01 with five fractional digits.
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(3, 5)), Dec(5, 5));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(1, 38)), Dec(38, 38));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(1, 39)), T(LogicalKind::kText));
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(1, 1000)), T(LogicalKind::kText));
+}
+
+TEST(MapPgTypeTest, UnconstrainedNumericFollowsOptions) {
+  EXPECT_EQ(MapPgType(oid::kNumeric, -1), Dec(38, 9));
+  TypeOptions options;
+  options.unconstrained_numeric = NumericMapping::kDecimal;
+  EXPECT_EQ(MapPgType(oid::kNumeric, -1, options), Dec(38, 9));
+  options.unconstrained_numeric = NumericMapping::kString;
+  EXPECT_EQ(MapPgType(oid::kNumeric, -1, options), T(LogicalKind::kText));
+  options.unconstrained_numeric = NumericMapping::kDouble;
+  EXPECT_EQ(MapPgType(oid::kNumeric, -1, options), T(LogicalKind::kFloat64));
+  // Options only matter for unconstrained numeric.
+  EXPECT_EQ(MapPgType(oid::kNumeric, NumericTypmod(12, 2), options), Dec(12, 2));
+  EXPECT_EQ(MapPgType(oid::kInt4, -1, options), T(LogicalKind::kInt32));
+}
+
+TEST(LogicalTypeNameTest, Names) {
+  EXPECT_EQ(LogicalTypeName(Dec(12, 2)), "DECIMAL(12,2)");
+  EXPECT_EQ(LogicalTypeName(Dec(38, 9)), "DECIMAL(38,9)");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kBool)), "BOOLEAN");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kInt16)), "SMALLINT");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kInt32)), "INTEGER");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kInt64)), "BIGINT");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kFloat32)), "FLOAT");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kFloat64)), "DOUBLE");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kText)), "VARCHAR");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kJson)), "JSON");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kBlob)), "BLOB");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kDate)), "DATE");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kTime)), "TIME");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kTimestamp)), "TIMESTAMP");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kTimestampTz)), "TIMESTAMPTZ");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kInterval)), "INTERVAL");
+  EXPECT_EQ(LogicalTypeName(T(LogicalKind::kUuid)), "UUID");
+}
+
+// ------------------------------------------------------------------------------------------
+// bool and integers
+
+TEST(ConvertBoolTest, Values) {
+  EXPECT_EQ(As<bool>(LogicalKind::kBool, "t"), true);
+  EXPECT_EQ(As<bool>(LogicalKind::kBool, "f"), false);
+  EXPECT_EQ(As<bool>(LogicalKind::kBool, "true"), true);
+  EXPECT_EQ(As<bool>(LogicalKind::kBool, "false"), false);
+  for (std::string_view bad : {"", "T", "F", "yes", "1", "0", "t ", "tr"}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kBool, bad)) << bad;
+  }
+}
+
+TEST(ConvertIntegerTest, Int16Bounds) {
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt16, "0"), 0);
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt16, "-0"), 0);
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt16, "32767"), 32767);
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt16, "-32768"), -32768);
+  EXPECT_NE(RejectOf(LogicalKind::kInt16, "32768").find("out of range"), std::string::npos);
+  EXPECT_NE(RejectOf(LogicalKind::kInt16, "-32769").find("out of range"), std::string::npos);
+}
+
+TEST(ConvertIntegerTest, Int32AndInt64Bounds) {
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt32, "2147483647"), kInt32Max);
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt32, "-2147483648"), kInt32Min);
+  EXPECT_TRUE(Rejects(LogicalKind::kInt32, "2147483648"));
+  EXPECT_TRUE(Rejects(LogicalKind::kInt32, "-2147483649"));
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt64, "9223372036854775807"), kInt64Max);
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt64, "-9223372036854775808"), kInt64Min);
+  EXPECT_EQ(As<int64_t>(LogicalKind::kInt64, "4294967295"), 4294967295);  // max oid
+  EXPECT_NE(RejectOf(LogicalKind::kInt64, "9223372036854775808").find("out of range"),
+            std::string::npos);
+  EXPECT_TRUE(Rejects(LogicalKind::kInt64, "-9223372036854775809"));
+  EXPECT_TRUE(Rejects(LogicalKind::kInt64, "99999999999999999999999999999"));
+}
+
+TEST(ConvertIntegerTest, Malformed) {
+  for (LogicalKind kind : {LogicalKind::kInt16, LogicalKind::kInt32, LogicalKind::kInt64}) {
+    for (std::string_view bad :
+         {"", "+1", " 1", "1 ", "1.0", "1e3", "0x10", "--1", "-", "abc", "１"}) {
+      const std::string reason = RejectOf(kind, bad);
+      EXPECT_NE(reason.find("expected a decimal integer"), std::string::npos) << bad;
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// float4 and float8
+
+TEST(ConvertFloatTest, Float4RoundTripsExactly) {
+  // float4 text parsed as float, then widened: the double is the stored float exactly.
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "3.4028235e+38"),
+            static_cast<double>(std::numeric_limits<float>::max()));
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "3.4028235e+38"), 3.4028234663852886e+38);  // PG
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "1.0000001"), 1.0000001192092896);  // PG float8
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "1.0000001"), static_cast<double>(1.0000001f));
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "0.1"), static_cast<double>(0.1f));
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "-2.5"), -2.5);
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "1.1754944e-38"),
+            static_cast<double>(std::numeric_limits<float>::min()));
+}
+
+TEST(ConvertFloatTest, Denormals) {
+  // The smallest float4 denormal prints as "1e-45" and reads back as 2^-149.
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "1e-45"),
+            static_cast<double>(std::numeric_limits<float>::denorm_min()));
+  EXPECT_EQ(As<double>(LogicalKind::kFloat32, "1e-45"), 1.401298464324817e-45);  // PG
+  EXPECT_EQ(As<double>(LogicalKind::kFloat64, "5e-324"), std::numeric_limits<double>::denorm_min());
+  EXPECT_EQ(As<double>(LogicalKind::kFloat64, "2.2250738585072014e-308"),
+            std::numeric_limits<double>::min());
+  EXPECT_EQ(As<double>(LogicalKind::kFloat64, "1e-310"), 1e-310);
+}
+
+TEST(ConvertFloatTest, Float8) {
+  EXPECT_EQ(As<double>(LogicalKind::kFloat64, "0.1"), 0.1);
+  EXPECT_EQ(As<double>(LogicalKind::kFloat64, "1.7976931348623157e+308"),
+            std::numeric_limits<double>::max());
+  EXPECT_EQ(As<double>(LogicalKind::kFloat64, "-1.2345678901234567e-100"),
+            -1.2345678901234567e-100);
+  EXPECT_EQ(As<double>(LogicalKind::kFloat64, "123456789012"), 123456789012.0);
+  const std::optional<double> negative_zero = As<double>(LogicalKind::kFloat64, "-0");
+  ASSERT_TRUE(negative_zero.has_value());
+  EXPECT_EQ(*negative_zero, 0.0);
+  EXPECT_TRUE(std::signbit(*negative_zero));
+}
+
+TEST(ConvertFloatTest, NanAndInfinities) {
+  for (LogicalKind kind : {LogicalKind::kFloat32, LogicalKind::kFloat64}) {
+    const std::optional<double> nan = As<double>(kind, "NaN");
+    ASSERT_TRUE(nan.has_value());
+    EXPECT_TRUE(std::isnan(*nan));
+    EXPECT_EQ(As<double>(kind, "Infinity"), std::numeric_limits<double>::infinity());
+    EXPECT_EQ(As<double>(kind, "-Infinity"), -std::numeric_limits<double>::infinity());
+  }
+}
+
+TEST(ConvertFloatTest, OutOfRangeAndMalformed) {
+  EXPECT_NE(RejectOf(LogicalKind::kFloat32, "1e39").find("out of range"), std::string::npos);
+  EXPECT_NE(RejectOf(LogicalKind::kFloat64, "1e309").find("out of range"), std::string::npos);
+  for (LogicalKind kind : {LogicalKind::kFloat32, LogicalKind::kFloat64}) {
+    for (std::string_view bad : {"", "inf", "-inf", "infinity", "nan", "NAN", "+Infinity", "+1",
+                                 " 1", "1 ", "1.5x", "0x1p3", "1,5", "-", ".", "e5", "1e"}) {
+      EXPECT_TRUE(Rejects(kind, bad)) << bad;
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// numeric → DECIMAL
+
+TEST(ConvertDecimalTest, Values) {
+  EXPECT_EQ(As<DecimalValue>(Dec(12, 2), "123.45"), DecimalValue{12345});
+  EXPECT_EQ(As<DecimalValue>(Dec(12, 2), "-12.5"), DecimalValue{-1250});
+  EXPECT_EQ(As<DecimalValue>(Dec(12, 2), "7"), DecimalValue{700});
+  EXPECT_EQ(As<DecimalValue>(Dec(12, 2), "0"), DecimalValue{0});
+  EXPECT_EQ(As<DecimalValue>(Dec(12, 2), "0.00"), DecimalValue{0});
+  EXPECT_EQ(As<DecimalValue>(Dec(12, 2), "-0.01"), DecimalValue{-1});
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 9), "-0.5"), DecimalValue{-500000000});
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 9), "0"), DecimalValue{0});
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 9), "0.000000001"), DecimalValue{1});
+  EXPECT_EQ(As<DecimalValue>(Dec(5, 0), "-12345"), DecimalValue{-12345});
+  EXPECT_EQ(As<DecimalValue>(Dec(3, 3), "0.123"), DecimalValue{123});
+  EXPECT_EQ(As<DecimalValue>(Dec(3, 3), "-0.999"), DecimalValue{-999});
+  EXPECT_EQ(As<DecimalValue>(Dec(7, 0), "12345600"), std::nullopt);  // 8 digits
+  EXPECT_EQ(As<DecimalValue>(Dec(7, 0), "1234500"), DecimalValue{1234500});
+}
+
+TEST(ConvertDecimalTest, ThirtyEightDigits) {
+  const std::string nines(38, '9');
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 0), nines), DecimalValue{Pow10(38) - 1});
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 0), "-" + nines), DecimalValue{-(Pow10(38) - 1)});
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 38), "0." + nines), DecimalValue{Pow10(38) - 1});
+  // 29 integer digits and 9 fractional digits: the widest value DECIMAL(38,9) holds.
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 9), std::string(29, '9') + ".999999999"),
+            DecimalValue{Pow10(38) - 1});
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 9), "12345678901234567890123456789.123456789"),
+            DecimalValue{Digits128("12345678901234567890123456789123456789")});
+  // Leading zeros are not digits to hold.
+  EXPECT_EQ(As<DecimalValue>(Dec(2, 1), "00001.5"), DecimalValue{15});
+}
+
+TEST(ConvertDecimalTest, TooManyDigits) {
+  EXPECT_NE(RejectOf(Dec(38, 0), std::string(39, '9')).find("more than 38 integer digits"),
+            std::string::npos);
+  EXPECT_NE(RejectOf(Dec(38, 9), std::string(30, '1')).find("more than 29 integer digits"),
+            std::string::npos);
+  EXPECT_TRUE(Rejects(Dec(12, 2), "12345678901.5"));
+  EXPECT_TRUE(Rejects(Dec(3, 3), "1.000"));
+  EXPECT_NE(RejectOf(Dec(38, 9), "0.1234567891").find("more than 9 fractional digits"),
+            std::string::npos);
+  EXPECT_TRUE(Rejects(Dec(38, 9), "-1.0000000001"));
+  EXPECT_TRUE(Rejects(Dec(38, 9), "1e-20"));
+  EXPECT_TRUE(Rejects(Dec(38, 9), "0.00000000000000000001"));
+  // Extra fractional zeros lose only the display scale, never the value.
+  EXPECT_EQ(As<DecimalValue>(Dec(38, 9), "1.500000000000"), DecimalValue{1500000000});
+}
+
+TEST(ConvertDecimalTest, NanAndInfinitiesAreRejected) {
+  EXPECT_NE(RejectOf(Dec(38, 9), "NaN").find("DECIMAL cannot hold NaN"), std::string::npos);
+  EXPECT_NE(RejectOf(Dec(12, 2), "Infinity").find("cannot hold Infinity"), std::string::npos);
+  EXPECT_NE(RejectOf(Dec(12, 2), "-Infinity").find("cannot hold -Infinity"), std::string::npos);
+}
+
+TEST(ConvertDecimalTest, Malformed) {
+  for (std::string_view bad : {"", "-", "+1", " 1", "1 ", ".5", "1.", "1e5", "1E5", "1,5", "1.2.3",
+                               "--1", "0x10", "nan", "1_000"}) {
+    EXPECT_NE(RejectOf(Dec(38, 9), bad).find("expected [-]digits[.digits]"), std::string::npos)
+        << bad;
+  }
+}
+
+TEST(ConvertDecimalTest, InvalidTargetIsRejectedNotUndefined) {
+  EXPECT_TRUE(Rejects(Dec(0, 0), "1"));
+  EXPECT_TRUE(Rejects(Dec(39, 0), "1"));
+  EXPECT_TRUE(Rejects(Dec(3, 4), "0.1"));
+}
+
+// ------------------------------------------------------------------------------------------
+// text, json, bytea
+
+TEST(ConvertTextTest, CopiedAsIs) {
+  EXPECT_EQ(As<std::string>(LogicalKind::kText, ""), "");
+  EXPECT_EQ(As<std::string>(LogicalKind::kText, " padded  "), " padded  ");
+  EXPECT_EQ(As<std::string>(LogicalKind::kText, "h\xc3\xa9llo\n\\x00"), "h\xc3\xa9llo\n\\x00");
+  EXPECT_EQ(As<std::string>(LogicalKind::kText, std::string_view("a\0b", 3)),
+            std::string("a\0b", 3));
+  EXPECT_EQ(As<std::string>(LogicalKind::kText, "$1,000.00"), "$1,000.00");
+  EXPECT_EQ(As<std::string>(LogicalKind::kJson, R"({"a": [1, null]})"), R"({"a": [1, null]})");
+  EXPECT_EQ(As<std::string>(LogicalKind::kJson, "null"), "null");
+}
+
+TEST(ConvertBlobTest, Hex) {
+  EXPECT_EQ(As<BlobValue>(LogicalKind::kBlob, "\\x"), BlobValue{""});
+  EXPECT_EQ(As<BlobValue>(LogicalKind::kBlob, "\\x00ff"), BlobValue{std::string("\x00\xff", 2)});
+  EXPECT_EQ(As<BlobValue>(LogicalKind::kBlob, "\\xDEADbeef"), BlobValue{"\xde\xad\xbe\xef"});
+  EXPECT_EQ(As<BlobValue>(LogicalKind::kBlob, "\\x5c78"), BlobValue{"\\x"});
+  for (std::string_view bad : {"\\x0", "\\x0g", "\\xzz", "\\x 00", "\\x00 ", "\\X00"}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kBlob, bad)) << bad;
+  }
+}
+
+TEST(ConvertBlobTest, EscapeFormat) {
+  // PG with bytea_output=escape writes '\x00ff5c41'::bytea as \000\377\\A.
+  EXPECT_EQ(As<BlobValue>(LogicalKind::kBlob, "\\000\\377\\\\A"),
+            BlobValue{std::string("\x00\xff\\A", 4)});
+  EXPECT_EQ(As<BlobValue>(LogicalKind::kBlob, ""), BlobValue{""});
+  EXPECT_EQ(As<BlobValue>(LogicalKind::kBlob, "abc"), BlobValue{"abc"});
+  EXPECT_EQ(As<BlobValue>(LogicalKind::kBlob, "a\\\\b"), BlobValue{"a\\b"});
+  for (std::string_view bad : {"\\", "a\\", "\\9", "\\400", "\\08", "\\00", "\\abc"}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kBlob, bad)) << bad;
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// date
+
+std::optional<int32_t> Days(std::string_view text) {
+  const std::optional<DateValue> date = As<DateValue>(LogicalKind::kDate, text);
+  if (!date || date->infinity != 0) return std::nullopt;
+  return date->days;
+}
+
+TEST(ConvertDateTest, Values) {
+  EXPECT_EQ(Days("1970-01-01"), 0);
+  EXPECT_EQ(Days("1969-12-31"), -1);
+  EXPECT_EQ(Days("2000-03-01"), 11017);  // PG
+  EXPECT_EQ(Days("2024-02-29"), 19782);  // PG
+  EXPECT_EQ(Days("0001-01-01"), -719162);
+  EXPECT_EQ(Days("10000-01-01"), 2932897);       // PG
+  EXPECT_EQ(Days("294276-12-31"), 106762939);    // PG
+  EXPECT_EQ(Days("5874897-12-31"), 2145042905);  // PG's last date
+}
+
+TEST(ConvertDateTest, BeforeChrist) {
+  EXPECT_EQ(Days("0044-03-15 BC"), -735160);   // PG
+  EXPECT_EQ(Days("4713-01-01 BC"), -2440550);  // PG
+  EXPECT_EQ(Days("4714-11-24 BC"), -2440588);  // PG's first date (Julian day 0)
+  EXPECT_EQ(Days("0001-01-01 BC"), -719528);   // PG
+  EXPECT_EQ(Days("0001-12-31 BC"), -719163);   // PG: the day before 0001-01-01
+  // 1 BC is astronomical year 0 and 5 BC year -4: leap years. 4 BC is not.
+  EXPECT_EQ(Days("0001-02-29 BC"), -719469);  // PG
+  EXPECT_EQ(Days("0005-02-29 BC"), -720930);  // PG
+  EXPECT_TRUE(Rejects(LogicalKind::kDate, "0004-02-29 BC"));
+}
+
+TEST(ConvertDateTest, ConsecutiveDaysAcrossTheEra) {
+  // Walk every day from 400 BC to 400 AD and check each is one more than the last.
+  static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  std::optional<int32_t> previous;
+  for (int astronomical = -399; astronomical <= 400; ++astronomical) {
+    const bool leap = astronomical % 4 == 0 && (astronomical % 100 != 0 || astronomical % 400 == 0);
+    const bool bc = astronomical <= 0;
+    const int written_year = bc ? 1 - astronomical : astronomical;
+    for (int month = 1; month <= 12; ++month) {
+      const int month_days = kMonthDays[month - 1] + (month == 2 && leap ? 1 : 0);
+      for (int day = 1; day <= month_days; ++day) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%04d-%02d-%02d%s", written_year, month, day,
+                      bc ? " BC" : "");
+        const std::optional<int32_t> days = Days(text);
+        ASSERT_TRUE(days.has_value()) << text;
+        if (previous) {
+          ASSERT_EQ(*days, *previous + 1) << text;
+        }
+        previous = days;
+      }
+      const std::string past_end = std::to_string(10000 + written_year).substr(1) + "-" +
+                                   (month < 10 ? "0" : "") + std::to_string(month) + "-" +
+                                   std::to_string(month_days + 1) + (bc ? " BC" : "");
+      ASSERT_TRUE(Rejects(LogicalKind::kDate, past_end)) << past_end;
+    }
+  }
+  EXPECT_EQ(previous, Days("0400-12-31"));
+}
+
+TEST(ConvertDateTest, Infinity) {
+  EXPECT_EQ(As<DateValue>(LogicalKind::kDate, "infinity"), (DateValue{0, 1}));
+  EXPECT_EQ(As<DateValue>(LogicalKind::kDate, "-infinity"), (DateValue{0, -1}));
+  EXPECT_TRUE(Rejects(LogicalKind::kDate, "Infinity"));
+  EXPECT_TRUE(Rejects(LogicalKind::kDate, "+infinity"));
+}
+
+TEST(ConvertDateTest, Malformed) {
+  for (std::string_view bad : {"",
+                               "2024-1-01",
+                               "24-01-01",
+                               "024-01-01",
+                               "2024-01-1",
+                               "2024/01/01",
+                               "2024-01-01 AD",
+                               "2024-01-01BC",
+                               "2024-01-01 BC ",
+                               " 2024-01-01",
+                               "2024-01-01 00:00:00",
+                               "-2024-01-01",
+                               "2024-13-01",
+                               "2024-00-10",
+                               "2024-01-00",
+                               "2023-02-29",
+                               "2024-04-31",
+                               "0000-01-01",
+                               "1234567890-01-01",
+                               "99999999999999999999-01-01",
+                               "2024-01-32"}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kDate, bad)) << bad;
+  }
+  EXPECT_NE(RejectOf(LogicalKind::kDate, "2024/01/01").find("expected YYYY-MM-DD"),
+            std::string::npos);
+}
+
+// ------------------------------------------------------------------------------------------
+// time
+
+TEST(ConvertTimeTest, Values) {
+  EXPECT_EQ(As<TimeValue>(LogicalKind::kTime, "00:00:00"), TimeValue{0});
+  EXPECT_EQ(As<TimeValue>(LogicalKind::kTime, "24:00:00"), TimeValue{kDay});
+  EXPECT_EQ(As<TimeValue>(LogicalKind::kTime, "23:59:59.999999"), TimeValue{kDay - 1});
+  EXPECT_EQ(As<TimeValue>(LogicalKind::kTime, "12:34:56.5"),
+            TimeValue{12 * kHour + 34 * kMinute + 56 * kSecond + 500000});
+  EXPECT_EQ(As<TimeValue>(LogicalKind::kTime, "00:00:00.000001"), TimeValue{1});
+  EXPECT_EQ(As<TimeValue>(LogicalKind::kTime, "01:02:03.04"),
+            TimeValue{kHour + 2 * kMinute + 3 * kSecond + 40000});
+}
+
+TEST(ConvertTimeTest, Malformed) {
+  for (std::string_view bad : {"", "24:00:00.000001", "25:00:00", "12:60:00", "12:00:60", "1:00:00",
+                               "12:0:00", "12:00", "12:00:00.", "12:00:00.1234567", "12:00:00+00",
+                               "12:00:00 ", "-01:00:00", "12.00.00", "123:00:00"}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kTime, bad)) << bad;
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// timestamp and timestamptz
+
+std::optional<int64_t> Micros(LogicalKind kind, std::string_view text) {
+  const std::optional<TimestampValue> ts = As<TimestampValue>(kind, text);
+  if (!ts || ts->infinity != 0) return std::nullopt;
+  return ts->micros;
+}
+
+TEST(ConvertTimestampTest, Values) {
+  constexpr LogicalKind kTs = LogicalKind::kTimestamp;
+  EXPECT_EQ(Micros(kTs, "1970-01-01 00:00:00"), 0);
+  EXPECT_EQ(Micros(kTs, "1969-12-31 23:59:59.999999"), -1);                // PG
+  EXPECT_EQ(Micros(kTs, "2024-02-29 23:59:59.999999"), 1709251199999999);  // PG
+  EXPECT_EQ(Micros(kTs, "0001-01-01 00:00:00"), -62135596800000000);       // PG
+  EXPECT_EQ(Micros(kTs, "0044-03-15 12:00:00 BC"), -63517780800000000);    // PG
+  EXPECT_EQ(Micros(kTs, "4714-11-24 00:00:00 BC"), -210866803200000000);   // PG's first
+  EXPECT_EQ(Micros(kTs, "2000-01-01 00:00:00.5"), 946684800000000 + 500000);
+  EXPECT_EQ(Micros(kTs, "294247-01-10 04:00:54.775807"), kInt64Max);
+}
+
+TEST(ConvertTimestampTest, BeyondInt64MicrosSince1970IsRejected) {
+  // PostgreSQL counts from 2000, so its last 30 years do not fit int64 microseconds since 1970.
+  EXPECT_NE(RejectOf(LogicalKind::kTimestamp, "294247-01-10 04:00:54.775808").find("out of range"),
+            std::string::npos);
+  EXPECT_TRUE(Rejects(LogicalKind::kTimestamp, "294276-12-31 23:59:59.999999"));
+  EXPECT_TRUE(Rejects(LogicalKind::kTimestampTz, "294276-12-31 23:59:59.999999+00"));
+  // Hostile years do not overflow anything.
+  EXPECT_TRUE(Rejects(LogicalKind::kTimestamp, "999999999-12-31 23:59:59.999999"));
+  EXPECT_TRUE(Rejects(LogicalKind::kTimestamp, "999999999-12-31 23:59:59.999999 BC"));
+}
+
+TEST(ConvertTimestampTest, Infinity) {
+  for (LogicalKind kind : {LogicalKind::kTimestamp, LogicalKind::kTimestampTz}) {
+    EXPECT_EQ(As<TimestampValue>(kind, "infinity"), (TimestampValue{0, 1}));
+    EXPECT_EQ(As<TimestampValue>(kind, "-infinity"), (TimestampValue{0, -1}));
+    EXPECT_TRUE(Rejects(kind, "Infinity"));
+  }
+}
+
+TEST(ConvertTimestampTest, Malformed) {
+  for (std::string_view bad :
+       {"", "2024-01-01", "2024-01-01T00:00:00", "2024-01-01  00:00:00", "2024-01-01 24:00:00",
+        "2024-01-01 00:00:00+00", "2024-01-01 00:00:00Z", "2024-01-01 00:00", "2024-02-30 00:00:00",
+        "2024-01-01 00:00:00 AD", "0000-01-01 00:00:00", "2024-01-01 00:00:00.1234567",
+        "2024-01-01 00:00:00 BC BC"}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kTimestamp, bad)) << bad;
+  }
+}
+
+TEST(ConvertTimestampTzTest, Offsets) {
+  constexpr LogicalKind kTz = LogicalKind::kTimestampTz;
+  EXPECT_EQ(Micros(kTz, "1970-01-01 00:00:00+00"), 0);
+  EXPECT_EQ(Micros(kTz, "2024-02-29 23:59:59.999999+00"), 1709251199999999);
+  EXPECT_EQ(Micros(kTz, "2024-01-01 00:00:00+05:30"), 1704047400000000);      // PG
+  EXPECT_EQ(Micros(kTz, "2024-01-01 00:00:00-08"), 1704096000000000);         // PG
+  EXPECT_EQ(Micros(kTz, "1850-01-01 00:00:00-07:52:58"), -3786797222000000);  // PG, LMT
+  EXPECT_EQ(Micros(kTz, "2024-02-29 23:59:59.999999+05:30:15"),
+            1709251199999999 - (5 * kHour + 30 * kMinute + 15 * kSecond));
+  EXPECT_EQ(Micros(kTz, "0044-03-15 12:00:00+00 BC"), -63517780800000000);
+  EXPECT_EQ(Micros(kTz, "0044-03-15 12:00:00+05:53:28 BC"), -63517802008000000);  // PG
+  // The offset carries the instant across the int64 boundary either way.
+  EXPECT_EQ(Micros(kTz, "294247-01-10 05:00:54.775807+01"), kInt64Max);
+  EXPECT_TRUE(Rejects(kTz, "294247-01-10 04:00:54.775807-01"));
+}
+
+TEST(ConvertTimestampTzTest, Malformed) {
+  for (std::string_view bad :
+       {"2024-01-01 00:00:00", "2024-01-01 00:00:00+5", "2024-01-01 00:00:00+05:3",
+        "2024-01-01 00:00:00+0530", "2024-01-01 00:00:00 +00", "2024-01-01 00:00:00+05:30:",
+        "2024-01-01 00:00:00+24", "2024-01-01 00:00:00+05:60", "2024-01-01 00:00:00Z",
+        "2024-01-01 00:00:00 UTC", "0044-03-15 12:00:00 BC+00", "2024-01-01 00:00:00+00 "}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kTimestampTz, bad)) << bad;
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// interval
+
+std::optional<IntervalValue> Interval(std::string_view text) {
+  return As<IntervalValue>(LogicalKind::kInterval, text);
+}
+
+TEST(ConvertIntervalTest, Values) {
+  EXPECT_EQ(Interval("1 year 2 mons 3 days 04:05:06.789"),
+            (IntervalValue{14, 3, 4 * kHour + 5 * kMinute + 6 * kSecond + 789000}));
+  EXPECT_EQ(Interval("-1 days +02:00:00"), (IntervalValue{0, -1, 2 * kHour}));
+  EXPECT_EQ(Interval("-1 days -02:00:00"), (IntervalValue{0, -1, -2 * kHour}));
+  EXPECT_EQ(Interval("00:00:00"), (IntervalValue{0, 0, 0}));
+  EXPECT_EQ(Interval("3 mons"), (IntervalValue{3, 0, 0}));
+  EXPECT_EQ(Interval("-2 years -3 mons +4 days -05:06:07"),
+            (IntervalValue{-27, 4, -(5 * kHour + 6 * kMinute + 7 * kSecond)}));
+  EXPECT_EQ(Interval("1 day"), (IntervalValue{0, 1, 0}));
+  EXPECT_EQ(Interval("1 mon -1 days"), (IntervalValue{1, -1, 0}));
+  EXPECT_EQ(Interval("-1 years"), (IntervalValue{-12, 0, 0}));
+  EXPECT_EQ(Interval("11 mons"), (IntervalValue{11, 0, 0}));
+  EXPECT_EQ(Interval("-00:00:00.000001"), (IntervalValue{0, 0, -1}));
+  EXPECT_EQ(Interval("1 mon -1 days -00:00:01"), (IntervalValue{1, -1, -kSecond}));
+  EXPECT_EQ(Interval("100000:00:00"), (IntervalValue{0, 0, 100000 * kHour}));
+  EXPECT_EQ(Interval("1 year"), (IntervalValue{12, 0, 0}));
+}
+
+TEST(ConvertIntervalTest, Extremes) {
+  // PG's smallest and largest intervals print like this; they must land exactly on the limits.
+  EXPECT_EQ(Interval("-178956970 years -8 mons -2147483648 days -2562047788:00:54.775808"),
+            (IntervalValue{kInt32Min, kInt32Min, kInt64Min}));
+  EXPECT_EQ(Interval("178956970 years 7 mons 2147483647 days 2562047788:00:54.775807"),
+            (IntervalValue{kInt32Max, kInt32Max, kInt64Max}));
+  EXPECT_NE(RejectOf(LogicalKind::kInterval, "2147483648 days").find("out of range"),
+            std::string::npos);
+  EXPECT_TRUE(Rejects(LogicalKind::kInterval, "178956970 years 8 mons"));
+  EXPECT_TRUE(Rejects(LogicalKind::kInterval, "2562047788:00:54.775808"));
+  EXPECT_TRUE(Rejects(LogicalKind::kInterval, "-2562047788:00:54.775809"));
+  EXPECT_TRUE(Rejects(LogicalKind::kInterval, "999999999999999999 years"));
+  EXPECT_TRUE(Rejects(LogicalKind::kInterval, "999999999999999999:00:00"));
+}
+
+TEST(ConvertIntervalTest, Malformed) {
+  for (std::string_view bad : {"",
+                               " ",
+                               "@ 1 year",
+                               "1 year ago",
+                               "1 year 1 year",
+                               "2 days 1 mon",
+                               "1 yr",
+                               "1 years2 mons",
+                               "1 day  02:00:00",
+                               "1 day 02:00:00 3 days",
+                               "01:02",
+                               "1:2:3",
+                               "01:02:60",
+                               "01:60:00",
+                               "P1Y",
+                               "-",
+                               "1.5 days",
+                               "1 Day",
+                               "1 day ",
+                               " 1 day",
+                               "1",
+                               "1 hour",
+                               "--1 day",
+                               "00:00:00.1234567",
+                               "00:00:00 00:00:00",
+                               "1 day,02:00:00"}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kInterval, bad)) << bad;
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// uuid
+
+TEST(ConvertUuidTest, Values) {
+  EXPECT_EQ(As<UuidValue>(LogicalKind::kUuid, "123e4567-e89b-12d3-a456-426614174000"),
+            (UuidValue{0x123e4567e89b12d3ull, 0xa456426614174000ull}));
+  EXPECT_EQ(As<UuidValue>(LogicalKind::kUuid, "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"),
+            (UuidValue{0xa0eebc999c0b4ef8ull, 0xbb6d6bb9bd380a11ull}));
+  EXPECT_EQ(As<UuidValue>(LogicalKind::kUuid, "00000000-0000-0000-0000-000000000000"),
+            (UuidValue{0, 0}));
+  EXPECT_EQ(As<UuidValue>(LogicalKind::kUuid, "ffffffff-ffff-ffff-ffff-ffffffffffff"),
+            (UuidValue{~0ull, ~0ull}));
+}
+
+TEST(ConvertUuidTest, Malformed) {
+  for (std::string_view bad :
+       {"", "123e4567e89b12d3a456426614174000", "{123e4567-e89b-12d3-a456-426614174000}",
+        "123e4567-e89b-12d3-a456-42661417400", "123e4567-e89b-12d3-a456-4266141740000",
+        "123e4567-e89b-12d3-a456-42661417400g", "123e4567e-89b-12d3-a456-426614174000",
+        "123e4567-e89b-12d3-a456_426614174000", " 23e4567-e89b-12d3-a456-426614174000"}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kUuid, bad)) << bad;
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// reject reasons
+
+TEST(RejectReasonTest, QuotesTheTextSafely) {
+  // Control and non-ASCII bytes are escaped, so a reason is always valid UTF-8 and one line.
+  const std::string reason = RejectOf(LogicalKind::kInt32, "1\n\xff\xc3\xa9");
+  EXPECT_NE(reason.find("\"1\\x0a\\xff\\xc3\\xa9\""), std::string::npos) << reason;
+  EXPECT_EQ(reason.find('\n'), std::string::npos);
+  // Long texts are cut short.
+  const std::string long_reason = RejectOf(LogicalKind::kUuid, std::string(100000, 'z'));
+  EXPECT_LT(long_reason.size(), 300u);
+  EXPECT_NE(long_reason.find("...\""), std::string::npos);
+  // The reason names the type and the expected form.
+  EXPECT_NE(RejectOf(LogicalKind::kUuid, "nope").find("invalid uuid \"nope\": expected"),
+            std::string::npos);
+}
+
+TEST(RejectReasonTest, UnknownKindIsARejectNotACrash) {
+  EXPECT_TRUE(Rejects(LogicalType{static_cast<LogicalKind>(99), 0, 0}, "1"));
+}
+
+}  // namespace
+}  // namespace wharf::core

@@ -141,7 +141,7 @@ std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, st
       Fail(ErrorKind::kStaging, "staged file {} line {} is malformed: {}", where, line_no, why);
     };
     try {
-      auto doc = parser.iterate(line_buf.data(), line.size(), line_buf.size());
+      auto doc = parser.iterate(line_buf.data(), line.size(), line_buf.size() + simdjson::SIMDJSON_PADDING);
       core::Change c;
       c.row.assign(schema.columns.size(), std::nullopt);
       bool has_row = false;

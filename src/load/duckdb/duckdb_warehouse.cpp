@@ -45,7 +45,24 @@ std::string KeyMatch(const core::RelationSchema& schema, const std::vector<size_
   return out;
 }
 
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
+
+core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
+  core::RelationSchema out = source;
+  std::set<std::string> used = {"_wharf_lsn", "_wharf_synced_at"};
+  for (auto& c : out.columns) {
+    std::string name = c.name;
+    for (int n = 2; used.count(Lower(name)); ++n) name = c.name + "_" + std::to_string(n);
+    used.insert(Lower(name));
+    c.name = name;
+  }
+  return out;
+}
 
 DuckDbWarehouse::DuckDbWarehouse(const std::string& path, const core::TargetConfig& config)
     : config_(config), db_(Database::Open(path, config.memory_limit)), conn_(db_.raw()) {
@@ -98,12 +115,12 @@ void DuckDbWarehouse::EnsureTable(const core::TableName& target, const core::Rel
     std::set<std::string> cols;
     auto r = conn_.Query("SELECT column_name FROM information_schema.columns WHERE table_schema = " +
                          Literal(target.schema) + " AND table_name = " + Literal(target.name));
-    for (uint64_t i = 0; i < r.rows(); ++i) cols.insert(*r.GetString(i, 0));
+    for (uint64_t i = 0; i < r.rows(); ++i) cols.insert(Lower(*r.GetString(i, 0)));
     if (cols.empty()) {
       std::string ddl = "CREATE TABLE " + Qualified(target.schema, target.name) + " (";
       for (size_t i = 0; i < schema.columns.size(); ++i) {
         ddl += Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]) + ", ";
-        cols.insert(schema.columns[i].name);
+        cols.insert(Lower(schema.columns[i].name));
       }
       ddl += "\"_wharf_lsn\" BIGINT, \"_wharf_synced_at\" TIMESTAMPTZ)";
       conn_.Query("CREATE SCHEMA IF NOT EXISTS " + Ident(target.schema));
@@ -115,17 +132,17 @@ void DuckDbWarehouse::EnsureTable(const core::TableName& target, const core::Rel
     it = known_columns_.emplace(target, std::move(cols)).first;
   }
   for (size_t i = 0; i < schema.columns.size(); ++i) {
-    if (it->second.count(schema.columns[i].name)) continue;
+    if (it->second.count(Lower(schema.columns[i].name))) continue;
     // A column added on the source: existing rows get NULL until they change.
     conn_.Query("ALTER TABLE " + Qualified(target.schema, target.name) + " ADD COLUMN " +
                 Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]));
-    it->second.insert(schema.columns[i].name);
+    it->second.insert(Lower(schema.columns[i].name));
     spdlog::info("load: added column {} to {}", schema.columns[i].name, target.ToString());
   }
 }
 
 void DuckDbWarehouse::ApplyTable(const TableBatch& tb, std::vector<Reject>& rejects) {
-  const auto& schema = tb.schema;
+  const core::RelationSchema schema = WarehouseSchema(tb.schema);
   const auto& plan = tb.plan;
   const std::string target = Qualified(tb.target.schema, tb.target.name);
   auto types = TypesOf(schema);
@@ -208,7 +225,7 @@ void DuckDbWarehouse::Apply(const BatchApply& batch) {
     std::vector<Reject> rejects;
     for (const auto& t : batch.tables) {
       try {
-        EnsureTable(t.target, t.schema);
+        EnsureTable(t.target, WarehouseSchema(t.schema));
         ApplyTable(t, rejects);
       } catch (Error& e) {
         throw e.AddContext("loading batch " + std::to_string(batch.seq) + " of source " +
@@ -246,8 +263,10 @@ void DuckDbWarehouse::Apply(const BatchApply& batch) {
   }
 }
 
-TableDiff DuckDbWarehouse::Compare(const core::TableName& target, const core::RelationSchema& schema,
+TableDiff DuckDbWarehouse::Compare(const core::TableName& target,
+                                   const core::RelationSchema& source_schema,
                                    const RowProducer& source_rows, size_t sample_limit) {
+  const core::RelationSchema schema = WarehouseSchema(source_schema);
   TableDiff diff;
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);

@@ -13,6 +13,11 @@
 
 namespace wharf::load::duckdb {
 
+// DuckDB matches identifiers case-insensitively even when quoted, so of two
+// source columns that differ only in case ("Name" and "name") the later one
+// lands as "name_2" (then _3, ...). Everything else keeps its exact name.
+core::RelationSchema WarehouseSchema(const core::RelationSchema& source);
+
 class DuckDbWarehouse : public Warehouse {
  public:
   DuckDbWarehouse(const std::string& path, const core::TargetConfig& config);

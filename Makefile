@@ -1,0 +1,28 @@
+# The two commands of the README:
+#   make demo   set up, build, and run the demo pipeline (PostgreSQL -> DuckDB)
+#   make test   set up, build, and run every test
+BUILD_DIR ?= build
+JOBS ?= 2
+
+.PHONY: all setup build demo test unit bench clean
+
+all: build
+
+setup:
+	@./scripts/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	@./demo/run-demo.sh
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1800
+
+unit: build
+	@$(BUILD_DIR)/tests/wharf_unit_tests
+
+clean:
+	rm -rf $(BUILD_DIR) .demo .test-work

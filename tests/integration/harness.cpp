@@ -1,0 +1,303 @@
+#include "harness.hpp"
+
+#include <duckdb.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace wharf::test {
+
+namespace fs = std::filesystem;
+
+namespace {
+fs::path RunRoot() {
+  static fs::path root = [] {
+    fs::path p = fs::temp_directory_path() / ("wharf-it-" + std::to_string(::getpid()));
+    fs::create_directories(p);
+    fs::permissions(p, fs::perms::all, fs::perm_options::add);  // the postgres user walks it
+    return p;
+  }();
+  return root;
+}
+
+std::string Sanitize(std::string s) {
+  for (auto& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s.substr(0, 50);
+}
+
+int RunShell(const std::string& cmd) {
+  int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+}  // namespace
+
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+PgCluster::PgCluster(fs::path dir) : dir_(std::move(dir)), port_(FreePort()) { Start(); }
+
+PgCluster::~PgCluster() { Stop(); }
+
+void PgCluster::Start() {
+  std::string cmd = std::string(WHARF_SOURCE_DIR) + "/scripts/pg-cluster.sh start " + dir_.string() +
+                    " " + std::to_string(port_);
+  if (RunShell(cmd) != 0) throw std::runtime_error("cannot start PostgreSQL: " + cmd);
+}
+
+void PgCluster::Stop() {
+  RunShell(std::string(WHARF_SOURCE_DIR) + "/scripts/pg-cluster.sh stop " + dir_.string());
+}
+
+std::string PgCluster::Dsn(const std::string& db) const {
+  return "postgres://postgres@127.0.0.1:" + std::to_string(port_) + "/" + db;
+}
+
+PgCluster& SharedCluster() {
+  static PgCluster cluster(RunRoot() / "pg");
+  return cluster;
+}
+
+Rows PgQuery(const std::string& dsn, const std::string& sql) {
+  PGconn* c = PQconnectdb(dsn.c_str());
+  std::unique_ptr<PGconn, decltype(&PQfinish)> guard(c, PQfinish);
+  if (PQstatus(c) != CONNECTION_OK) throw std::runtime_error(std::string("connect: ") + PQerrorMessage(c));
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  PGresult* r = PQexec(c, sql.c_str());
+  std::unique_ptr<PGresult, decltype(&PQclear)> rg(r, PQclear);
+  auto st = PQresultStatus(r);
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+    throw std::runtime_error("query failed: " + std::string(PQresultErrorMessage(r)) + "\n" + sql);
+  }
+  Rows rows;
+  for (int i = 0; i < PQntuples(r); ++i) {
+    std::vector<std::optional<std::string>> row;
+    for (int j = 0; j < PQnfields(r); ++j) {
+      if (PQgetisnull(r, i, j)) row.emplace_back();
+      else row.emplace_back(std::string(PQgetvalue(r, i, j), PQgetlength(r, i, j)));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void PgExec(const std::string& dsn, const std::string& sql) { PgQuery(dsn, sql); }
+
+Rows DuckQuery(const fs::path& file, const std::string& sql) {
+  duckdb_database db;
+  duckdb_config config;
+  duckdb_create_config(&config);
+  duckdb_set_config(config, "access_mode", "READ_WRITE");
+  char* err = nullptr;
+  if (duckdb_open_ext(file.c_str(), &db, config, &err) == DuckDBError) {
+    std::string msg = err ? err : "?";
+    duckdb_free(err);
+    duckdb_destroy_config(&config);
+    throw std::runtime_error("duckdb open " + file.string() + ": " + msg);
+  }
+  duckdb_destroy_config(&config);
+  duckdb_connection conn;
+  duckdb_connect(db, &conn);
+  duckdb_result res;
+  Rows rows;
+  std::string error;
+  if (duckdb_query(conn, sql.c_str(), &res) == DuckDBError) {
+    error = duckdb_result_error(&res);
+  } else {
+    for (idx_t i = 0; i < duckdb_row_count(&res); ++i) {
+      std::vector<std::optional<std::string>> row;
+      for (idx_t j = 0; j < duckdb_column_count(&res); ++j) {
+        if (duckdb_value_is_null(&res, j, i)) {
+          row.emplace_back();
+        } else {
+          char* v = duckdb_value_varchar(&res, j, i);
+          row.emplace_back(v);
+          duckdb_free(v);
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  duckdb_destroy_result(&res);
+  duckdb_disconnect(&conn);
+  duckdb_close(&db);
+  if (!error.empty()) throw std::runtime_error("duckdb query failed: " + error + "\n" + sql);
+  return rows;
+}
+
+void DuckExec(const fs::path& file, const std::string& sql) { DuckQuery(file, sql); }
+
+Process::Process(const std::vector<std::string>& args, const fs::path& log) : log_(log) {
+  std::vector<char*> argv;
+  std::string bin = WHARF_BINARY;
+  argv.push_back(bin.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::close(fd);
+    ::execv(argv[0], argv.data());
+    _exit(127);
+  }
+}
+
+Process::~Process() {
+  if (!exit_code_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int st;
+    ::waitpid(pid_, &st, 0);
+  }
+}
+
+void Process::Signal(int sig) { ::kill(pid_, sig); }
+
+bool Process::Running() {
+  if (exit_code_) return false;
+  int st;
+  pid_t r = ::waitpid(pid_, &st, WNOHANG);
+  if (r == pid_) {
+    exit_code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return false;
+  }
+  return true;
+}
+
+int Process::Wait(std::chrono::seconds timeout) {
+  if (exit_code_) return *exit_code_;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (Running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ADD_FAILURE() << "wharf did not exit within " << timeout.count() << "s; output:\n" << Output();
+      int st;
+      ::waitpid(pid_, &st, 0);
+      exit_code_ = -1;
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return *exit_code_;
+}
+
+std::string Process::Output() const {
+  std::ifstream in(log_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+ProcessResult RunWharf(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+  static int counter = 0;
+  fs::path log = RunRoot() / ("wharf-" + std::to_string(counter++) + ".log");
+  Process p(args, log);
+  ProcessResult r;
+  r.exit_code = p.Wait(timeout);
+  r.output = p.Output();
+  return r;
+}
+
+bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds every) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(every);
+  }
+  return cond();
+}
+
+std::string Str(const std::optional<std::string>& v) { return v ? *v : "<NULL>"; }
+
+void WharfTest::SetUp() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  db_ = Sanitize(std::string(info->test_suite_name()) + "_" + info->name());
+  work_ = RunRoot() / db_;
+  fs::remove_all(work_);
+  fs::create_directories(work_);
+  config_ = work_ / "wharf.yaml";
+  warehouse_ = work_ / "warehouse.duckdb";
+  auto& cluster = SharedCluster();
+  PgExec(cluster.Dsn("postgres"), "DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)");
+  PgExec(cluster.Dsn("postgres"), "CREATE DATABASE " + db_);
+  dsn_ = cluster.Dsn(db_);
+}
+
+std::string WharfTest::CreateDatabase(const std::string& suffix) {
+  std::string name = db_.substr(0, 40) + "_" + suffix;
+  auto& cluster = SharedCluster();
+  PgExec(cluster.Dsn("postgres"), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  PgExec(cluster.Dsn("postgres"), "CREATE DATABASE " + name);
+  extra_dbs_.push_back(name);
+  return cluster.Dsn(name);
+}
+
+void WharfTest::TearDown() {
+  auto& cluster = SharedCluster();
+  std::vector<std::string> dbs = extra_dbs_;
+  dbs.push_back(db_);
+  for (const auto& db : dbs) {
+    try {
+      PgExec(cluster.Dsn("postgres"),
+             "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = '" +
+                 db + "' AND active_pid IS NOT NULL");
+      WaitFor([&] {
+        return PgQuery(cluster.Dsn("postgres"),
+                       "SELECT count(*) FROM pg_replication_slots WHERE active AND database = '" + db + "'")[0][0] == "0";
+      }, std::chrono::seconds(10));
+      PgExec(cluster.Dsn("postgres"),
+             "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + db + "'");
+      PgExec(cluster.Dsn("postgres"), "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "teardown: " << e.what();
+    }
+  }
+  if (!HasFailure()) fs::remove_all(work_);
+}
+
+void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& extra_yaml) {
+  std::ofstream out(config_);
+  out << "sources:\n" << sources_yaml << "staging:\n  url: file://./stage\n  compression: zstd\n"
+      << "  batch: { max_bytes: 8MB, max_interval: 200ms }\n"
+      << "target:\n  type: duckdb\n  path: ./warehouse.duckdb\n" << extra_yaml;
+}
+
+void WharfTest::WriteDefaultConfig(const std::string& source_extra) {
+  WriteConfig("  - name: src\n    dsn: " + dsn_ + "\n" + source_extra);
+}
+
+ProcessResult WharfTest::Wharf(std::vector<std::string> args) {
+  args.push_back("-c");
+  args.push_back(config_.string());
+  return RunWharf(args);
+}
+
+void WharfTest::ExpectValidateEqual() {
+  auto r = Wharf({"validate"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+}  // namespace wharf::test

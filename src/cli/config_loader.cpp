@@ -118,7 +118,8 @@ std::string Interpolate(const std::string& text, const std::string& where) {
 uint64_t ParseSize(const std::string& text, const std::string& where) {
   size_t i = 0;
   while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-  if (i == 0) Fail(ErrorKind::kConfig, "{}: '{}' is not a size (like 64MB)", where, text);
+  if (i == 0 || text.find_first_of("0123456789") >= i)
+    Fail(ErrorKind::kConfig, "{}: '{}' is not a size (like 64MB)", where, text);
   double n = std::stod(text.substr(0, i));
   std::string unit = text.substr(i);
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
@@ -135,7 +136,8 @@ uint64_t ParseSize(const std::string& text, const std::string& where) {
 std::chrono::milliseconds ParseDuration(const std::string& text, const std::string& where) {
   size_t i = 0;
   while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-  if (i == 0) Fail(ErrorKind::kConfig, "{}: '{}' is not a duration (like 1s or 200ms)", where, text);
+  if (i == 0 || text.find_first_of("0123456789") >= i)
+    Fail(ErrorKind::kConfig, "{}: '{}' is not a duration (like 1s or 200ms)", where, text);
   double n = std::stod(text.substr(0, i));
   std::string unit = text.substr(i);
   double ms;

@@ -159,7 +159,7 @@ std::string Decompress(std::string_view stored, Compression compression, const s
     std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> guard(d, ZSTD_freeDCtx);
     std::string buf(ZSTD_DStreamOutSize(), '\0');
     ZSTD_inBuffer in{stored.data(), stored.size(), 0};
-    size_t last = 0;
+    size_t last = 1;  // an empty file is not a zstd frame
     while (in.pos < in.size) {
       ZSTD_outBuffer o{buf.data(), buf.size(), 0};
       last = ZSTD_decompressStream(d, &o, &in);
@@ -187,6 +187,7 @@ std::string Decompress(std::string_view stored, Compression compression, const s
     }
     out.append(buf.data(), buf.size() - z.avail_out);
   }
+  if (z.avail_in != 0) Fail(ErrorKind::kStaging, "staged file {} has bytes after its gzip stream", where);
   return out;
 }
 

@@ -41,7 +41,8 @@ std::string DataPrefix(const std::string& source) { return EncodePathSegment(sou
 
 std::string DataPath(const std::string& source, const core::TableName& table, int64_t unix_micros,
                      uint64_t seq, uint32_t part, const std::string& extension) {
-  std::time_t secs = static_cast<std::time_t>(unix_micros / 1000000);
+  int64_t floor_secs = unix_micros / 1000000 - (unix_micros % 1000000 < 0 ? 1 : 0);
+  std::time_t secs = static_cast<std::time_t>(floor_secs);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   std::string file = part == 0 ? fmt::format("{:020}", seq) : fmt::format("{:020}_{}", seq, part);

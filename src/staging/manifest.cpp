@@ -91,7 +91,9 @@ Manifest Manifest::FromJson(const std::string& text, const std::string& where) {
       m.files.push_back(std::move(f));
     }
     return m;
-  } catch (const json::exception& e) {
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
     Fail(ErrorKind::kStaging,
          "manifest {} is corrupt ({}); restore it from a copy or drop the staging directory and "
          "resynchronise",

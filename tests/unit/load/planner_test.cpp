@@ -121,8 +121,8 @@ TEST(Planner, DeleteThenReinsertGivesTheNewRow) {
 }
 
 TEST(Planner, InsertThenDeleteLeavesOnlyTheDelete) {
-  TablePlan plan = Plan(Items(), {Ins(100, Row({"1", "a", "x"})),
-                                  Del(200, Row({"1", std::nullopt, std::nullopt}))});
+  TablePlan plan = Plan(
+      Items(), {Ins(100, Row({"1", "a", "x"})), Del(200, Row({"1", std::nullopt, std::nullopt}))});
   EXPECT_TRUE(plan.upserts.empty());
   EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"1"})}));
   EXPECT_EQ(plan.changes, 2u);
@@ -135,8 +135,8 @@ TEST(Planner, DeleteOfAnUntouchedRowIsADelete) {
 }
 
 TEST(Planner, PrimaryKeyChangeDeletesOldKeyAndMovesTheRow) {
-  TablePlan plan = Plan(Items(), {UpdKey(100, Row({"1", std::nullopt, std::nullopt}),
-                                         Row({"2", "a", "x"}))});
+  TablePlan plan =
+      Plan(Items(), {UpdKey(100, Row({"1", std::nullopt, std::nullopt}), Row({"2", "a", "x"}))});
   EXPECT_TRUE(HasDelete(plan, Key({"1"})));
   EXPECT_TRUE(HasDelete(plan, Key({"2"})));
   ASSERT_EQ(plan.upserts.size(), 1u);
@@ -145,19 +145,36 @@ TEST(Planner, PrimaryKeyChangeDeletesOldKeyAndMovesTheRow) {
 }
 
 TEST(Planner, KeyChangeAfterInsertInTheSameBatch) {
-  TablePlan plan = Plan(Items(), {Ins(100, Row({"1", "a", "x"})),
-                                  UpdKey(200, Row({"1", std::nullopt, std::nullopt}),
-                                         Row({"2", "b", "y"}))});
+  TablePlan plan =
+      Plan(Items(), {Ins(100, Row({"1", "a", "x"})),
+                     UpdKey(200, Row({"1", std::nullopt, std::nullopt}), Row({"2", "b", "y"}))});
   ASSERT_EQ(plan.upserts.size(), 1u);
   EXPECT_EQ(plan.upserts[0].values, Row({"2", "b", "y"}));
   EXPECT_TRUE(HasDelete(plan, Key({"1"})));
   EXPECT_TRUE(HasDelete(plan, Key({"2"})));
 }
 
+TEST(Planner, DeleteAfterKeyChangeDeletesBothKeys) {
+  TablePlan plan =
+      Plan(Items(), {Ins(100, Row({"1", "a", "x"})),
+                     UpdKey(200, Row({"1", std::nullopt, std::nullopt}), Row({"2", "a", "x"})),
+                     Del(300, Row({"2", std::nullopt, std::nullopt}))});
+  EXPECT_TRUE(plan.upserts.empty());
+  EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"1"}), Key({"2"})}));
+}
+
+TEST(Planner, KeyChangeAndBack) {
+  TablePlan plan =
+      Plan(Items(), {UpdKey(100, Row({"1", std::nullopt, std::nullopt}), Row({"2", "a", "x"})),
+                     UpdKey(200, Row({"2", std::nullopt, std::nullopt}), Row({"1", "b", "x"}))});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].values, Row({"1", "b", "x"}));
+  EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"1"}), Key({"2"})}));
+}
+
 TEST(Planner, UpdateWithOldButSameKeyIsAPlainUpdate) {
   // REPLICA IDENTITY FULL sends the old row on every update even when the key is unchanged.
-  TablePlan plan =
-      Plan(Items(), {UpdKey(100, Row({"1", "a", "x"}), Row({"1", "b", "x"}))});
+  TablePlan plan = Plan(Items(), {UpdKey(100, Row({"1", "a", "x"}), Row({"1", "b", "x"}))});
   ASSERT_EQ(plan.upserts.size(), 1u);
   EXPECT_EQ(plan.upserts[0].values, Row({"1", "b", "x"}));
   EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"1"})}));
@@ -238,9 +255,10 @@ TEST(Planner, UnchangedToastWithKeyChangeIsFilledByTheOldKey) {
 
 TEST(Planner, UnchangedToastAfterKeyChangeKeepsTheOriginalFillKey) {
   // 1 -> 2 (body unchanged, from warehouse row 1), then 2 updated again with body unchanged.
-  TablePlan plan = Plan(Items(), {UpdKey(200, Row({"1", std::nullopt, std::nullopt}),
-                                         Row({"2", "b", std::nullopt}), {2}),
-                                  Upd(300, Row({"2", "c", std::nullopt}), {2})});
+  TablePlan plan =
+      Plan(Items(),
+           {UpdKey(200, Row({"1", std::nullopt, std::nullopt}), Row({"2", "b", std::nullopt}), {2}),
+            Upd(300, Row({"2", "c", std::nullopt}), {2})});
   ASSERT_EQ(plan.upserts.size(), 1u);
   const PlannedRow& r = plan.upserts[0];
   EXPECT_EQ(r.values[1], Datum("c"));
@@ -261,9 +279,9 @@ TEST(Planner, CompositeKey) {
   core::RelationSchema s;
   s.table = {"public", "order_items"};
   s.columns = {{"order_id", 23, -1, true}, {"line", 23, -1, true}, {"qty", 23, -1, false}};
-  TablePlan plan = Plan(s, {Ins(100, Row({"1", "1", "5"})), Ins(100, Row({"1", "2", "6"})),
-                            Upd(200, Row({"1", "2", "7"})),
-                            Del(300, Row({"1", "1", std::nullopt}))});
+  TablePlan plan =
+      Plan(s, {Ins(100, Row({"1", "1", "5"})), Ins(100, Row({"1", "2", "6"})),
+               Upd(200, Row({"1", "2", "7"})), Del(300, Row({"1", "1", std::nullopt}))});
   EXPECT_EQ(plan.deletes.size(), 2u);
   EXPECT_TRUE(HasDelete(plan, Key({"1", "1"})));
   EXPECT_TRUE(HasDelete(plan, Key({"1", "2"})));
@@ -307,7 +325,8 @@ TEST(Planner, NullKeyValuesAreKeysToo) {
 TEST(Planner, ManyKeysEachGetOneDeleteAndOneUpsert) {
   std::vector<Change> changes;
   for (int i = 0; i < 50; ++i) changes.push_back(Ins(100 + i, Row({std::to_string(i), "n", "b"})));
-  for (int i = 0; i < 50; i += 2) changes.push_back(Upd(200 + i, Row({std::to_string(i), "m", "b"})));
+  for (int i = 0; i < 50; i += 2)
+    changes.push_back(Upd(200 + i, Row({std::to_string(i), "m", "b"})));
   TablePlan plan = Plan(Items(), changes);
   EXPECT_EQ(plan.changes, 75u);
   EXPECT_EQ(plan.deletes.size(), 50u);

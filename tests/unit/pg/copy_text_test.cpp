@@ -69,7 +69,7 @@ TEST(CopyText, OctalEscapes) {
   EXPECT_EQ(Parse("\\101\\102C"), (Fields{"ABC"}));
   EXPECT_EQ(Parse("\\1011"), (Fields{"A1"}));  // at most three digits
   EXPECT_EQ(Parse("\\7x"), (Fields{"\x07x"}));
-  EXPECT_EQ(Parse("\\08"), (Fields{std::string("\0" "8", 2)}));
+  EXPECT_EQ(Parse("\\08"), (Fields{std::string(1, '\0') + "8"}));
   EXPECT_EQ(Parse("\\303\\251"), (Fields{"é"}));  // UTF-8 bytes
 }
 

@@ -71,7 +71,9 @@ void ExpectStagingError(const std::string& text, const std::string& needle = "")
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kStaging) << e.what();
     EXPECT_NE(e.message().find("bad.jsonl"), std::string::npos) << e.what();
-    if (!needle.empty()) EXPECT_NE(e.message().find(needle), std::string::npos) << e.what();
+    if (!needle.empty()) {
+      EXPECT_NE(e.message().find(needle), std::string::npos) << e.what();
+    }
   }
 }
 

@@ -1,0 +1,384 @@
+// Tests of staged-file compression, checksums and the local-directory object store.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "staging/codec.hpp"
+#include "staging/local_store.hpp"
+
+namespace wharf::staging {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    static int counter = 0;
+    path_ =
+        fs::temp_directory_path() / ("wharf_codec_store_test_" + std::to_string(::getpid()) + "_" +
+                                     std::to_string(now) + "_" + std::to_string(counter++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string out(n, '\0');
+  for (auto& c : out) c = static_cast<char>(rng());
+  return out;
+}
+
+std::string TextLike(size_t n) {
+  std::string out;
+  int i = 0;
+  while (out.size() < n) {
+    out += R"({"op":"I","lsn":)" + std::to_string(1000 + i) + R"(,"row":{"id":")" +
+           std::to_string(i) + R"(","note":"some repetitive text"}})" + "\n";
+    ++i;
+  }
+  out.resize(n);
+  return out;
+}
+
+struct Written {
+  std::string path;
+  uint64_t stored_bytes;
+  uint64_t raw_bytes;
+  std::string sha256;
+};
+
+// Writes `data` in chunks of `chunk` bytes through an EncodingWriter.
+Written WriteThrough(LocalStore& store, const std::string& path, const std::string& data,
+                     Compression compression, size_t chunk = 4096) {
+  EncodingWriter w(store.OpenWriter(path), compression);
+  for (size_t i = 0; i < data.size(); i += chunk) w.Write(std::string_view(data).substr(i, chunk));
+  w.Finish();
+  return {path, w.stored_bytes(), w.raw_bytes(), w.sha256_hex()};
+}
+
+class CodecTest : public ::testing::TestWithParam<Compression> {
+ protected:
+  TempDir dir_;
+};
+
+void CheckRoundTrip(const TempDir& dir, Compression c, const std::string& data, size_t chunk) {
+  LocalStore store(dir.path());
+  std::string path = "src/data/t/file.jsonl" + CompressionExtension(c);
+  Written w = WriteThrough(store, path, data, c, chunk);
+  ASSERT_TRUE(store.Exists(path));
+  std::string stored = store.Read(path);
+  EXPECT_EQ(w.stored_bytes, stored.size());
+  EXPECT_EQ(w.stored_bytes, fs::file_size(dir.path() / path));
+  EXPECT_EQ(w.raw_bytes, data.size());
+  EXPECT_EQ(w.sha256, Sha256Hex(stored));
+  EXPECT_EQ(w.sha256.size(), 64u);
+  std::string back = Decompress(stored, c, path);
+  EXPECT_EQ(back.size(), data.size());
+  EXPECT_TRUE(back == data) << "decompressed content differs";
+  if (c == Compression::kNone) {
+    EXPECT_TRUE(stored == data);
+  }
+}
+
+TEST_P(CodecTest, SmallRoundTrip) { CheckRoundTrip(dir_, GetParam(), "hello\nworld\n", 3); }
+
+TEST_P(CodecTest, EmptyRoundTrip) { CheckRoundTrip(dir_, GetParam(), "", 1); }
+
+TEST_P(CodecTest, LargeCompressibleRoundTrip) {
+  // Over 1 MiB, so the writer's 1 MiB buffer is flushed more than once.
+  CheckRoundTrip(dir_, GetParam(), TextLike((3u << 20) + 12345), 100000);
+}
+
+TEST_P(CodecTest, LargeIncompressibleRoundTrip) {
+  CheckRoundTrip(dir_, GetParam(), RandomBytes((2u << 20) + 777, 1), 65536);
+}
+
+TEST_P(CodecTest, OneLargeWriteRoundTrip) {
+  CheckRoundTrip(dir_, GetParam(), RandomBytes((5u << 20) + 1, 2), (5u << 20) + 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, CodecTest,
+                         ::testing::Values(Compression::kNone, Compression::kGzip,
+                                           Compression::kZstd),
+                         [](const auto& info) { return CompressionName(info.param); });
+
+TEST(Codec, CompressionNames) {
+  for (Compression c : {Compression::kNone, Compression::kGzip, Compression::kZstd})
+    EXPECT_EQ(ParseCompression(CompressionName(c)), c);
+  EXPECT_EQ(CompressionExtension(Compression::kNone), "");
+  EXPECT_EQ(CompressionExtension(Compression::kGzip), ".gz");
+  EXPECT_EQ(CompressionExtension(Compression::kZstd), ".zst");
+  try {
+    ParseCompression("lz4");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
+  }
+}
+
+TEST(Codec, Sha256KnownValues) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Codec, CompressionActuallyCompresses) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  std::string data = TextLike(1 << 20);
+  Written gz = WriteThrough(store, "a.gz", data, Compression::kGzip);
+  Written zst = WriteThrough(store, "a.zst", data, Compression::kZstd);
+  EXPECT_LT(gz.stored_bytes, data.size() / 4);
+  EXPECT_LT(zst.stored_bytes, data.size() / 4);
+  // Standard magic numbers, so the files can be read with gzip/zstd tools.
+  std::string g = store.Read("a.gz"), z = store.Read("a.zst");
+  EXPECT_EQ(static_cast<unsigned char>(g[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(g[1]), 0x8b);
+  EXPECT_EQ(z.substr(0, 4), std::string("\x28\xb5\x2f\xfd", 4));
+}
+
+// Decompressing damaged bytes must fail loudly (kStaging) or, when the format itself cannot tell
+// (zstd frames are written without a content checksum), yield other content; either way the
+// SHA-256 the manifest records no longer matches the stored bytes, which the loader checks first.
+void ExpectDamageDetected(const std::string& original, const std::string& good_stored,
+                          const std::string& damaged, Compression c) {
+  EXPECT_NE(Sha256Hex(damaged), Sha256Hex(good_stored));
+  try {
+    std::string out = Decompress(damaged, c, "damaged-file");
+    EXPECT_FALSE(out == original) << "damage went unnoticed by " << CompressionName(c);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging) << e.what();
+    EXPECT_NE(e.message().find("damaged-file"), std::string::npos) << e.what();
+  }
+}
+
+void ExpectDecompressThrows(const std::string& damaged, Compression c) {
+  try {
+    Decompress(damaged, c, "damaged-file");
+    ADD_FAILURE() << "no error from " << CompressionName(c) << " for " << damaged.size()
+                  << " damaged bytes";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging) << e.what();
+    EXPECT_NE(e.message().find("damaged-file"), std::string::npos) << e.what();
+  }
+}
+
+class DamageTest : public ::testing::TestWithParam<Compression> {};
+
+TEST_P(DamageTest, TruncatedFileThrows) {
+  Compression c = GetParam();
+  TempDir dir;
+  LocalStore store(dir.path());
+  std::string data = TextLike(300000);
+  WriteThrough(store, "f", data, c);
+  std::string stored = store.Read("f");
+  ASSERT_GT(stored.size(), 20u);
+  for (size_t keep :
+       {stored.size() - 1, stored.size() - 4, stored.size() / 2, size_t{10}, size_t{1}}) {
+    SCOPED_TRACE(keep);
+    ExpectDecompressThrows(stored.substr(0, keep), c);
+  }
+}
+
+TEST_P(DamageTest, EmptyFileThrows) {
+  if (GetParam() == Compression::kZstd) {
+  }
+  ExpectDecompressThrows("", GetParam());
+}
+
+TEST_P(DamageTest, BitFlipIsDetected) {
+  Compression c = GetParam();
+  TempDir dir;
+  LocalStore store(dir.path());
+  std::string data = TextLike(300000);
+  WriteThrough(store, "f", data, c);
+  std::string stored = store.Read("f");
+  for (size_t pos : {size_t{20}, stored.size() / 3, stored.size() / 2, stored.size() - 12}) {
+    for (int bit : {0, 3, 7}) {
+      SCOPED_TRACE(testing::Message() << "pos " << pos << " bit " << bit);
+      std::string damaged = stored;
+      damaged[pos] = static_cast<char>(damaged[pos] ^ (1 << bit));
+      ExpectDamageDetected(data, stored, damaged, c);
+    }
+  }
+}
+
+TEST_P(DamageTest, AppendedBytesThrow) {
+  Compression c = GetParam();
+  if (c == Compression::kGzip) {
+  }
+  TempDir dir;
+  LocalStore store(dir.path());
+  std::string data = TextLike(50000);
+  WriteThrough(store, "f", data, c);
+  std::string stored = store.Read("f");
+  ExpectDecompressThrows(stored + "garbage after the end", c);
+  ExpectDecompressThrows(stored + stored.substr(0, stored.size() / 2), c);
+}
+
+TEST_P(DamageTest, GarbageThrows) { ExpectDecompressThrows(RandomBytes(1000, 7), GetParam()); }
+
+INSTANTIATE_TEST_SUITE_P(Compressed, DamageTest,
+                         ::testing::Values(Compression::kGzip, Compression::kZstd),
+                         [](const auto& info) { return CompressionName(info.param); });
+
+TEST(Codec, GzipBitFlipThrows) {
+  // gzip carries a CRC-32 of the content: any flip in the deflate data or trailer is an error.
+  TempDir dir;
+  LocalStore store(dir.path());
+  std::string data = TextLike(200000);
+  WriteThrough(store, "f.gz", data, Compression::kGzip);
+  std::string stored = store.Read("f.gz");
+  for (size_t pos : {stored.size() / 2, stored.size() - 8, stored.size() - 1}) {
+    SCOPED_TRACE(pos);
+    std::string damaged = stored;
+    damaged[pos] = static_cast<char>(damaged[pos] ^ 0x10);
+    ExpectDecompressThrows(damaged, Compression::kGzip);
+  }
+}
+
+TEST(Codec, NoneIsIdentity) {
+  std::string bytes = RandomBytes(1000, 3);
+  EXPECT_TRUE(Decompress(bytes, Compression::kNone, "f") == bytes);
+  EXPECT_EQ(Decompress("", Compression::kNone, "f"), "");
+}
+
+TEST(Codec, UnfinishedWriterLeavesNoFile) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  for (Compression c : {Compression::kNone, Compression::kGzip, Compression::kZstd}) {
+    {
+      EncodingWriter w(store.OpenWriter("d/unfinished"), c);
+      w.Write(RandomBytes((2u << 20) + 5, 4));  // enough to reach the file before Finish()
+    }
+    EXPECT_FALSE(store.Exists("d/unfinished"));
+    EXPECT_TRUE(store.List("").empty()) << store.List("")[0];
+  }
+}
+
+TEST(LocalStore, UncommittedWriterLeavesNoFile) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  {
+    auto w = store.OpenWriter("a/b/c.json");
+    w->Write("data");
+  }
+  EXPECT_FALSE(store.Exists("a/b/c.json"));
+  EXPECT_TRUE(store.List("").empty());
+}
+
+TEST(LocalStore, NothingVisibleBeforeCommit) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  auto w = store.OpenWriter("x/y.json");
+  w->Write("{}");
+  EXPECT_FALSE(store.Exists("x/y.json"));
+  w->Commit();
+  EXPECT_TRUE(store.Exists("x/y.json"));
+  EXPECT_EQ(store.Read("x/y.json"), "{}");
+  EXPECT_EQ(store.List(""), std::vector<std::string>({"x/y.json"}));
+}
+
+TEST(LocalStore, PutReplacesAtomically) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  store.Put("s/state/capture.json", "first");
+  store.Put("s/state/capture.json", "second, longer");
+  EXPECT_EQ(store.Read("s/state/capture.json"), "second, longer");
+  EXPECT_EQ(store.List("s").size(), 1u);
+}
+
+TEST(LocalStore, ListIsRecursiveSortedAndRelativeToTheRoot) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  store.Put("main/data/public/t/2026/11/27/00000000000000000003.jsonl", "c");
+  store.Put("main/data/public/t/2026/11/26/00000000000000000002.jsonl", "b");
+  store.Put("main/data/public/a/2026/11/26/00000000000000000001.jsonl", "a");
+  store.Put("main/manifests/00000000000000000001.json", "m");
+  store.Put("other/manifests/00000000000000000001.json", "o");
+  std::vector<std::string> want = {
+      "main/data/public/a/2026/11/26/00000000000000000001.jsonl",
+      "main/data/public/t/2026/11/26/00000000000000000002.jsonl",
+      "main/data/public/t/2026/11/27/00000000000000000003.jsonl",
+  };
+  EXPECT_EQ(store.List("main/data/"), want);
+  EXPECT_EQ(store.List("main/data"), want);
+  EXPECT_EQ(store.List("main/manifests/"),
+            std::vector<std::string>({"main/manifests/00000000000000000001.json"}));
+  EXPECT_EQ(store.List("").size(), 5u);
+  std::vector<std::string> all = store.List("");
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  EXPECT_TRUE(store.List("missing/").empty());
+  // Directories are not objects.
+  for (const auto& p : store.List("")) EXPECT_TRUE(fs::is_regular_file(dir.path() / p)) << p;
+}
+
+TEST(LocalStore, RemoveAndExists) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  store.Put("a/one", "1");
+  store.Put("a/two", "2");
+  EXPECT_TRUE(store.Exists("a/one"));
+  store.Remove("a/one");
+  EXPECT_FALSE(store.Exists("a/one"));
+  EXPECT_TRUE(store.Exists("a/two"));
+  EXPECT_EQ(store.List("a"), std::vector<std::string>({"a/two"}));
+  store.Remove("a/never-existed");  // not an error
+  EXPECT_EQ(store.List("a").size(), 1u);
+}
+
+TEST(LocalStore, ReadOfAMissingFileThrowsStaging) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  try {
+    store.Read("nope.json");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
+    EXPECT_NE(e.message().find("nope.json"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LocalStore, BinaryContentIsPreserved) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  std::string bytes = RandomBytes(200000, 9);
+  store.Put("bin", bytes);
+  EXPECT_TRUE(store.Read("bin") == bytes);
+}
+
+TEST(LocalStore, OpenObjectStoreResolvesRelativePaths) {
+  TempDir dir;
+  auto store = OpenObjectStore("file://./stage", dir.path().string());
+  store->Put("x", "1");
+  EXPECT_TRUE(fs::exists(dir.path() / "stage" / "x"));
+  auto plain = OpenObjectStore((dir.path() / "plain").string(), "/nonexistent");
+  plain->Put("y", "2");
+  EXPECT_TRUE(fs::exists(dir.path() / "plain" / "y"));
+  try {
+    OpenObjectStore("s3://bucket/prefix", dir.path().string());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUnsupported);
+  }
+}
+
+}  // namespace
+}  // namespace wharf::staging

@@ -171,7 +171,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     spdlog::info("capture {}: full load staged: {} rows of {} table(s)", source_.name, loaded.rows,
                  tables.size());
     tail.last_seq = loaded.last_seq;
-    tail.last_lsn = created.consistent_point;
+    tail.last_lsn = Lsn();  // the stream starts at the consistent point: nothing to skip
     tail.end_lsn = created.consistent_point;
     start = created.consistent_point;
     state = fresh;

@@ -33,7 +33,10 @@ FullLoadResult CopyTables(const core::SourceConfig& source,
   std::unique_ptr<staging::BatchWriter> batch;
   auto commit = [&]() {
     if (!batch || batch->empty()) return;
-    auto m = batch->Commit(snapshot_lsn, snapshot_lsn, snapshot_lsn, 0);
+    // No transaction is in a snapshot batch: first/last commit LSN stay 0, so a
+    // transaction committing exactly at the consistent point is never taken
+    // for one already staged.
+    auto m = batch->Commit(Lsn(), Lsn(), snapshot_lsn, 0);
     result.last_seq = m.seq;
     on_batch(m);
     batch.reset();

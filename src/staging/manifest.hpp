@@ -26,8 +26,9 @@ struct Manifest {
   int version = 1;
   std::string source;
   uint64_t seq = 0;
-  // Invariants: first_lsn <= last_lsn < end_lsn for change batches. For a
-  // snapshot batch all three are the snapshot's consistent point.
+  // Invariants: first_lsn <= last_lsn < end_lsn for change batches. A
+  // snapshot batch holds no transaction: first_lsn and last_lsn are 0 and
+  // end_lsn is the snapshot's consistent point.
   Lsn first_lsn;  // commit LSN of the first transaction in the batch
   Lsn last_lsn;   // commit LSN of the last transaction
   Lsn end_lsn;    // end LSN of the last transaction: safe to confirm once durable

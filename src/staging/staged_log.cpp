@@ -27,8 +27,16 @@ StagedTail RecoverStagedLog(ObjectStore& store, const std::string& source) {
   if (!seqs.empty()) {
     Manifest m = ReadManifest(store, source, seqs.back());
     tail.last_seq = m.seq;
-    tail.last_lsn = m.last_lsn;
     tail.end_lsn = m.end_lsn;
+    // The last staged commit LSN comes from the newest batch that holds
+    // transactions (snapshot batches hold none).
+    for (auto it = seqs.rbegin(); it != seqs.rend(); ++it) {
+      Manifest b = it == seqs.rbegin() ? m : ReadManifest(store, source, *it);
+      if (b.last_lsn.IsValid()) {
+        tail.last_lsn = b.last_lsn;
+        break;
+      }
+    }
   }
   size_t removed = 0;
   for (const auto& path : store.List(DataPrefix(source))) {

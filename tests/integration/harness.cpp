@@ -78,11 +78,19 @@ PgCluster& SharedCluster() {
   return cluster;
 }
 
-Rows PgQuery(const std::string& dsn, const std::string& sql) {
+namespace {
+PGconn* Connect(const std::string& dsn) {
   PGconn* c = PQconnectdb(dsn.c_str());
-  std::unique_ptr<PGconn, decltype(&PQfinish)> guard(c, PQfinish);
-  if (PQstatus(c) != CONNECTION_OK) throw std::runtime_error(std::string("connect: ") + PQerrorMessage(c));
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(c);
+    PQfinish(c);
+    throw std::runtime_error("connect: " + msg);
+  }
   PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  return c;
+}
+
+Rows Execute(PGconn* c, const std::string& sql) {
   PGresult* r = PQexec(c, sql.c_str());
   std::unique_ptr<PGresult, decltype(&PQclear)> rg(r, PQclear);
   auto st = PQresultStatus(r);
@@ -100,6 +108,17 @@ Rows PgQuery(const std::string& dsn, const std::string& sql) {
   }
   return rows;
 }
+}  // namespace
+
+Rows PgQuery(const std::string& dsn, const std::string& sql) {
+  PGconn* c = Connect(dsn);
+  std::unique_ptr<PGconn, decltype(&PQfinish)> guard(c, PQfinish);
+  return Execute(c, sql);
+}
+
+PgSession::PgSession(const std::string& dsn) : conn_(Connect(dsn)) {}
+PgSession::~PgSession() { PQfinish(static_cast<PGconn*>(conn_)); }
+Rows PgSession::Query(const std::string& sql) { return Execute(static_cast<PGconn*>(conn_), sql); }
 
 void PgExec(const std::string& dsn, const std::string& sql) { PgQuery(dsn, sql); }
 

@@ -39,6 +39,17 @@ PgCluster& SharedCluster();
 Rows PgQuery(const std::string& dsn, const std::string& sql);
 void PgExec(const std::string& dsn, const std::string& sql);
 
+// A connection kept open across statements (to hold a transaction open).
+class PgSession {
+ public:
+  explicit PgSession(const std::string& dsn);
+  ~PgSession();
+  Rows Query(const std::string& sql);
+
+ private:
+  void* conn_;  // PGconn*, owned
+};
+
 // Runs SQL against a DuckDB file (opened and closed per call); every value is
 // cast to VARCHAR by the caller's SQL when needed.
 Rows DuckQuery(const std::filesystem::path& file, const std::string& sql);

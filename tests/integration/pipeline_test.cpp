@@ -2,7 +2,9 @@
 // with `wharf validate`.
 #include <signal.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -28,6 +30,41 @@ TEST_F(Pipeline, FullLoadCopiesEveryRowAndValidates) {
   EXPECT_EQ(Str(notes[2][1]), "tab\there");
   EXPECT_EQ(Str(notes[3][1]), "line\nbreak");
   EXPECT_EQ(Str(notes[4][1]), "quote'\"\\");
+  ExpectValidateEqual();
+}
+
+TEST_F(Pipeline, TransactionCommittingDuringSlotCreationIsNotLost) {
+  PgRun("CREATE TABLE accounts (id int PRIMARY KEY, v text);"
+        "INSERT INTO accounts SELECT g, 'seed' FROM generate_series(1, 100) g;");
+  WriteDefaultConfig();
+  // A transaction open while the slot is created: not in the exported
+  // snapshot, so it must come through the stream, even when its commit record
+  // is exactly the slot's consistent point.
+  PgSession open_txn(dsn_);
+  open_txn.Query("BEGIN; UPDATE accounts SET v = 'in-flight' WHERE id = 1;"
+                 "INSERT INTO accounts VALUES (1000, 'in-flight');");
+  Process run({"run", "--once", "-c", config_.string()}, work_ / "run.log");
+  ASSERT_TRUE(WaitFor([&] {
+    return Pg("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'wharf_src'")[0][0] == "1";
+  }, std::chrono::seconds(30)));
+  // Transactions keep committing around the consistent point. Each sleeps
+  // between its write and its commit, so the slot's last running-xacts record
+  // tends to fall inside one, whose commit is then exactly the consistent point.
+  std::atomic<bool> stop_writes{false};
+  std::thread writer([&] {
+    PgSession w(dsn_);
+    for (int i = 0; !stop_writes && i < 5000; ++i)
+      w.Query("BEGIN; UPDATE accounts SET v = 'w" + std::to_string(i) + "' WHERE id = " +
+              std::to_string(2 + i % 99) + "; SELECT pg_sleep(0.01); COMMIT");
+  });
+  open_txn.Query("COMMIT");
+  int code = run.Wait();
+  stop_writes = true;
+  writer.join();
+  ASSERT_EQ(code, 0) << run.Output();
+  ASSERT_EQ(RunOnce().exit_code, 0);
+  EXPECT_EQ(Duck("SELECT v FROM public.accounts WHERE id IN (1, 1000) ORDER BY id"),
+            (Rows{{"in-flight"}, {"in-flight"}}));
   ExpectValidateEqual();
 }
 

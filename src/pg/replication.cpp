@@ -72,7 +72,9 @@ ReplicationEvent ReplicationConnection::Receive(std::chrono::milliseconds timeou
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
       Fail(ErrorKind::kConnection, "replication stream ended: {}", msg);
     }
-    return {ReplicationEvent::Kind::kEnd};
+    ReplicationEvent end_ev;
+    end_ev.kind = ReplicationEvent::Kind::kEnd;
+    return end_ev;
   }
   if (n == -2) Fail(ErrorKind::kConnection, "replication connection lost: {}", PQerrorMessage(c));
   buffer_.reset(buf);

@@ -8,6 +8,7 @@
 #include "capture/relation_cache.hpp"
 #include "capture/source_setup.hpp"
 #include "core/error.hpp"
+#include "core/fault.hpp"
 #include "pg/catalog.hpp"
 #include "pg/replication.hpp"
 #include "snapshot/full_load.hpp"
@@ -249,6 +250,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
                   m.transactions, m.end_lsn.ToString());
     on_batch_(m);
     send_status(false);
+    core::FaultPoint("capture.after_confirm");
   };
   auto stage = [&](const core::RelationSchema& schema) {
     if (!batch) {
@@ -259,6 +261,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     }
     change.seq = txn_seq++;
     batch->Add(schema, change);
+    core::FaultPoint("capture.mid_transaction");
     ++txn_rows;
     progress_.changes++;
   };
@@ -347,6 +350,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       change.unchanged.clear();
       FillRow(schema, up->new_tuple, change.row, &change.unchanged);
       change.has_old = up->old_kind != 0;
+      change.old_kind = up->old_kind == 'O' ? 'O' : 'K';
       if (change.has_old) FillRow(schema, up->old_tuple, change.old, nullptr);
       else change.old.clear();
       stage(schema);
@@ -356,6 +360,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       change.unchanged.clear();
       change.row.clear();
       change.has_old = true;
+      change.old_kind = del->old_kind == 'O' ? 'O' : 'K';
       FillRow(schema, del->old_tuple, change.old, nullptr);
       stage(schema);
     } else if (auto* tr = std::get_if<TruncateMsg>(&msg)) {

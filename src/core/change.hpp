@@ -34,6 +34,9 @@ struct Change {
   // Empty when not sent. Non-key columns are nullopt when only the key was sent.
   std::vector<Datum> old;
   bool has_old = false;
+  // 'K': `old` holds the replica identity key only; 'O': the whole old row
+  // (REPLICA IDENTITY FULL), whose values can stand in for unchanged TOAST columns.
+  char old_kind = 'K';
   // Column positions whose value is an unchanged TOAST value, absent from `row`.
   std::vector<uint32_t> unchanged;
 };

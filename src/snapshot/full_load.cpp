@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/error.hpp"
+#include "core/fault.hpp"
 #include "pg/connection.hpp"
 #include "pg/copy_text.hpp"
 
@@ -69,6 +70,7 @@ FullLoadResult CopyTables(const core::SourceConfig& source,
         pg::ParseCopyTextRow(line, change.row, schema.columns.size());
         change.seq = static_cast<uint32_t>(rows + 1);  // the T above is seq 0
         writer().Add(schema, change);
+        core::FaultPoint("snapshot.mid_copy");
         ++rows;
         if (batch->raw_bytes() >= options.max_batch_bytes) commit();
       });

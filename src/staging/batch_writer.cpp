@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/fault.hpp"
 #include "staging/jsonl.hpp"
 #include "staging/layout.hpp"
 
@@ -45,6 +46,7 @@ void BatchWriter::Close(OpenFile& f) {
   f.meta.bytes = f.writer->stored_bytes();
   f.meta.sha256 = f.writer->sha256_hex();
   closed_.push_back(std::move(f.meta));
+  core::FaultPoint("staging.after_data_file");
 }
 
 void BatchWriter::Add(const core::RelationSchema& schema, const core::Change& change) {
@@ -67,7 +69,9 @@ Manifest BatchWriter::Commit(Lsn first_lsn, Lsn last_lsn, Lsn end_lsn, uint64_t 
   manifest_.end_lsn = end_lsn;
   manifest_.transactions = transactions;
   manifest_.created_at = NowMicros();
+  core::FaultPoint("staging.before_manifest");
   store_.Put(ManifestPath(manifest_.source, manifest_.seq), manifest_.ToJson());
+  core::FaultPoint("staging.after_manifest");
   return manifest_;
 }
 

@@ -70,10 +70,11 @@ bool ParseUtcMicros(std::string_view t, int64_t& unix_micros) {
 
 namespace {
 void AppendValues(const core::RelationSchema& schema, const std::vector<core::Datum>& values,
-                  const std::vector<uint32_t>* skip, std::string& out) {
+                  const std::vector<uint32_t>* skip, std::string& out, bool key_only = false) {
   out += '{';
   bool first = true;
   for (size_t i = 0; i < values.size() && i < schema.columns.size(); ++i) {
+    if (key_only && !schema.columns[i].is_key) continue;
     if (skip) {
       bool skipped = false;
       for (uint32_t u : *skip) skipped |= (u == i);
@@ -104,8 +105,10 @@ void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, s
     AppendValues(schema, c.row, c.unchanged.empty() ? nullptr : &c.unchanged, out);
   }
   if (c.has_old) {
+    // An old key holds only the key columns, so a reader tells it from a full
+    // old row (which holds every column).
     out += ",\"old\":";
-    AppendValues(schema, c.old, nullptr, out);
+    AppendValues(schema, c.old, nullptr, out, c.old_kind == 'K' && !schema.KeyIndexes().empty());
   }
   if (!c.unchanged.empty()) {
     out += ",\"unchanged\":[";
@@ -144,6 +147,7 @@ std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, st
       auto doc = parser.iterate(line_buf.data(), line.size(), line_buf.size() + simdjson::SIMDJSON_PADDING);
       core::Change c;
       c.row.assign(schema.columns.size(), std::nullopt);
+      size_t old_columns = 0;
       bool has_row = false;
       for (auto field : doc.get_object()) {
         std::string_view key = field.unescaped_key();
@@ -169,6 +173,7 @@ std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, st
           if (!is_row) {
             c.has_old = true;
             dst.assign(schema.columns.size(), std::nullopt);
+            old_columns = 0;
           } else {
             has_row = true;
           }
@@ -177,6 +182,7 @@ std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, st
             auto it = index.find(name);
             if (it == index.end()) fail(fmt::format("column '{}' is not in the file's schema", name));
             auto v = col.value();
+            if (!is_row) ++old_columns;
             if (v.is_null()) dst[it->second].reset();
             else dst[it->second] = std::string(std::string_view(v.get_string()));
           }
@@ -189,6 +195,7 @@ std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, st
         }
       }
       if (!has_row) c.row.clear();
+      if (c.has_old) c.old_kind = old_columns == schema.columns.size() ? 'O' : 'K';
       out.push_back(std::move(c));
     } catch (const simdjson::simdjson_error& e) {
       fail(e.what());

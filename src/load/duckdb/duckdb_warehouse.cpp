@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/fault.hpp"
 #include "load/duckdb/duckdb_types.hpp"
 
 namespace wharf::load::duckdb {
@@ -227,6 +228,7 @@ void DuckDbWarehouse::Apply(const BatchApply& batch) {
       try {
         EnsureTable(t.target, WarehouseSchema(t.schema));
         ApplyTable(t, rejects);
+        core::FaultPoint("load.mid_apply");
       } catch (Error& e) {
         throw e.AddContext("loading batch " + std::to_string(batch.seq) + " of source " +
                            batch.source + " into " + t.target.ToString());
@@ -252,7 +254,9 @@ void DuckDbWarehouse::Apply(const BatchApply& batch) {
     conn_.Query("INSERT INTO _wharf.state VALUES (" + Literal(batch.source) + ", " +
                 std::to_string(batch.seq) + ", " + std::to_string(batch.last_lsn.value()) + ", " +
                 std::to_string(batch.end_lsn.value()) + ", now())");
+    core::FaultPoint("load.before_commit");
     conn_.Query("COMMIT");
+    core::FaultPoint("load.after_commit");
   } catch (...) {
     known_columns_.clear();
     try {

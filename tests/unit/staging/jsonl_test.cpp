@@ -129,7 +129,22 @@ TEST(Jsonl, DeleteWithFullOldRowRoundTrip) {
   Change c = Base(Op::kDelete);
   c.old = {"1", "a", "b", std::nullopt};
   c.has_old = true;
-  ExpectSame(c, RoundTrip(c));
+  c.old_kind = 'O';
+  Change got = RoundTrip(c);
+  ExpectSame(c, got);
+  EXPECT_EQ(got.old_kind, 'O');
+}
+
+TEST(Jsonl, OldKeyHoldsOnlyKeyColumns) {
+  Change c = Base(Op::kDelete);
+  c.old = {"1", std::nullopt, std::nullopt, std::nullopt};
+  c.has_old = true;
+  c.old_kind = 'K';
+  std::string line;
+  Change got = RoundTrip(c, &line);
+  EXPECT_EQ(got.old_kind, 'K');
+  EXPECT_EQ(got.old, c.old);
+  EXPECT_NE(line.find("\"old\":{\"id\":\"1\"}"), std::string::npos) << line;
 }
 
 TEST(Jsonl, TruncateRoundTrip) {

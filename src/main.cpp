@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   using namespace wharf;
   CLI::App app{"wharf: PostgreSQL change data capture into an analytics warehouse"};
   app.require_subcommand(1);
+  app.fallthrough();  // --log-level also after the subcommand
   std::string config_path = "wharf.yaml";
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "capture/pgoutput_decoder.hpp"
+#include "capture/spool.hpp"
 #include "capture/relation_cache.hpp"
 #include "capture/source_setup.hpp"
 #include "core/error.hpp"
@@ -85,6 +86,49 @@ void FillRow(const core::RelationSchema& schema, const Tuple& tuple, std::vector
       out[i] = ToDatum(tuple[i]);
     }
   }
+}
+
+// Turns a row message into `change` (Insert, Update, Delete: one call of
+// `sink`; Truncate: one per relation). `sink` gets the schema and the message's
+// xid (0 outside a stream). Other messages are ignored.
+template <typename Sink>
+void BuildChange(const Message& msg, RelationCache& relations, core::Change& change, Sink&& sink) {
+  if (auto* ins = std::get_if<InsertMsg>(&msg)) {
+    const auto& schema = relations.Get(ins->relation_oid);
+    change.op = core::Op::kInsert;
+    change.unchanged.clear();
+    change.has_old = false;
+    change.old.clear();
+    FillRow(schema, ins->new_tuple, change.row, &change.unchanged);
+    sink(schema, ins->xid.value_or(0));
+  } else if (auto* up = std::get_if<UpdateMsg>(&msg)) {
+    const auto& schema = relations.Get(up->relation_oid);
+    change.op = core::Op::kUpdate;
+    change.unchanged.clear();
+    FillRow(schema, up->new_tuple, change.row, &change.unchanged);
+    change.has_old = up->old_kind != 0;
+    change.old_kind = up->old_kind == 'O' ? 'O' : 'K';
+    if (change.has_old) FillRow(schema, up->old_tuple, change.old, nullptr);
+    else change.old.clear();
+    sink(schema, up->xid.value_or(0));
+  } else if (auto* del = std::get_if<DeleteMsg>(&msg)) {
+    const auto& schema = relations.Get(del->relation_oid);
+    change.op = core::Op::kDelete;
+    change.unchanged.clear();
+    change.row.clear();
+    change.has_old = true;
+    change.old_kind = del->old_kind == 'O' ? 'O' : 'K';
+    FillRow(schema, del->old_tuple, change.old, nullptr);
+    sink(schema, del->xid.value_or(0));
+  } else if (auto* tr = std::get_if<TruncateMsg>(&msg)) {
+    change.op = core::Op::kTruncate;
+    change.unchanged.clear();
+    change.row.clear();
+    change.old.clear();
+    change.has_old = false;
+    for (uint32_t oid : tr->relation_oids) sink(relations.Get(oid), tr->xid.value_or(0));
+  }
+  // Origin, Type and logical decoding messages carry nothing to stage.
 }
 
 }  // namespace
@@ -201,14 +245,20 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
 
   if (options_.once && !once_target_) once_target_ = OnceTarget(conn);
 
-  const int protocol = 1;
-  std::string opts = "proto_version '" + std::to_string(protocol) + "', publication_names " +
-                     pg::QuoteLiteral(pg::QuoteIdent(source_.publication));
+  // No negotiation in pgoutput: 2 streams in-progress transactions on
+  // PostgreSQL 14 and 15 (which reject 4); 4 on 16 and later. two_phase stays off.
+  const int protocol = conn.ServerVersion() >= 160000 ? 4 : 2;
+  std::string opts = "proto_version '" + std::to_string(protocol) + "', streaming 'on', " +
+                     "publication_names " + pg::QuoteLiteral(pg::QuoteIdent(source_.publication));
   repl->StartLogical(source_.slot, start, opts);
   spdlog::info("capture {}: streaming from {}{}", source_.name, start.ToString(),
                once_target_ ? " until " + once_target_->ToString() : "");
 
   PgOutputDecoder decoder(protocol);
+  TransactionSpool spool(options_.spool_dir.empty()
+                             ? std::filesystem::temp_directory_path() / ("wharf-spool-" + source_.name)
+                             : std::filesystem::path(options_.spool_dir));
+  std::optional<uint32_t> stream_xid;  // set between Stream Start and Stream Stop
   RelationCache relations(conn);
 
   Lsn flushed = std::max(start, tail.end_lsn);
@@ -232,6 +282,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   Lsn wal_end;
   auto last_status = Clock::now();
   auto last_data = Clock::now();
+  auto last_reply_request = Clock::now();
   bool status_due = false;
 
   auto send_status = [&](bool reply) {
@@ -252,18 +303,29 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     send_status(false);
     core::FaultPoint("capture.after_confirm");
   };
-  auto stage = [&](const core::RelationSchema& schema) {
+  auto stage = [&](const core::RelationSchema& schema, core::Change& c) {
     if (!batch) {
       batch = std::make_unique<staging::BatchWriter>(store_, source_.name, next_seq++, options_.batch);
       batch_opened = Clock::now();
-      batch_first = change.lsn;
+      batch_first = c.lsn;
       batch_txns = 0;
     }
-    change.seq = txn_seq++;
-    batch->Add(schema, change);
+    c.seq = txn_seq++;
+    batch->Add(schema, c);
     core::FaultPoint("capture.mid_transaction");
     ++txn_rows;
     progress_.changes++;
+  };
+
+  // A committed transaction is in the open batch (or had nothing to stage).
+  auto end_transaction = [&](Lsn commit_lsn, Lsn end_lsn) {
+    if (batch && txn_rows > 0) {
+      batch_last = commit_lsn;
+      batch_end = end_lsn;
+      batch_txns++;
+    } else if (!batch && spool.empty()) {
+      flushed = std::max(flushed, end_lsn);
+    }
   };
 
   auto stop_deadline = Clock::time_point::max();
@@ -273,7 +335,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
                     Clock::now() - batch_opened >= options_.max_interval)) {
         commit_batch();
       }
-      if (!batch && wal_end > flushed) {
+      if (!batch && spool.empty() && wal_end > flushed) {
         // Nothing received is unstaged: confirm the server's WAL end so an idle
         // slot does not pin WAL.
         flushed = wal_end;
@@ -296,8 +358,14 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       }
     }
     if (status_due || Clock::now() - last_status >= std::chrono::seconds(1)) {
-      // In --once mode ask for a keepalive so the server reports its WAL end.
-      send_status(once_target_.has_value() && Clock::now() - last_data > std::chrono::milliseconds(50));
+      // Ask for a keepalive (which reports the server's WAL end) when idle: at
+      // once in --once mode, every few seconds otherwise, so an idle slot's
+      // confirmed position keeps up with WAL written elsewhere.
+      auto idle = Clock::now() - last_data;
+      bool want_reply = once_target_ ? idle > std::chrono::milliseconds(50)
+                                     : Clock::now() - last_reply_request > std::chrono::seconds(5);
+      if (want_reply) last_reply_request = Clock::now();
+      send_status(want_reply);
     }
 
     auto ev = repl->Receive(std::chrono::milliseconds(100));
@@ -324,54 +392,46 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     } else if (auto* c = std::get_if<CommitMsg>(&msg)) {
       in_txn = false;
       wal_end = std::max(wal_end, c->end_lsn);
-      if (skip_txn) continue;
-      if (batch && txn_rows > 0) {
-        batch_last = c->commit_lsn;
-        batch_end = c->end_lsn;
-        batch_txns++;
-      } else if (!batch) {
-        flushed = std::max(flushed, c->end_lsn);
-      }
+      if (!skip_txn) end_transaction(c->commit_lsn, c->end_lsn);
     } else if (auto* r = std::get_if<RelationMsg>(&msg)) {
       relations.Update(*r);
+    } else if (auto* ss = std::get_if<StreamStartMsg>(&msg)) {
+      stream_xid = ss->xid;
+    } else if (std::holds_alternative<StreamStopMsg>(msg)) {
+      stream_xid.reset();
+    } else if (auto* sc = std::get_if<StreamCommitMsg>(&msg)) {
+      wal_end = std::max(wal_end, sc->end_lsn);
+      if (sc->commit_lsn <= skip_through) {
+        spool.Abort(sc->xid);
+        continue;
+      }
+      // The whole transaction goes into one batch, in commit order.
+      txn_seq = 0;
+      txn_rows = 0;
+      spool.Replay(sc->xid, [&](const core::RelationSchema& schema, core::Change& spooled) {
+        spooled.lsn = sc->commit_lsn;
+        spooled.ts = sc->commit_ts;
+        spooled.xid = sc->xid;
+        stage(schema, spooled);
+      });
+      end_transaction(sc->commit_lsn, sc->end_lsn);
+    } else if (auto* sa = std::get_if<StreamAbortMsg>(&msg)) {
+      // An abort of the top-level transaction drops it all; of a
+      // subtransaction (ROLLBACK TO SAVEPOINT), only that subtransaction's rows.
+      if (sa->subxid == sa->xid) spool.Abort(sa->xid);
+      else spool.AbortSubtransaction(sa->xid, sa->subxid);
+    } else if (stream_xid) {
+      // A change of an in-progress streamed transaction: spool it under its
+      // top-level xid, tagged with the (sub)transaction that made it.
+      BuildChange(msg, relations, change, [&](const core::RelationSchema& s, uint32_t subxid) {
+        spool.Append(*stream_xid, subxid ? subxid : *stream_xid, s, change);
+      });
     } else if (skip_txn) {
       continue;
-    } else if (auto* ins = std::get_if<InsertMsg>(&msg)) {
-      const auto& schema = relations.Get(ins->relation_oid);
-      change.op = core::Op::kInsert;
-      change.unchanged.clear();
-      change.has_old = false;
-      change.old.clear();
-      FillRow(schema, ins->new_tuple, change.row, &change.unchanged);
-      stage(schema);
-    } else if (auto* up = std::get_if<UpdateMsg>(&msg)) {
-      const auto& schema = relations.Get(up->relation_oid);
-      change.op = core::Op::kUpdate;
-      change.unchanged.clear();
-      FillRow(schema, up->new_tuple, change.row, &change.unchanged);
-      change.has_old = up->old_kind != 0;
-      change.old_kind = up->old_kind == 'O' ? 'O' : 'K';
-      if (change.has_old) FillRow(schema, up->old_tuple, change.old, nullptr);
-      else change.old.clear();
-      stage(schema);
-    } else if (auto* del = std::get_if<DeleteMsg>(&msg)) {
-      const auto& schema = relations.Get(del->relation_oid);
-      change.op = core::Op::kDelete;
-      change.unchanged.clear();
-      change.row.clear();
-      change.has_old = true;
-      change.old_kind = del->old_kind == 'O' ? 'O' : 'K';
-      FillRow(schema, del->old_tuple, change.old, nullptr);
-      stage(schema);
-    } else if (auto* tr = std::get_if<TruncateMsg>(&msg)) {
-      change.op = core::Op::kTruncate;
-      change.unchanged.clear();
-      change.row.clear();
-      change.old.clear();
-      change.has_old = false;
-      for (uint32_t oid : tr->relation_oids) stage(relations.Get(oid));
+    } else {
+      BuildChange(msg, relations, change,
+                  [&](const core::RelationSchema& s, uint32_t) { stage(s, change); });
     }
-    // Origin, Type and logical decoding messages carry nothing to stage.
   }
 }
 

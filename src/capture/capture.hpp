@@ -25,6 +25,9 @@ struct CaptureOptions {
   std::chrono::milliseconds max_interval{1000};
   // Stop once everything committed before start is staged.
   bool once = false;
+  // Local directory for in-progress streamed transactions; empty: a folder in
+  // the system's temporary directory.
+  std::string spool_dir;
 };
 
 struct CaptureProgress {

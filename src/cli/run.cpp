@@ -12,6 +12,8 @@
 #include "core/error.hpp"
 #include "load/loader.hpp"
 #include "staging/codec.hpp"
+#include "staging/layout.hpp"
+#include "staging/local_store.hpp"
 
 namespace wharf::cli {
 
@@ -75,7 +77,10 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     opts.max_batch_bytes = config.staging.batch_max_bytes;
     opts.max_interval = config.staging.batch_max_interval;
     opts.once = once;
+    auto* local = dynamic_cast<staging::LocalStore*>(store.get());
     for (const auto& s : config.sources) {
+      // Streamed transactions spool next to a local staging directory.
+      opts.spool_dir = local ? (local->root() / staging::EncodePathSegment(s.name) / "spool").string() : "";
       captures.push_back(std::make_unique<capture::Capture>(s, *store, opts, [&](const staging::Manifest&) {
         std::lock_guard lock(mu);
         pending = true;

@@ -69,12 +69,24 @@ void PgCluster::Stop() {
   RunShell(std::string(WHARF_SOURCE_DIR) + "/scripts/pg-cluster.sh stop " + dir_.string());
 }
 
+void PgCluster::Restart() {
+  Stop();
+  Start();
+}
+
 std::string PgCluster::Dsn(const std::string& db) const {
   return "postgres://postgres@127.0.0.1:" + std::to_string(port_) + "/" + db;
 }
 
 PgCluster& SharedCluster() {
-  static PgCluster cluster(RunRoot() / "pg");
+  static PgCluster& cluster = [] () -> PgCluster& {
+    static PgCluster c(RunRoot() / "pg");
+    // Stream every transaction above 64 kB, so the tests exercise pgoutput's
+    // streaming path (spool, stream commit and abort) and not only small ones.
+    PgExec(c.Dsn("postgres"), "ALTER SYSTEM SET logical_decoding_work_mem = '64kB'");
+    PgExec(c.Dsn("postgres"), "SELECT pg_reload_conf()");
+    return c;
+  }();
   return cluster;
 }
 
@@ -166,20 +178,37 @@ Rows DuckQuery(const fs::path& file, const std::string& sql) {
 
 void DuckExec(const fs::path& file, const std::string& sql) { DuckQuery(file, sql); }
 
-Process::Process(const std::vector<std::string>& args, const fs::path& log) : log_(log) {
+Process::Process(const std::vector<std::string>& args, const fs::path& log,
+                 const std::vector<std::string>& env)
+    : log_(log) {
   std::vector<char*> argv;
   std::string bin = WHARF_BINARY;
   argv.push_back(bin.data());
   std::vector<std::string> copy = args;
   for (auto& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The child's environment is built before fork: only async-signal-safe calls
+  // may run between fork and exec in a process with other threads.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    std::string entry = *e;
+    std::string name = entry.substr(0, entry.find('='));
+    bool overridden = false;
+    for (const auto& o : env) overridden = overridden || o.substr(0, o.find('=')) == name;
+    if (!overridden) env_strings.push_back(std::move(entry));
+  }
+  for (const auto& o : env)
+    if (o.find('=') != std::string::npos) env_strings.push_back(o);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     ::close(fd);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
 }
@@ -229,10 +258,11 @@ std::string Process::Output() const {
   return ss.str();
 }
 
-ProcessResult RunWharf(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+ProcessResult RunWharf(const std::vector<std::string>& args, std::chrono::seconds timeout,
+                       const std::vector<std::string>& env) {
   static int counter = 0;
   fs::path log = RunRoot() / ("wharf-" + std::to_string(counter++) + ".log");
-  Process p(args, log);
+  Process p(args, log, env);
   ProcessResult r;
   r.exit_code = p.Wait(timeout);
   r.output = p.Output();
@@ -251,6 +281,95 @@ bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds timeou
 
 std::string Str(const std::optional<std::string>& v) { return v ? *v : "<NULL>"; }
 
+void ExpectSameRows(const std::string& dsn, const fs::path& warehouse,
+                    const std::vector<TableCheck>& tables) {
+  for (const auto& t : tables) {
+    std::string sum = "SELECT CAST(count(*) AS VARCHAR), md5(string_agg(md5(" + t.row_expr +
+                      "), ',' ORDER BY " + t.key + ")) FROM " + t.table;
+    Rows source = PgQuery(dsn, sum);
+    Rows target;
+    Rows dups;
+    try {
+      target = DuckQuery(warehouse, sum);
+      dups = DuckQuery(warehouse, "SELECT CAST(count(*) AS VARCHAR) FROM (SELECT " + t.key + " FROM " +
+                                      t.table + " GROUP BY " + t.key + " HAVING count(*) > 1) d");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << t.table << ": " << e.what();
+      continue;
+    }
+    EXPECT_EQ(Str(dups[0][0]), "0") << t.table << ": duplicate keys in the warehouse";
+    EXPECT_EQ(Str(target[0][0]), Str(source[0][0])) << t.table << ": row counts differ (warehouse vs source)";
+    EXPECT_EQ(Str(target[0][1]), Str(source[0][1])) << t.table << ": row checksums differ (warehouse vs source)";
+  }
+}
+
+void ShopWorkload::Create(int seed_orders) {
+  std::string n = std::to_string(seed_orders);
+  PgExec(dsn_,
+         "CREATE TABLE orders (id int PRIMARY KEY, customer int NOT NULL, amount numeric(12,2),"
+         " note text, doc text);"
+         "ALTER TABLE orders ALTER COLUMN doc SET STORAGE EXTERNAL;"
+         "INSERT INTO orders SELECT g, g % 97, g * 1.25, CASE WHEN g % 10 = 0 THEN NULL ELSE 'seed' || g END,"
+         " CASE WHEN g % 100 = 0 THEN repeat(md5(g::text), 100) END FROM generate_series(1, " + n + ") g;"
+         "CREATE TABLE lines (order_id int, line_no int, sku text, qty int, PRIMARY KEY (order_id, line_no));"
+         "INSERT INTO lines SELECT g, l, 'sku' || l, l FROM generate_series(1, 300) g, generate_series(1, 2) l;"
+         "CREATE TABLE scratch (id bigserial PRIMARY KEY, v text);"
+         "INSERT INTO scratch (v) SELECT 'seed' || g FROM generate_series(1, 50) g;");
+}
+
+void ShopWorkload::Round(int r) {
+  std::string rs = std::to_string(r);
+  std::string base = std::to_string(static_cast<long>(r) * 100000);
+  PgExec(dsn_, "INSERT INTO orders SELECT " + base + " + g, g % 97, g * 0.5, 'r" + rs +
+                   "', NULL FROM generate_series(1, 200) g");
+  PgExec(dsn_, "UPDATE orders SET amount = amount + 1, note = coalesce(note, '') || '+' WHERE id % 17 = " +
+                   std::to_string(r % 17));
+  // Leaves the TOASTed doc unchanged: pgoutput sends it as unchanged.
+  PgExec(dsn_, "UPDATE orders SET customer = customer + 1 WHERE doc IS NOT NULL AND id % 300 = " +
+                   std::to_string((r % 3) * 100));
+  PgExec(dsn_, "DELETE FROM orders WHERE id < " + base + " AND id % 23 = " + std::to_string(r % 23) +
+                   " AND id % 2 = 0");
+  PgExec(dsn_, "BEGIN;"
+               "INSERT INTO lines SELECT " + base + " + g, l, 'sku' || l, l FROM generate_series(1, 50) g,"
+               " generate_series(1, 3) l;"
+               "UPDATE lines SET qty = qty + 10 WHERE order_id = " + base + " + 1;"
+               "DELETE FROM lines WHERE order_id = " + base + " + 2 AND line_no = 3;"
+               "UPDATE orders SET id = " + base + " + 90000 WHERE id = " + base + " + 3;"
+               "INSERT INTO orders VALUES (" + base + " + 3, 0, NULL, NULL, repeat('x', 5000));"
+               "DELETE FROM orders WHERE id = " + base + " + 4;"
+               "INSERT INTO orders VALUES (" + base + " + 95000, 1, 1, 'born and died', NULL);"
+               "DELETE FROM orders WHERE id = " + base + " + 95000;"
+               "COMMIT");
+  PgExec(dsn_, "TRUNCATE scratch");
+  PgExec(dsn_, "INSERT INTO scratch (v) SELECT 'r" + rs + "-' || g FROM generate_series(1, 20) g");
+  PgExec(dsn_, "UPDATE lines SET line_no = line_no + 10 WHERE order_id = " + base + " + 5");
+  PgExec(dsn_, "UPDATE scratch SET v = NULL WHERE id % 5 = 0");
+}
+
+void ShopWorkload::BigTransaction(int rows, int tag) {
+  std::string base = std::to_string(static_cast<long>(tag) * 100000);
+  PgExec(dsn_, "BEGIN;"
+               "INSERT INTO orders SELECT " + base + " + g, g % 97, g * 0.25, 'big" + std::to_string(tag) +
+               "', NULL FROM generate_series(1, " + std::to_string(rows) + ") g;"
+               "UPDATE orders SET note = 'touched by big' WHERE id <= 500 AND id % 3 = 0;"
+               "DELETE FROM orders WHERE id <= 500 AND id % 7 = 0;"
+               "INSERT INTO lines SELECT " + base + " + g, 1, 'big', g FROM generate_series(1, 100) g;"
+               "DELETE FROM lines WHERE order_id <= 50;"
+               "COMMIT");
+}
+
+std::vector<TableCheck> ShopWorkload::Checks() {
+  return {
+      {"public.orders", "id",
+       "CAST(id AS VARCHAR) || '|' || CAST(customer AS VARCHAR) || '|' || coalesce(CAST(amount AS VARCHAR), '~')"
+       " || '|' || coalesce(note, '~') || '|' || coalesce(md5(doc), '~')"},
+      {"public.lines", "order_id, line_no",
+       "CAST(order_id AS VARCHAR) || '|' || CAST(line_no AS VARCHAR) || '|' || coalesce(sku, '~') || '|' ||"
+       " coalesce(CAST(qty AS VARCHAR), '~')"},
+      {"public.scratch", "id", "CAST(id AS VARCHAR) || '|' || coalesce(v, '~')"},
+  };
+}
+
 void WharfTest::SetUp() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   db_ = Sanitize(std::string(info->test_suite_name()) + "_" + info->name());
@@ -267,15 +386,34 @@ void WharfTest::SetUp() {
 
 std::string WharfTest::CreateDatabase(const std::string& suffix) {
   std::string name = db_.substr(0, 40) + "_" + suffix;
-  auto& cluster = SharedCluster();
+  auto& cluster = Cluster();
   PgExec(cluster.Dsn("postgres"), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   PgExec(cluster.Dsn("postgres"), "CREATE DATABASE " + name);
   extra_dbs_.push_back(name);
   return cluster.Dsn(name);
 }
 
+PgCluster& WharfTest::Cluster() { return own_cluster_ ? *own_cluster_ : SharedCluster(); }
+
+void WharfTest::UseOwnCluster() {
+  if (own_cluster_) return;
+  PgExec(SharedCluster().Dsn("postgres"), "DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)");
+  own_cluster_ = std::make_unique<PgCluster>(work_ / "pg");
+  PgExec(own_cluster_->Dsn("postgres"), "CREATE DATABASE " + db_);
+  dsn_ = own_cluster_->Dsn(db_);
+}
+
+size_t WharfTest::ManifestCount(const std::string& source) {
+  size_t n = 0;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(work_ / "stage" / source / "manifests", ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec))
+    ++n;
+  return n;
+}
+
 void WharfTest::TearDown() {
-  auto& cluster = SharedCluster();
+  auto& cluster = Cluster();
   std::vector<std::string> dbs = extra_dbs_;
   dbs.push_back(db_);
   for (const auto& db : dbs) {
@@ -294,13 +432,17 @@ void WharfTest::TearDown() {
       ADD_FAILURE() << "teardown: " << e.what();
     }
   }
+  if (own_cluster_) {
+    own_cluster_->Stop();
+    own_cluster_.reset();
+  }
   if (!HasFailure()) fs::remove_all(work_);
 }
 
 void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& extra_yaml) {
   std::ofstream out(config_);
   out << "sources:\n" << sources_yaml << "staging:\n  url: file://./stage\n  compression: zstd\n"
-      << "  batch: { max_bytes: 8MB, max_interval: 200ms }\n"
+      << "  batch: " << batch_yaml_ << "\n"
       << "target:\n  type: duckdb\n  path: ./warehouse.duckdb\n" << extra_yaml;
 }
 
@@ -312,6 +454,19 @@ ProcessResult WharfTest::Wharf(std::vector<std::string> args) {
   args.push_back("-c");
   args.push_back(config_.string());
   return RunWharf(args);
+}
+
+ProcessResult WharfTest::Wharf(std::vector<std::string> args, const std::vector<std::string>& env) {
+  args.push_back("-c");
+  args.push_back(config_.string());
+  return RunWharf(args, std::chrono::seconds(180), env);
+}
+
+std::unique_ptr<Process> WharfTest::StartWharf(std::vector<std::string> args, const std::string& log_name,
+                                               const std::vector<std::string>& env) {
+  args.push_back("-c");
+  args.push_back(config_.string());
+  return std::make_unique<Process>(args, work_ / log_name, env);
 }
 
 void WharfTest::ExpectValidateEqual() {

@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
   status->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
   status->add_flag("--json", json, "machine-readable output");
 
+  auto* resync = app.add_subcommand("resync", "copy one table again while the others keep streaming");
+  std::string resync_table;
+  resync->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+  resync->add_option("--table", resync_table, "the table to copy again (schema.table)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -48,6 +53,7 @@ int main(int argc, char** argv) {
     if (*load) return cli::RunPipeline(config, once, cli::Stages::kLoadOnly);
     if (*validate) return cli::Validate(config, table, json);
     if (*status) return cli::Status(config, json);
+    if (*resync) return cli::Resync(config, resync_table);
   } catch (const Error& e) {
     spdlog::error("{}", e.Describe());
     return 2;

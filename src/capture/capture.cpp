@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
 #include <thread>
 
 #include "capture/pgoutput_decoder.hpp"
@@ -13,6 +14,7 @@
 #include "pg/catalog.hpp"
 #include "pg/replication.hpp"
 #include "snapshot/full_load.hpp"
+#include "snapshot/watermark.hpp"
 #include "staging/staged_log.hpp"
 #include "staging/state_store.hpp"
 
@@ -21,6 +23,11 @@ namespace wharf::capture {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+int64_t NowMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 struct SlotInfo {
   bool exists = false;
@@ -175,17 +182,19 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
          "new full load",
          source_.slot, source_.name, source_.slot, store_.Describe(), source_.name);
   }
+  if (slot.exists && slot.active) {
+    Fail(ErrorKind::kSource,
+         "replication slot {} is in use by another process; is another wharf running for source {}?",
+         source_.slot, source_.name);
+  }
 
   std::optional<pg::ReplicationConnection> repl;
   Lsn start;
-  if (!state || !state->snapshot_complete) {
+  pg::TypeResolver types;
+  if (!state) {
+    // First start: a slot with an exported snapshot, and every table copied in it.
     if (slot.exists) {
-      if (slot.active) {
-        Fail(ErrorKind::kSource, "replication slot {} is in use by another process; is another wharf "
-             "running for source {}?", source_.slot, source_.name);
-      }
-      spdlog::warn("capture {}: the previous full load did not finish; starting it again",
-                   source_.name);
+      spdlog::warn("capture {}: dropping slot {} left without capture state", source_.name, source_.slot);
       conn.ExecParams("SELECT pg_drop_replication_slot($1)", {source_.slot});
     }
     EnsurePublication(conn, source_, tables);
@@ -193,33 +202,35 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     auto created = repl->CreateLogicalSlot(source_.slot, true);
     spdlog::info("capture {}: created slot {} at {}", source_.name, source_.slot,
                  created.consistent_point.ToString());
-    pg::TypeResolver types;
     std::vector<core::RelationSchema> schemas;
     staging::CaptureState fresh;
     fresh.slot = source_.slot;
+    fresh.consistent_point = created.consistent_point;
     for (const auto& t : tables) {
       schemas.push_back(pg::DescribeTable(conn, t, types));
-      fresh.tables.push_back(t.name.ToString());
+      staging::TableSync ts;
+      ts.table = t.name.ToString();
+      fresh.tables.push_back(std::move(ts));
     }
+    state_store.Save(fresh);
+    board_ = std::make_unique<snapshot::SyncBoard>(fresh, state_store);
     snapshot::FullLoadOptions fl;
     fl.batch = options_.batch;
     fl.max_batch_bytes = options_.max_batch_bytes;
-    auto loaded = snapshot::CopyTables(source_, schemas, created.snapshot_name,
-                                       created.consistent_point, store_, tail.last_seq + 1, fl,
-                                       [&](const staging::Manifest& m) {
-                                         progress_.batches++;
-                                         on_batch_(m);
-                                       });
-    fresh.snapshot_complete = true;
-    fresh.consistent_point = created.consistent_point;
-    state_store.Save(fresh);
+    fl.workers = options_.copy_workers;
+    auto loaded = snapshot::CopyUnderSnapshot(source_, schemas, created.snapshot_name,
+                                              created.consistent_point, store_, tail.last_seq + 1,
+                                              fl, *board_, stop, [&](const staging::Manifest& m) {
+                                                progress_.batches++;
+                                                on_batch_(m);
+                                              });
     spdlog::info("capture {}: full load staged: {} rows of {} table(s)", source_.name, loaded.rows,
                  tables.size());
     tail.last_seq = loaded.last_seq;
     tail.last_lsn = Lsn();  // the stream starts at the consistent point: nothing to skip
     tail.end_lsn = created.consistent_point;
     start = created.consistent_point;
-    state = fresh;
+    if (stop) return true;  // interrupted: the next start resumes the copy
   } else {
     if (!slot.exists) {
       Fail(ErrorKind::kSource,
@@ -227,17 +238,10 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
            "Resynchronise: delete {}/{}/state and start again to take a new full load",
            source_.slot, source_.name, tail.end_lsn.ToString(), store_.Describe(), source_.name);
     }
+    board_ = std::make_unique<snapshot::SyncBoard>(*state, state_store);
     std::vector<pg::TableInfo> known;
-    for (auto& t : tables) {
-      if (std::find(state->tables.begin(), state->tables.end(), t.name.ToString()) !=
-          state->tables.end()) {
-        known.push_back(t);
-      } else {
-        spdlog::warn("capture {}: table {} matches the selection but was not part of the initial "
-                     "full load; it is not captured (resync support is tracked separately)",
-                     source_.name, t.name.ToString());
-      }
-    }
+    for (auto& t : tables)
+      if (state->Find(t.name.ToString())) known.push_back(t);
     EnsurePublication(conn, source_, known);
     repl.emplace(pg::Connection::Open(source_.dsn, true, "wharf " + source_.name));
     start = std::max(slot.confirmed_flush, tail.end_lsn);
@@ -249,7 +253,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   // PostgreSQL 14 and 15 (which reject 4); 4 on 16 and later. two_phase stays off.
   const int protocol = conn.ServerVersion() >= 160000 ? 4 : 2;
   std::string opts = "proto_version '" + std::to_string(protocol) + "', streaming 'on', " +
-                     "publication_names " + pg::QuoteLiteral(pg::QuoteIdent(source_.publication));
+                     "messages 'true', publication_names " +
+                     pg::QuoteLiteral(pg::QuoteIdent(source_.publication));
   repl->StartLogical(source_.slot, start, opts);
   spdlog::info("capture {}: streaming from {}{}", source_.name, start.ToString(),
                once_target_ ? " until " + once_target_->ToString() : "");
@@ -260,6 +265,125 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
                              : std::filesystem::path(options_.spool_dir));
   std::optional<uint32_t> stream_xid;  // set between Stream Start and Stream Stop
   RelationCache relations(conn);
+
+  // Tables copied while the stream runs (added, resynced, or a first load to resume).
+  snapshot::ChunkBoard chunks;
+  snapshot::WatermarkTracker watermarks(chunks);
+  snapshot::WatermarkCopier copier(source_, chunks, {});
+  std::set<std::string> copying;  // tables queued or being copied by the copier
+  struct Progress {
+    std::string table;
+    size_t range;
+    std::vector<std::string> last_key;
+    bool range_done;
+    uint64_t rows;
+  };
+  std::vector<Progress> pending_progress;  // applied to the state once their batch is durable
+  std::set<std::string> pending_untruncate;
+  auto table_info = [&](const std::string& name) -> std::optional<pg::TableInfo> {
+    for (auto& t : tables)
+      if (t.name.ToString() == name) return t;
+    return std::nullopt;
+  };
+  auto schedule_copies = [&]() {
+    auto snapshot_state = board_->Snapshot();
+    for (const auto& t : snapshot_state.tables) {
+      if (t.phase != staging::SyncPhase::kInit && t.phase != staging::SyncPhase::kCopying) continue;
+      if (copying.count(t.table)) continue;
+      auto info = table_info(t.table);
+      if (!info) {
+        board_->Update([&](staging::CaptureState& st) {
+          auto* ts = st.Find(t.table);
+          ts->phase = staging::SyncPhase::kErrored;
+          ts->error = "the table no longer matches the selection or no longer exists";
+        });
+        continue;
+      }
+      snapshot::WatermarkCopier::Job job;
+      job.schema = pg::DescribeTable(conn, *info, types);
+      bool fresh = t.phase == staging::SyncPhase::kInit || t.ranges.empty();
+      job.truncate_first = fresh || t.truncate_first;
+      if (fresh) {
+        job.ranges = {staging::KeyRange{}};
+        job.range_index = {0};
+      } else {
+        for (size_t i = 0; i < t.ranges.size(); ++i) {
+          if (t.ranges[i].done) continue;
+          job.ranges.push_back(t.ranges[i]);
+          job.range_index.push_back(i);
+        }
+      }
+      auto est = conn.ExecParams("SELECT GREATEST(reltuples, 0)::int8 FROM pg_class WHERE oid = $1::oid",
+                                 {std::to_string(info->oid)});
+      board_->Update([&](staging::CaptureState& st) {
+        auto* ts = st.Find(t.table);
+        if (fresh) {
+          ts->ranges = {staging::KeyRange{}};
+          ts->rows_copied = 0;
+          ts->bytes_copied = 0;
+          ts->started_at = NowMicros();
+          ts->estimated_rows = est.rows() ? std::stoull(std::string(est.Get(0, 0))) : 0;
+        }
+        ts->phase = staging::SyncPhase::kCopying;
+        ts->method = "watermark";
+        ts->truncate_first = job.truncate_first;
+        ts->error.clear();
+      });
+      spdlog::info("capture {}: copying {} while streaming{}", source_.name, t.table,
+                   fresh ? "" : " (resuming after the last staged key)");
+      copying.insert(t.table);
+      copier.Enqueue(std::move(job));
+    }
+  };
+  // New tables matching the selection, and `wharf resync` requests.
+  auto discover = [&]() {
+    auto now_tables = SelectTables(conn, source_);
+    std::vector<pg::TableInfo> added;
+    auto st = board_->Snapshot();
+    for (auto& t : now_tables)
+      if (!st.Find(t.name.ToString())) added.push_back(t);
+    tables = now_tables;
+    if (!added.empty()) {
+      EnsurePublication(conn, source_, tables);
+      board_->Update([&](staging::CaptureState& s2) {
+        for (auto& t : added) {
+          staging::TableSync ts;
+          ts.table = t.name.ToString();
+          ts.truncate_first = true;
+          s2.tables.push_back(std::move(ts));
+          spdlog::info("capture {}: new table {} selected", source_.name, ts.table);
+        }
+      });
+    }
+    for (const auto& name : state_store.PendingResyncs()) {
+      if (copying.count(name)) continue;  // finish the running copy first
+      if (!board_->Snapshot().Find(name)) {
+        spdlog::error("capture {}: resync of {} ignored: not a replicated table", source_.name, name);
+      } else {
+        board_->Update([&](staging::CaptureState& s2) {
+          auto* ts = s2.Find(name);
+          ts->phase = staging::SyncPhase::kInit;
+          ts->ranges.clear();
+          ts->truncate_first = true;
+          ts->error.clear();
+        });
+        spdlog::info("capture {}: resync of {} requested", source_.name, name);
+      }
+      state_store.ClearResync(name);
+    }
+    for (auto& [table, error] : copier.TakeErrors()) {
+      copying.erase(table);
+      board_->Update([&](staging::CaptureState& s2) {
+        if (auto* ts = s2.Find(table)) {
+          ts->phase = staging::SyncPhase::kErrored;
+          ts->error = error;
+        }
+      });
+    }
+    schedule_copies();
+  };
+  discover();
+  auto last_discover = Clock::now();
 
   Lsn flushed = std::max(start, tail.end_lsn);
   const Lsn skip_through = tail.last_lsn;
@@ -290,6 +414,21 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     last_status = Clock::now();
     status_due = false;
   };
+  // Tables copied in the first load are complete once the stream is past their LSN.
+  auto mark_caught_up = [&]() {
+    bool any = false;
+    for (const auto& t : board_->Snapshot().tables)
+      any |= t.phase == staging::SyncPhase::kCatchup && t.catchup_lsn <= flushed;
+    if (!any) return;
+    board_->Update([&](staging::CaptureState& st) {
+      for (auto& t : st.tables) {
+        if (t.phase == staging::SyncPhase::kCatchup && t.catchup_lsn <= flushed) {
+          t.phase = staging::SyncPhase::kReady;
+          if (!t.finished_at) t.finished_at = NowMicros();
+        }
+      }
+    });
+  };
   auto commit_batch = [&]() {
     if (!batch) return;
     auto m = batch->Commit(batch_first, batch_last, batch_end, batch_txns);
@@ -302,6 +441,33 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     on_batch_(m);
     send_status(false);
     core::FaultPoint("capture.after_confirm");
+    if (!pending_progress.empty() || !pending_untruncate.empty()) {
+      board_->Update([&](staging::CaptureState& st) {
+        for (const auto& name : pending_untruncate)
+          if (auto* ts = st.Find(name)) ts->truncate_first = false;
+        for (const auto& p : pending_progress) {
+          auto* ts = st.Find(p.table);
+          if (!ts || p.range >= ts->ranges.size()) continue;
+          auto& r = ts->ranges[p.range];
+          if (!p.last_key.empty()) r.after = p.last_key;
+          r.done = p.range_done;
+          r.rows += p.rows;
+          ts->rows_copied += p.rows;
+          bool all = true;
+          for (const auto& rr : ts->ranges) all &= rr.done;
+          if (all) {
+            ts->phase = staging::SyncPhase::kReady;
+            ts->catchup_lsn = m.end_lsn;
+            ts->finished_at = NowMicros();
+            copying.erase(p.table);
+            spdlog::info("capture {}: {} copied ({} rows)", source_.name, p.table, ts->rows_copied);
+          }
+        }
+      });
+      pending_progress.clear();
+      pending_untruncate.clear();
+    }
+    mark_caught_up();
   };
   auto stage = [&](const core::RelationSchema& schema, core::Change& c) {
     if (!batch) {
@@ -312,6 +478,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     }
     c.seq = txn_seq++;
     batch->Add(schema, c);
+    watermarks.OnChange(schema, c);
     core::FaultPoint("capture.mid_transaction");
     ++txn_rows;
     progress_.changes++;
@@ -341,7 +508,12 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         flushed = wal_end;
         progress_.flushed_lsn = flushed.value();
       }
-      bool caught_up = once_target_ && wal_end >= *once_target_;
+      if (Clock::now() - last_discover >= (once_target_ ? std::chrono::seconds(1) : std::chrono::seconds(10))) {
+        discover();
+        last_discover = Clock::now();
+      }
+      // --once also waits for tables being copied, so it leaves nothing half copied.
+      bool caught_up = once_target_ && wal_end >= *once_target_ && copying.empty();
       if (stop || caught_up) {
         commit_batch();
         send_status(false);
@@ -415,6 +587,35 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         stage(schema, spooled);
       });
       end_transaction(sc->commit_lsn, sc->end_lsn);
+    } else if (auto* lm = std::get_if<LogicalMessageMsg>(&msg)) {
+      if (skip_txn || stream_xid) continue;  // watermarks are small: never streamed
+      auto ev = watermarks.OnMessage(lm->prefix, lm->content);
+      if (ev.kind == snapshot::WatermarkTracker::Event::Kind::kLow && ev.chunk->truncate_first) {
+        // Empty the warehouse table at L: what follows rebuilds it.
+        core::Change t;
+        t.op = core::Op::kTruncate;
+        t.lsn = change.lsn;
+        t.xid = change.xid;
+        t.ts = change.ts;
+        stage(ev.chunk->schema, t);
+        pending_untruncate.insert(ev.chunk->table);
+      } else if (ev.kind == snapshot::WatermarkTracker::Event::Kind::kHigh) {
+        auto& chunk = *ev.chunk;
+        if (!chunk.void_chunk) {
+          core::Change r;
+          r.op = core::Op::kSnapshot;
+          r.lsn = change.lsn;
+          r.xid = change.xid;
+          r.ts = change.ts;
+          for (auto& row : chunk.rows) {
+            r.row = std::move(row);
+            stage(chunk.schema, r);
+          }
+          pending_progress.push_back({chunk.table, chunk.range, chunk.last_key, chunk.range_done,
+                                      chunk.rows.size()});
+        }
+        chunks.Consumed(chunk.id);
+      }
     } else if (auto* sa = std::get_if<StreamAbortMsg>(&msg)) {
       // An abort of the top-level transaction drops it all; of a
       // subtransaction (ROLLBACK TO SAVEPOINT), only that subtransaction's rows.

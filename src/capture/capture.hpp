@@ -15,6 +15,7 @@
 
 #include "core/config.hpp"
 #include "staging/batch_writer.hpp"
+#include "snapshot/full_load.hpp"
 #include "staging/object_store.hpp"
 
 namespace wharf::capture {
@@ -28,6 +29,8 @@ struct CaptureOptions {
   // Local directory for in-progress streamed transactions; empty: a folder in
   // the system's temporary directory.
   std::string spool_dir;
+  // Connections copying tables in parallel during the first full load.
+  size_t copy_workers = 2;
 };
 
 struct CaptureProgress {
@@ -65,6 +68,8 @@ class Capture {
   // --once: the WAL position to reach, fixed at the first start so a reconnect
   // does not move the goal.
   std::optional<Lsn> once_target_;
+  // Table sync states of the current session; saved to the staging store.
+  std::unique_ptr<snapshot::SyncBoard> board_;
 };
 
 }  // namespace wharf::capture

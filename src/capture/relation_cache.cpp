@@ -22,9 +22,11 @@ const core::RelationSchema& RelationCache::Update(const RelationMsg& msg) {
     for (int i = 0; i < r.rows(); ++i) keys.insert(std::string(r.Get(i, 0)));
   }
   for (const auto& c : msg.columns) {
-    auto resolved = types_.Resolve(catalog_, c.type_oid, c.typmod);
-    bool is_key = msg.replica_identity == 'f' ? keys.count(c.name) > 0 : (c.flags & 1) != 0;
-    schema.columns.push_back({c.name, resolved.oid, resolved.typmod, is_key});
+    // Resolved as DescribeTable resolves them (arrays with their element type and dimensions),
+    // so streamed rows convert exactly as full-load rows do.
+    core::Column col = types_.ResolveColumn(catalog_, msg.oid, c.name, c.type_oid, c.typmod);
+    col.is_key = msg.replica_identity == 'f' ? keys.count(c.name) > 0 : (c.flags & 1) != 0;
+    schema.columns.push_back(std::move(col));
   }
   auto& slot = relations_[msg.oid];
   slot = std::move(schema);

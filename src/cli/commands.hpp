@@ -17,5 +17,6 @@ enum class Stages { kAll, kCaptureOnly, kLoadOnly };
 int RunPipeline(const core::Config& config, bool once, Stages stages);
 int Validate(const core::Config& config, const std::optional<std::string>& table, bool json);
 int Status(const core::Config& config, bool json);
+int Resync(const core::Config& config, const std::string& table);
 
 }  // namespace wharf::cli

@@ -157,7 +157,7 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     Fail(ErrorKind::kConfig, "{}:{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg);
   }
   if (!root.IsMap()) Fail(ErrorKind::kConfig, "{}: expected a mapping with sources, staging and target", path);
-  ctx.CheckKeys(root, "the top level", {"sources", "staging", "target", "models", "server"});
+  ctx.CheckKeys(root, "the top level", {"sources", "staging", "target", "models", "server", "full_load"});
   core::Config cfg;
   cfg.path = path;
   cfg.base_dir = std::filesystem::absolute(path).parent_path().string();
@@ -228,6 +228,16 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
       else if (n == "string") cfg.target.types.unconstrained_numeric = core::NumericMapping::kString;
       else if (n == "double") cfg.target.types.unconstrained_numeric = core::NumericMapping::kDouble;
       else ctx.Bad(t["numeric"], "target.numeric must be decimal, string or double");
+    }
+  }
+  if (auto f = root["full_load"]) {
+    ctx.CheckKeys(f, "full_load", {"workers"});
+    if (f["workers"]) {
+      std::string w = ctx.Str(f["workers"], "workers");
+      char* end = nullptr;
+      long n = std::strtol(w.c_str(), &end, 10);
+      if (*end || n < 1 || n > 64) ctx.Bad(f["workers"], "full_load.workers must be a number from 1 to 64");
+      cfg.full_load.workers = static_cast<size_t>(n);
     }
   }
   if (auto m = root["models"]) {

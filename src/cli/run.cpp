@@ -4,6 +4,7 @@
 #include <csignal>
 #include <map>
 #include <mutex>
+#include <algorithm>
 #include <thread>
 
 #include "capture/capture.hpp"
@@ -77,6 +78,9 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     opts.max_batch_bytes = config.staging.batch_max_bytes;
     opts.max_interval = config.staging.batch_max_interval;
     opts.once = once;
+    opts.copy_workers = config.full_load.workers
+                            ? config.full_load.workers
+                            : std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 8);
     auto* local = dynamic_cast<staging::LocalStore*>(store.get());
     for (const auto& s : config.sources) {
       // Streamed transactions spool next to a local staging directory.

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -12,12 +13,53 @@
 
 namespace wharf::cli {
 
+namespace {
+
+int64_t NowMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Rows per second and seconds left for a table being copied.
+nlohmann::json CopyFigures(const staging::TableSync& t) {
+  nlohmann::json j = nlohmann::json::object();
+  int64_t end = t.finished_at ? t.finished_at : NowMicros();
+  double secs = t.started_at ? (end - t.started_at) / 1e6 : 0;
+  double rate = secs > 0 ? t.rows_copied / secs : 0;
+  j["rows_per_second"] = static_cast<uint64_t>(rate);
+  if (t.phase == staging::SyncPhase::kCopying && rate > 0 && t.estimated_rows > t.rows_copied) {
+    j["eta_seconds"] = static_cast<uint64_t>((t.estimated_rows - t.rows_copied) / rate);
+  } else {
+    j["eta_seconds"] = nullptr;
+  }
+  return j;
+}
+
+std::string Eta(const nlohmann::json& eta) {
+  if (eta.is_null()) return "-";
+  uint64_t s = eta.get<uint64_t>();
+  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, s % 3600 / 60);
+  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+}  // namespace
+
 int Status(const core::Config& config, bool json) {
   auto store = staging::OpenObjectStore(config.staging.url, config.base_dir);
-  auto warehouse = load::OpenWarehouse(config.target, config.base_dir);
+  std::unique_ptr<load::Warehouse> warehouse;
+  std::string warehouse_note;
+  try {
+    warehouse = load::OpenWarehouse(config.target, config.base_dir);
+  } catch (const Error& e) {
+    // A running `wharf run` holds the DuckDB file; staging-side figures still show.
+    warehouse_note = e.message();
+  }
   std::map<std::string, load::SourceProgress> progress;
-  for (auto& p : warehouse->Progress()) progress[p.source] = p;
+  if (warehouse)
+    for (auto& p : warehouse->Progress()) progress[p.source] = p;
   nlohmann::json out = {{"sources", nlohmann::json::array()}};
+  if (!warehouse_note.empty()) out["warehouse_unavailable"] = warehouse_note;
   for (const auto& s : config.sources) {
     auto seqs = staging::ListManifests(*store, s.name);
     uint64_t staged = seqs.empty() ? 0 : seqs.back();
@@ -25,20 +67,30 @@ int Status(const core::Config& config, bool json) {
     auto p = progress.count(s.name) ? progress[s.name] : load::SourceProgress{};
     nlohmann::json tables = nlohmann::json::array();
     if (state) {
-      for (const auto& full : state->tables) {
-        auto dot = full.find('.');
-        core::TableName src{full.substr(0, dot), full.substr(dot + 1)};
+      for (const auto& t : state->tables) {
+        auto dot = t.table.find('.');
+        core::TableName src{t.table.substr(0, dot), t.table.substr(dot + 1)};
         core::TableName target{config.TargetSchema(s, src.schema), src.name};
-        auto rows = warehouse->CountRows(target);
-        tables.push_back({{"table", full},
+        std::optional<uint64_t> rows;
+        if (warehouse) rows = warehouse->CountRows(target);
+        auto figures = CopyFigures(t);
+        tables.push_back({{"table", t.table},
                           {"target", target.ToString()},
-                          {"rows", rows ? nlohmann::json(*rows) : nlohmann::json(nullptr)}});
+                          {"phase", staging::SyncPhaseName(t.phase)},
+                          {"copy_method", t.method},
+                          {"rows_copied", t.rows_copied},
+                          {"estimated_rows", t.estimated_rows},
+                          {"rows_per_second", figures["rows_per_second"]},
+                          {"eta_seconds", figures["eta_seconds"]},
+                          {"catchup_lsn", t.catchup_lsn.ToString()},
+                          {"error", t.error},
+                          {"warehouse_rows", rows ? nlohmann::json(*rows) : nlohmann::json(nullptr)}});
       }
     }
     out["sources"].push_back({{"name", s.name},
                               {"dsn", pg::RedactDsn(s.dsn)},
                               {"slot", s.slot},
-                              {"full_load", state && state->snapshot_complete ? "complete" : "pending"},
+                              {"full_load", state && state->AllReady() ? "complete" : "in progress"},
                               {"staged_batches", staged},
                               {"applied_batches", p.batch_seq},
                               {"pending_batches", staged > p.batch_seq ? staged - p.batch_seq : 0},
@@ -50,15 +102,23 @@ int Status(const core::Config& config, bool json) {
     fmt::print("{}\n", out.dump(2));
     return 0;
   }
+  if (!warehouse_note.empty()) fmt::print("warehouse: {}\n", warehouse_note);
   for (const auto& s : out["sources"]) {
     fmt::print("source {} ({})\n", s["name"].get<std::string>(), s["dsn"].get<std::string>());
     fmt::print("  full load {}, batches staged {}, applied {}, pending {}, applied through {} at {}\n",
                s["full_load"].get<std::string>(), s["staged_batches"].get<uint64_t>(),
                s["applied_batches"].get<uint64_t>(), s["pending_batches"].get<uint64_t>(),
                s["applied_lsn"].get<std::string>(), s["applied_at"].get<std::string>());
+    fmt::print("  {:<36} {:<8} {:>12} {:>10} {:>8} {:>14}\n", "table", "phase", "rows copied",
+               "rows/s", "eta", "warehouse rows");
     for (const auto& t : s["tables"]) {
-      fmt::print("  {:<40} {:>12} rows\n", t["target"].get<std::string>(),
-                 t["rows"].is_null() ? std::string("-") : std::to_string(t["rows"].get<uint64_t>()));
+      fmt::print("  {:<36} {:<8} {:>12} {:>10} {:>8} {:>14}\n", t["target"].get<std::string>(),
+                 t["phase"].get<std::string>(), t["rows_copied"].get<uint64_t>(),
+                 t["rows_per_second"].get<uint64_t>(), Eta(t["eta_seconds"]),
+                 t["warehouse_rows"].is_null() ? std::string("-")
+                                               : std::to_string(t["warehouse_rows"].get<uint64_t>()));
+      if (!t["error"].get<std::string>().empty())
+        fmt::print("      error: {}\n", t["error"].get<std::string>());
     }
   }
   return 0;

@@ -36,6 +36,10 @@ struct TargetConfig {
   TypeOptions types;
 };
 
+struct FullLoadConfig {
+  size_t workers = 0;  // connections copying at once; 0: sized to the machine
+};
+
 struct ServerConfig {
   std::string listen = "127.0.0.1:9187";
 };
@@ -49,6 +53,7 @@ struct Config {
   std::string base_dir;  // relative paths resolve against the config file's folder
   std::vector<SourceConfig> sources;
   StagingConfig staging;
+  FullLoadConfig full_load;
   TargetConfig target;
   ModelsConfig models;
   ServerConfig server;

@@ -3,88 +3,213 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <deque>
+#include <optional>
+#include <thread>
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
 #include "pg/connection.hpp"
 #include "pg/copy_text.hpp"
+#include "snapshot/keyset.hpp"
+#include "snapshot/range_plan.hpp"
 
 namespace wharf::snapshot {
 
 namespace {
+
 int64_t NowMicros() {
   using namespace std::chrono;
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
-}  // namespace
 
-FullLoadResult CopyTables(const core::SourceConfig& source,
-                          const std::vector<core::RelationSchema>& tables,
-                          const std::string& snapshot_name, Lsn snapshot_lsn,
-                          staging::ObjectStore& store, uint64_t next_seq,
-                          const FullLoadOptions& options,
-                          const std::function<void(const staging::Manifest&)>& on_batch) {
-  FullLoadResult result;
-  result.last_seq = next_seq - 1;
+pg::Connection OpenInSnapshot(const core::SourceConfig& source, const std::string& snapshot_name) {
   auto conn = pg::Connection::Open(source.dsn, false, "wharf snapshot " + source.name);
   conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   conn.Exec("SET TRANSACTION SNAPSHOT " + pg::QuoteLiteral(snapshot_name));
+  return conn;
+}
 
-  int64_t ts = NowMicros();
-  std::unique_ptr<staging::BatchWriter> batch;
-  auto commit = [&]() {
-    if (!batch || batch->empty()) return;
-    // No transaction is in a snapshot batch: first/last commit LSN stay 0, so a
-    // transaction committing exactly at the consistent point is never taken
-    // for one already staged.
-    auto m = batch->Commit(Lsn(), Lsn(), snapshot_lsn, 0);
-    result.last_seq = m.seq;
-    on_batch(m);
-    batch.reset();
-  };
-  auto writer = [&]() -> staging::BatchWriter& {
-    if (!batch) {
-      batch = std::make_unique<staging::BatchWriter>(store, source.name, result.last_seq + 1,
-                                                     options.batch);
+struct Task {
+  size_t table;
+  size_t range;
+};
+
+}  // namespace
+
+void SyncBoard::Update(const std::function<void(staging::CaptureState&)>& fn) {
+  std::lock_guard lock(mu_);
+  fn(state_);
+  store_.Save(state_);
+}
+
+staging::CaptureState SyncBoard::Snapshot() {
+  std::lock_guard lock(mu_);
+  return state_;
+}
+
+FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
+                                 const std::vector<core::RelationSchema>& tables,
+                                 const std::string& snapshot_name, Lsn snapshot_lsn,
+                                 staging::ObjectStore& store, uint64_t next_seq,
+                                 const FullLoadOptions& options, SyncBoard& board,
+                                 const std::atomic<bool>& stop,
+                                 const std::function<void(const staging::Manifest&)>& on_batch) {
+  BatchSequencer sequencer(next_seq);
+  std::vector<KeyInfo> keys(tables.size());
+  std::deque<Task> tasks;
+  int64_t now = NowMicros();
+
+  // Plan ranges inside the snapshot, so they describe the rows being copied.
+  {
+    auto plan_conn = OpenInSnapshot(source, snapshot_name);
+    std::vector<std::vector<staging::KeyRange>> ranges(tables.size());
+    std::vector<uint64_t> estimates(tables.size());
+    for (size_t i = 0; i < tables.size(); ++i) {
+      keys[i] = DescribeKey(plan_conn, tables[i]);
+      auto est = plan_conn.ExecParams("SELECT GREATEST(reltuples, 0)::int8 FROM pg_class WHERE oid = $1::oid",
+                                      {std::to_string(tables[i].oid)});
+      estimates[i] = est.rows() ? std::stoull(std::string(est.Get(0, 0))) : 0;
+      ranges[i] = PlanRanges(plan_conn, tables[i], keys[i], estimates[i], options.workers,
+                             options.min_rows_per_range);
+      for (size_t r = 0; r < ranges[i].size(); ++r) tasks.push_back({i, r});
     }
-    return *batch;
-  };
-
-  for (const auto& schema : tables) {
-    auto started = std::chrono::steady_clock::now();
-    core::Change change;
-    change.lsn = snapshot_lsn;
-    change.end_lsn = snapshot_lsn;
-    change.ts = ts;
-    change.op = core::Op::kTruncate;
-    writer().Add(schema, change);
-    change.op = core::Op::kSnapshot;
-
-    std::string cols;
-    for (const auto& c : schema.columns) cols += (cols.empty() ? "" : ", ") + pg::QuoteIdent(c.name);
-    std::string sql = "COPY (SELECT " + cols + " FROM " + pg::QuoteIdent(schema.table.schema) + "." +
-                      pg::QuoteIdent(schema.table.name) + ") TO STDOUT";
-    uint64_t rows = 0;
-    try {
-      conn.CopyOut(sql, [&](std::string_view line) {
-        pg::ParseCopyTextRow(line, change.row, schema.columns.size());
-        change.seq = static_cast<uint32_t>(rows + 1);  // the T above is seq 0
-        writer().Add(schema, change);
-        core::FaultPoint("snapshot.mid_copy");
-        ++rows;
-        if (batch->raw_bytes() >= options.max_batch_bytes) commit();
-      });
-    } catch (Error& e) {
-      throw e.AddContext("copying " + schema.table.ToString() + " for the full load of source " +
-                         source.name);
-    }
-    result.rows += rows;
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("snapshot {}: copied {} rows of {} in {:.1f}s", source.name, rows,
-                 schema.table.ToString(), secs);
+    plan_conn.Exec("COMMIT");
+    board.Update([&](staging::CaptureState& s) {
+      for (size_t i = 0; i < tables.size(); ++i) {
+        auto* t = s.Find(tables[i].table.ToString());
+        t->phase = staging::SyncPhase::kCopying;
+        t->method = "snapshot";
+        t->ranges = ranges[i];
+        t->estimated_rows = estimates[i];
+        t->started_at = now;
+        t->rows_copied = 0;
+        t->bytes_copied = 0;
+      }
+    });
   }
-  commit();
-  conn.Exec("COMMIT");
+
+  // First batch: empty every table in the warehouse, ahead of any copied row
+  // (a repeated load replaces what an earlier attempt left).
+  {
+    uint64_t seq = sequencer.Reserve();
+    staging::BatchWriter batch(store, source.name, seq, options.batch);
+    core::Change t;
+    t.op = core::Op::kTruncate;
+    t.lsn = snapshot_lsn;
+    t.end_lsn = snapshot_lsn;
+    t.ts = now;
+    for (const auto& schema : tables) batch.Add(schema, t);
+    sequencer.CommitInOrder(seq, [&] { on_batch(batch.Commit(Lsn(), Lsn(), snapshot_lsn, 0)); });
+  }
+
+  std::mutex mu;
+  std::optional<Error> failure;
+  std::atomic<uint64_t> total_rows{0};
+  auto next_task = [&]() -> std::optional<Task> {
+    std::lock_guard lock(mu);
+    if (tasks.empty() || failure || stop) return std::nullopt;
+    Task t = tasks.front();
+    tasks.pop_front();
+    return t;
+  };
+
+  auto worker = [&]() {
+    std::optional<pg::Connection> conn;
+    try {
+      conn.emplace(OpenInSnapshot(source, snapshot_name));
+      while (auto task = next_task()) {
+        const auto& schema = tables[task->table];
+        const auto& key = keys[task->table];
+        std::string name = schema.table.ToString();
+        staging::KeyRange range = board.Snapshot().Find(name)->ranges[task->range];
+        core::Change change;
+        change.op = core::Op::kSnapshot;
+        change.lsn = snapshot_lsn;
+        change.end_lsn = snapshot_lsn;
+        change.ts = now;
+        std::unique_ptr<staging::BatchWriter> batch;
+        uint64_t batch_seq = 0, batch_rows = 0;
+        std::vector<std::string> last_key;
+
+        // Commits the open batch in seq order and records the range's progress.
+        auto commit = [&](bool range_done) {
+          if (!batch && !range_done) return;
+          std::optional<staging::Manifest> manifest;
+          if (batch) {
+            sequencer.CommitInOrder(batch_seq, [&] {
+              manifest = batch->Commit(Lsn(), Lsn(), snapshot_lsn, 0);
+            });
+          }
+          uint64_t bytes = batch ? batch->raw_bytes() : 0;
+          board.Update([&](staging::CaptureState& s) {
+            auto* t = s.Find(name);
+            auto& r = t->ranges[task->range];
+            if (!last_key.empty()) r.after = last_key;
+            r.rows += batch_rows;
+            r.done = range_done;
+            t->rows_copied += batch_rows;
+            t->bytes_copied += bytes;
+            bool all_done = true;
+            for (const auto& rr : t->ranges) all_done &= rr.done;
+            if (all_done) {
+              t->phase = staging::SyncPhase::kCatchup;
+              t->catchup_lsn = snapshot_lsn;
+              t->finished_at = NowMicros();
+            }
+          });
+          if (manifest) on_batch(*manifest);
+          batch.reset();
+          batch_rows = 0;
+        };
+
+        bool done = false;
+        while (!done && !stop) {
+          uint64_t page_rows = 0;
+          std::string sql = "COPY (" + PageQuery(schema, key, range, key.Usable() ? options.page_rows : 0) +
+                            ") TO STDOUT";
+          conn->CopyOut(sql, [&](std::string_view line) {
+            pg::ParseCopyTextRow(line, change.row, schema.columns.size());
+            if (!batch) {
+              batch_seq = sequencer.Reserve();
+              batch = std::make_unique<staging::BatchWriter>(store, source.name, batch_seq, options.batch);
+            }
+            change.seq = static_cast<uint32_t>(batch_rows);
+            batch->Add(schema, change);
+            core::FaultPoint("snapshot.mid_copy");
+            ++batch_rows;
+            ++page_rows;
+            total_rows++;
+            if (key.Usable()) last_key = KeyOf(key, change.row);
+          });
+          if (!last_key.empty()) range.after = last_key;
+          done = !key.Usable() || page_rows < options.page_rows;
+          if (done || (batch && batch->raw_bytes() >= options.max_batch_bytes)) commit(done);
+        }
+        if (!done) commit(false);  // stopping: keep what was copied
+      }
+    } catch (const Error& e) {
+      std::lock_guard lock(mu);
+      if (!failure) failure = e;
+      sequencer.Fail();
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu);
+      if (!failure) failure = Error(ErrorKind::kInternal, e.what());
+      sequencer.Fail();
+    }
+  };
+
+  std::vector<std::thread> threads;
+  size_t n = std::max<size_t>(1, std::min(options.workers, tasks.size()));
+  for (size_t i = 0; i < n; ++i) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  if (failure) {
+    throw failure->AddContext("copying the tables of source " + source.name +
+                              " for the full load (what was staged is kept; a restart resumes)");
+  }
+  FullLoadResult result;
+  result.rows = total_rows;
+  result.last_seq = sequencer.last_committed();
   return result;
 }
 

@@ -280,6 +280,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   };
   std::vector<Progress> pending_progress;  // applied to the state once their batch is durable
   std::set<std::string> pending_untruncate;
+  bool staging_own_truncate = false;
   auto table_info = [&](const std::string& name) -> std::optional<pg::TableInfo> {
     for (auto& t : tables)
       if (t.name.ToString() == name) return t;
@@ -313,8 +314,10 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
           job.range_index.push_back(i);
         }
       }
-      auto est = conn.ExecParams("SELECT GREATEST(reltuples, 0)::int8 FROM pg_class WHERE oid = $1::oid",
-                                 {std::to_string(info->oid)});
+      auto est = conn.ExecParams(
+          "SELECT CASE WHEN reltuples > 0 THEN reltuples::int8 "
+          "ELSE pg_total_relation_size(oid) / 100 END FROM pg_class WHERE oid = $1::oid",
+          {std::to_string(info->oid)});
       board_->Update([&](staging::CaptureState& st) {
         auto* ts = st.Find(t.table);
         if (fresh) {
@@ -429,18 +432,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       }
     });
   };
-  auto commit_batch = [&]() {
-    if (!batch) return;
-    auto m = batch->Commit(batch_first, batch_last, batch_end, batch_txns);
-    batch.reset();
-    flushed = std::max(flushed, m.end_lsn);
-    progress_.flushed_lsn = flushed.value();
-    progress_.batches++;
-    spdlog::debug("capture {}: batch {} staged ({} txns, end {})", source_.name, m.seq,
-                  m.transactions, m.end_lsn.ToString());
-    on_batch_(m);
-    send_status(false);
-    core::FaultPoint("capture.after_confirm");
+  // Copy progress becomes state once the rows it covers are durable.
+  auto apply_progress = [&](Lsn durable_end) {
     if (!pending_progress.empty() || !pending_untruncate.empty()) {
       board_->Update([&](staging::CaptureState& st) {
         for (const auto& name : pending_untruncate)
@@ -457,7 +450,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
           for (const auto& rr : ts->ranges) all &= rr.done;
           if (all) {
             ts->phase = staging::SyncPhase::kReady;
-            ts->catchup_lsn = m.end_lsn;
+            ts->catchup_lsn = durable_end;
             ts->finished_at = NowMicros();
             copying.erase(p.table);
             spdlog::info("capture {}: {} copied ({} rows)", source_.name, p.table, ts->rows_copied);
@@ -467,6 +460,20 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       pending_progress.clear();
       pending_untruncate.clear();
     }
+  };
+  auto commit_batch = [&]() {
+    if (!batch) return;
+    auto m = batch->Commit(batch_first, batch_last, batch_end, batch_txns);
+    batch.reset();
+    flushed = std::max(flushed, m.end_lsn);
+    progress_.flushed_lsn = flushed.value();
+    progress_.batches++;
+    spdlog::debug("capture {}: batch {} staged ({} txns, end {})", source_.name, m.seq,
+                  m.transactions, m.end_lsn.ToString());
+    on_batch_(m);
+    send_status(false);
+    core::FaultPoint("capture.after_confirm");
+    apply_progress(m.end_lsn);
     mark_caught_up();
   };
   auto stage = [&](const core::RelationSchema& schema, core::Change& c) {
@@ -478,7 +485,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     }
     c.seq = txn_seq++;
     batch->Add(schema, c);
-    watermarks.OnChange(schema, c);
+    if (!staging_own_truncate) watermarks.OnChange(schema, c);
     core::FaultPoint("capture.mid_transaction");
     ++txn_rows;
     progress_.changes++;
@@ -502,6 +509,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
                     Clock::now() - batch_opened >= options_.max_interval)) {
         commit_batch();
       }
+      // A chunk that staged no rows (the end of a range) has nothing to wait for.
+      if (!batch && (!pending_progress.empty() || !pending_untruncate.empty())) apply_progress(flushed);
       if (!batch && spool.empty() && wal_end > flushed) {
         // Nothing received is unstaged: confirm the server's WAL end so an idle
         // slot does not pin WAL.
@@ -597,7 +606,9 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         t.lsn = change.lsn;
         t.xid = change.xid;
         t.ts = change.ts;
+        staging_own_truncate = true;  // not a change inside the window it opens
         stage(ev.chunk->schema, t);
+        staging_own_truncate = false;
         pending_untruncate.insert(ev.chunk->table);
       } else if (ev.kind == snapshot::WatermarkTracker::Event::Kind::kHigh) {
         auto& chunk = *ev.chunk;

@@ -10,6 +10,7 @@
 #include "capture/capture.hpp"
 #include "capture/source_setup.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "load/loader.hpp"
 #include "staging/codec.hpp"
@@ -111,6 +112,9 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
       });
     }
   }
+
+  std::optional<ProgressReporter> progress;
+  if (stages != Stages::kLoadOnly) progress.emplace(config, *store);
 
   std::unique_ptr<load::Loader> loader;
   if (warehouse) loader = std::make_unique<load::Loader>(*store, *warehouse);

@@ -67,8 +67,11 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
     std::vector<uint64_t> estimates(tables.size());
     for (size_t i = 0; i < tables.size(); ++i) {
       keys[i] = DescribeKey(plan_conn, tables[i]);
-      auto est = plan_conn.ExecParams("SELECT GREATEST(reltuples, 0)::int8 FROM pg_class WHERE oid = $1::oid",
-                                      {std::to_string(tables[i].oid)});
+      // Never-analysed tables have no reltuples yet: guess from the size on disk.
+      auto est = plan_conn.ExecParams(
+          "SELECT CASE WHEN reltuples > 0 THEN reltuples::int8 "
+          "ELSE pg_total_relation_size(oid) / 100 END FROM pg_class WHERE oid = $1::oid",
+          {std::to_string(tables[i].oid)});
       estimates[i] = est.rows() ? std::stoull(std::string(est.Get(0, 0))) : 0;
       ranges[i] = PlanRanges(plan_conn, tables[i], keys[i], estimates[i], options.workers,
                              options.min_rows_per_range);

@@ -35,6 +35,38 @@ std::string Sanitize(std::string s) {
   return s.substr(0, 50);
 }
 
+// The wharf binary this test run executes: a copy of the built one taken once,
+// while it is not being relinked, so that a rebuild in a shared working tree
+// during the run cannot leave a test with no binary or a half-written one.
+const std::string& WharfBinary() {
+  static const std::string path = [] {
+    const fs::path built = WHARF_BINARY;
+    const fs::path copy = RunRoot() / "wharf";
+    auto stamp = [&] {
+      std::error_code ec;
+      auto size = fs::file_size(built, ec);
+      if (ec) return std::pair<uintmax_t, fs::file_time_type>{0, {}};
+      auto time = fs::last_write_time(built, ec);
+      return std::pair<uintmax_t, fs::file_time_type>{ec ? 0 : size, time};
+    };
+    auto last = stamp();
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+         std::chrono::steady_clock::now() < deadline;) {
+      // Unchanged for half a second: not being linked right now.
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      auto now = stamp();
+      bool stable = now.first > 0 && now == last;
+      last = now;
+      if (!stable) continue;
+      std::error_code ec;
+      fs::copy_file(built, copy, fs::copy_options::overwrite_existing, ec);
+      if (!ec && stamp() == now && fs::file_size(copy, ec) == now.first) return copy.string();
+    }
+    return built.string();  // could not take a stable copy: run the built one
+  }();
+  return path;
+}
+
 int RunShell(const std::string& cmd) {
   int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -182,7 +214,7 @@ Process::Process(const std::vector<std::string>& args, const fs::path& log,
                  const std::vector<std::string>& env)
     : log_(log) {
   std::vector<char*> argv;
-  std::string bin = WHARF_BINARY;
+  std::string bin = WharfBinary();
   argv.push_back(bin.data());
   std::vector<std::string> copy = args;
   for (auto& a : copy) argv.push_back(a.data());

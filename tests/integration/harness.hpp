@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ class PgCluster {
   std::string Dsn(const std::string& db) const;
   void Stop();
   void Start();
+  // Fast shutdown, then start again on the same port and data directory.
+  void Restart();
+  const std::filesystem::path& dir() const { return dir_; }
 
  private:
   std::filesystem::path dir_;
@@ -60,16 +64,22 @@ struct ProcessResult {
   std::string output;  // stdout and stderr
 };
 
-// A wharf process started in the background.
+// A wharf process started in the background. `env` holds extra "NAME=value"
+// entries added to (or replacing in) the child's environment, e.g.
+// "WHARF_FAULT=load.before_commit:2".
 class Process {
  public:
-  Process(const std::vector<std::string>& args, const std::filesystem::path& log);
+  Process(const std::vector<std::string>& args, const std::filesystem::path& log,
+          const std::vector<std::string>& env = {});
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
   ~Process();
   void Signal(int sig);
   // Waits for exit; returns the exit code (128+sig when killed). Fails the test on timeout.
   int Wait(std::chrono::seconds timeout = std::chrono::seconds(120));
   std::string Output() const;
   bool Running();
+  int pid() const { return pid_; }
 
  private:
   int pid_ = -1;
@@ -78,7 +88,8 @@ class Process {
 };
 
 ProcessResult RunWharf(const std::vector<std::string>& args,
-                       std::chrono::seconds timeout = std::chrono::seconds(180));
+                       std::chrono::seconds timeout = std::chrono::seconds(180),
+                       const std::vector<std::string>& env = {});
 
 // Per-test fixture: its own database on the shared cluster and its own work
 // directory with a wharf.yaml.
@@ -94,6 +105,20 @@ class WharfTest : public ::testing::Test {
   void WriteDefaultConfig(const std::string& source_extra = "");
 
   ProcessResult Wharf(std::vector<std::string> args);  // appends -c config
+  // The same with extra environment entries ("NAME=value") for the child.
+  ProcessResult Wharf(std::vector<std::string> args, const std::vector<std::string>& env);
+  // Starts `wharf <args> -c config` in the background, logging to work_/<log_name>.
+  std::unique_ptr<Process> StartWharf(std::vector<std::string> args, const std::string& log_name,
+                                      const std::vector<std::string>& env = {});
+  // Moves this test onto a PostgreSQL cluster of its own (for tests that
+  // restart PostgreSQL or change server-wide settings): call first in the
+  // test body, before WriteConfig. The test's database is recreated there,
+  // dsn_ points at it, and the cluster is stopped at teardown.
+  void UseOwnCluster();
+  // The cluster this test's database lives on: its own, or the shared one.
+  PgCluster& Cluster();
+  // Number of committed batches (manifests) staged for `source`.
+  size_t ManifestCount(const std::string& source = "src");
   ProcessResult RunOnce() { return Wharf({"run", "--once"}); }
   void ExpectValidateEqual();
 
@@ -108,6 +133,43 @@ class WharfTest : public ::testing::Test {
   std::filesystem::path warehouse_;
   std::vector<std::string> extra_dbs_;
   std::vector<std::pair<std::string, std::string>> slots_;  // (dsn, slot) to drop
+  // The staging.batch mapping WriteConfig writes.
+  std::string batch_yaml_ = "{ max_bytes: 8MB, max_interval: 200ms }";
+  std::unique_ptr<PgCluster> own_cluster_;  // set by UseOwnCluster
+};
+
+// A table compared row by row between source and warehouse: `row_expr` is an
+// expression valid in both PostgreSQL and DuckDB turning a row into text.
+struct TableCheck {
+  std::string table;     // schema.table, same name on both sides
+  std::string key;       // key columns, comma separated
+  std::string row_expr;  // e.g. CAST(id AS VARCHAR) || '|' || coalesce(v, '~')
+};
+
+// Expects the warehouse to hold exactly the source's rows of each table: no
+// duplicate keys, equal row counts, equal checksums (md5 over each row's text
+// in key order). Failures name the table.
+void ExpectSameRows(const std::string& dsn, const std::filesystem::path& warehouse,
+                    const std::vector<TableCheck>& tables);
+
+// A mixed workload over public.orders (with TOASTed values), public.lines
+// (composite key) and public.scratch (truncated every round).
+class ShopWorkload {
+ public:
+  explicit ShopWorkload(std::string dsn) : dsn_(std::move(dsn)) {}
+  // Creates the tables with seed rows (orders 1..seed_orders).
+  void Create(int seed_orders = 2000);
+  // One round of separate transactions: inserts, updates (some leaving TOASTed
+  // values unchanged), deletes, a multi-statement transaction with a primary
+  // key change, a truncate and refill. Rounds must use distinct r >= 1.
+  void Round(int r);
+  // One transaction inserting `rows` orders (and updating and deleting some
+  // older ones and lines); tag >= 1, distinct from rounds' r.
+  void BigTransaction(int rows, int tag);
+  static std::vector<TableCheck> Checks();
+
+ private:
+  std::string dsn_;
 };
 
 // Polls `cond` until true or the deadline passes.

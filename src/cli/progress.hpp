@@ -1,0 +1,38 @@
+#pragma once
+// Progress of full loads for people: on a terminal, a live bar per table being
+// copied and one overall (rows, bytes, rate, ETA), redrawn every second; in
+// logs and non-interactive runs, a plain line per table every 10 seconds.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/config.hpp"
+#include "staging/object_store.hpp"
+#include "staging/state_store.hpp"
+
+namespace wharf::cli {
+
+// Pure: one line for a table (or the total when `name` is "total").
+std::string ProgressLine(const std::string& name, uint64_t rows, uint64_t estimated, uint64_t bytes,
+                         double seconds, bool bar);
+
+class ProgressReporter {
+ public:
+  // `store` must outlive the reporter.
+  ProgressReporter(const core::Config& config, staging::ObjectStore& store);
+  ~ProgressReporter();
+
+ private:
+  void Run();
+  void Render(const std::vector<std::pair<std::string, staging::TableSync>>& copying);
+
+  const core::Config& config_;
+  staging::ObjectStore& store_;
+  bool tty_;
+  size_t drawn_lines_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace wharf::cli

@@ -263,7 +263,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   TransactionSpool spool(options_.spool_dir.empty()
                              ? std::filesystem::temp_directory_path() / ("wharf-spool-" + source_.name)
                              : std::filesystem::path(options_.spool_dir));
-  std::optional<uint32_t> stream_xid;  // set between Stream Start and Stream Stop
+  bool in_stream = false;    // between Stream Start and Stream Stop
+  uint32_t stream_top = 0;   // the streamed transaction's top-level xid
   RelationCache relations(conn);
 
   // Tables copied while the stream runs (added, resynced, or a first load to resume).
@@ -341,6 +342,32 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   // New tables matching the selection, and `wharf resync` requests.
   auto discover = [&]() {
     auto now_tables = SelectTables(conn, source_);
+    for (auto& extra : ExtraPublishedTables(conn, source_, now_tables)) now_tables.push_back(extra);
+    // A partition attached with rows: the stream never carries those rows, so
+    // the partitioned table is copied again (keys make that idempotent).
+    for (const auto& t : now_tables) {
+      if (t.relkind != 'p') continue;
+      auto leaves = LeafPartitions(conn, t.oid);
+      auto st0 = board_->Snapshot();
+      auto* known = st0.Find(t.name.ToString());
+      if (!known || known->partitions == leaves) continue;
+      bool attached_with_rows = false;
+      for (const auto& leaf : leaves) {
+        if (std::find(known->partitions.begin(), known->partitions.end(), leaf) != known->partitions.end())
+          continue;
+        auto dot = leaf.find('.');
+        auto rows = conn.Exec("SELECT EXISTS (SELECT 1 FROM " + pg::QuoteIdent(leaf.substr(0, dot)) + "." +
+                              pg::QuoteIdent(leaf.substr(dot + 1)) + ")");
+        attached_with_rows |= rows.Get(0, 0) == "t";
+      }
+      bool first_look = known->partitions.empty();
+      board_->Update([&](staging::CaptureState& s2) { s2.Find(t.name.ToString())->partitions = leaves; });
+      if (attached_with_rows && !first_look && known->phase == staging::SyncPhase::kReady) {
+        spdlog::info("capture {}: a partition with rows joined {}; copying it again", source_.name,
+                     t.name.ToString());
+        state_store.RequestResync(t.name.ToString());
+      }
+    }
     std::vector<pg::TableInfo> added;
     auto st = board_->Snapshot();
     for (auto& t : now_tables)
@@ -577,9 +604,10 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     } else if (auto* r = std::get_if<RelationMsg>(&msg)) {
       relations.Update(*r);
     } else if (auto* ss = std::get_if<StreamStartMsg>(&msg)) {
-      stream_xid = ss->xid;
+      in_stream = true;
+      stream_top = ss->xid;
     } else if (std::holds_alternative<StreamStopMsg>(msg)) {
-      stream_xid.reset();
+      in_stream = false;
     } else if (auto* sc = std::get_if<StreamCommitMsg>(&msg)) {
       wal_end = std::max(wal_end, sc->end_lsn);
       if (sc->commit_lsn <= skip_through) {
@@ -597,7 +625,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       });
       end_transaction(sc->commit_lsn, sc->end_lsn);
     } else if (auto* lm = std::get_if<LogicalMessageMsg>(&msg)) {
-      if (skip_txn || stream_xid) continue;  // watermarks are small: never streamed
+      if (skip_txn || in_stream) continue;  // watermarks are small: never streamed
       auto ev = watermarks.OnMessage(lm->prefix, lm->content);
       if (ev.kind == snapshot::WatermarkTracker::Event::Kind::kLow && ev.chunk->truncate_first) {
         // Empty the warehouse table at L: what follows rebuilds it.
@@ -632,11 +660,11 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       // subtransaction (ROLLBACK TO SAVEPOINT), only that subtransaction's rows.
       if (sa->subxid == sa->xid) spool.Abort(sa->xid);
       else spool.AbortSubtransaction(sa->xid, sa->subxid);
-    } else if (stream_xid) {
+    } else if (in_stream) {
       // A change of an in-progress streamed transaction: spool it under its
       // top-level xid, tagged with the (sub)transaction that made it.
       BuildChange(msg, relations, change, [&](const core::RelationSchema& s, uint32_t subxid) {
-        spool.Append(*stream_xid, subxid ? subxid : *stream_xid, s, change);
+        spool.Append(stream_top, subxid ? subxid : stream_top, s, change);
       });
     } else if (skip_txn) {
       continue;

@@ -63,6 +63,33 @@ std::vector<pg::TableInfo> SelectTables(pg::Connection& conn, const core::Source
   return selected;
 }
 
+std::vector<pg::TableInfo> ExtraPublishedTables(pg::Connection& conn, const core::SourceConfig& source,
+                                                const std::vector<pg::TableInfo>& selected) {
+  auto r = conn.ExecParams(
+      "SELECT DISTINCT c.oid FROM pg_publication p JOIN pg_publication_rel pr ON pr.prpubid = p.oid "
+      "JOIN pg_class c ON c.oid = pr.prrelid WHERE p.pubname = $1",
+      {source.publication});
+  std::set<uint32_t> published;
+  for (int i = 0; i < r.rows(); ++i) published.insert(static_cast<uint32_t>(std::stoul(std::string(r.Get(i, 0)))));
+  std::set<uint32_t> have;
+  for (const auto& t : selected) have.insert(t.oid);
+  std::vector<pg::TableInfo> out;
+  for (auto& t : pg::ListTables(conn))
+    if (published.count(t.oid) && !have.count(t.oid) && t.ReplicableIdentity()) out.push_back(t);
+  return out;
+}
+
+std::vector<std::string> LeafPartitions(pg::Connection& conn, uint32_t root_oid) {
+  auto r = conn.ExecParams(
+      "SELECT n.nspname || '.' || c.relname FROM pg_partition_tree($1::oid) p "
+      "JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE p.isleaf ORDER BY 1",
+      {std::to_string(root_oid)});
+  std::vector<std::string> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.Get(i, 0));
+  return out;
+}
+
 void EnsurePublication(pg::Connection& conn, const core::SourceConfig& source,
                        const std::vector<pg::TableInfo>& tables) {
   auto pub = conn.ExecParams("SELECT pubviaroot FROM pg_publication WHERE pubname = $1",

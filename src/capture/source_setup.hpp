@@ -23,6 +23,14 @@ std::vector<pg::TableInfo> SelectTables(pg::Connection& conn, const core::Source
 // Creates the publication if missing and adds selected tables it lacks (never
 // a table without a usable replica identity). Tables in the publication that
 // are no longer selected are left alone: removing them is the user's call.
+// Tables in the publication that the globs do not select (added by hand):
+// they are replicated too. Only tables with a usable replica identity.
+std::vector<pg::TableInfo> ExtraPublishedTables(pg::Connection& conn, const core::SourceConfig& source,
+                                                const std::vector<pg::TableInfo>& selected);
+
+// Leaf partitions ("schema.table") of a partitioned table that hold rows.
+std::vector<std::string> LeafPartitions(pg::Connection& conn, uint32_t root_oid);
+
 void EnsurePublication(pg::Connection& conn, const core::SourceConfig& source,
                        const std::vector<pg::TableInfo>& tables);
 

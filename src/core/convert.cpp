@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 // Every parser here reads PostgreSQL's *output* under wharf's fixed session settings, so the
 // grammar accepted is deliberately narrow: whatever else arrives means a setting drifted or a
@@ -551,6 +555,223 @@ ConvertResult ConvertUuid(std::string_view text) {
   return Accept(UuidValue{halves[0], halves[1]});
 }
 
+// ---------------------------------------------------------------------------------------------
+// Arrays
+
+bool IsArraySpace(char c) {
+  // array_out quotes an element holding any of these (array_isspace), so none is ever bare.
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool IsNullWord(std::string_view token) {
+  // array_in reads a bare NULL in any case as a null element; array_out quotes the string "NULL"
+  // (in any case), so a bare one is never an element's text.
+  if (token.size() != 4) return false;
+  for (size_t i = 0; i < 4; ++i) {
+    const char c = token[i];
+    const char upper = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    if (upper != "NULL"[i]) return false;
+  }
+  return true;
+}
+
+// PostgreSQL's array text, as array_out writes it:
+//   array      := [ bounds '=' ] '{' [ item { delim item } ] '}'
+//   bounds     := ( '[' int ':' int ']' )+           one pair per dimension, written only when a
+//                                                    lower bound is not 1
+//   item       := '{' ... '}'                        one dimension down
+//               | '"' { char | '\' char } '"'        a quoted element; '\' escapes the next byte
+//               | bare                               no { } " \ delim or whitespace; bare NULL (any
+//                                                    case) is a null element, "NULL" the string
+// The only empty array is "{}" (zero dimensions). Arrays are rectangular: every item of a level is
+// a sub-array or every one an element, and the sub-arrays of a level have one length. Anything
+// else is malformed. Nesting is bounded by kMaxArrayDims, so recursion depth is too.
+class ArrayParser {
+ public:
+  ArrayParser(std::string_view text, const LogicalType& type)
+      : text_(text), element_type_(type.Element()), delimiter_(type.delimiter) {}
+
+  // Parses the whole text into `out`. False on malformed text; element rejects are collected in
+  // element_reject() instead, so the structure is always checked in full first.
+  bool Parse(ListValue* out) {
+    if (PeekIs('[') && !ParseBounds()) return false;
+    if (!Consume('{')) return false;
+    if (PeekIs('}')) {  // the empty array: no dimensions, so no bounds either
+      ++pos_;
+      return bounds_.empty() && AtEnd();
+    }
+    if (!ParseLevel(0, out) || !AtEnd()) return false;
+    // Bounds, when written, describe each dimension exactly.
+    if (!bounds_.empty()) {
+      if (bounds_.size() != static_cast<size_t>(dims())) return false;
+      for (size_t d = 0; d < bounds_.size(); ++d) {
+        const int64_t length = bounds_[d].second - bounds_[d].first + 1;
+        if (length != static_cast<int64_t>(*lengths_[d])) return false;
+      }
+    }
+    return true;
+  }
+
+  // After a successful Parse of a non-empty array: the levels from the outermost to the elements.
+  int dims() const { return leaf_depth_ ? static_cast<int>(*leaf_depth_) + 1 : 0; }
+  const std::optional<std::string>& element_reject() const { return element_reject_; }
+  // The bounds as written ("[0:1][1:2]") when some lower bound is not 1, else nullopt.
+  std::optional<std::string> UnusualBounds() const {
+    for (const auto& bound : bounds_) {
+      if (bound.first != 1) {
+        std::string written;
+        for (const auto& [l, u] : bounds_) written += fmt::format("[{}:{}]", l, u);
+        return written;
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  bool AtEnd() const { return pos_ == text_.size(); }
+  bool PeekIs(char c) const { return !AtEnd() && text_[pos_] == c; }
+  bool Consume(char c) {
+    if (!PeekIs(c)) return false;
+    ++pos_;
+    return true;
+  }
+
+  // "[-]digits" as a 32-bit signed number, as array bounds are.
+  bool ParseBound(int64_t* value) {
+    const bool negative = Consume('-');
+    const size_t start = pos_;
+    while (!AtEnd() && IsDigit(text_[pos_]) && pos_ - start < 11) ++pos_;
+    if (pos_ == start || (!AtEnd() && IsDigit(text_[pos_]))) return false;
+    int64_t v = 0;
+    for (size_t i = start; i < pos_; ++i) v = v * 10 + (text_[i] - '0');
+    *value = negative ? -v : v;
+    return FitsInt32(*value);
+  }
+
+  bool ParseBounds() {
+    while (Consume('[')) {
+      int64_t lower = 0, upper = 0;
+      if (bounds_.size() == static_cast<size_t>(kMaxArrayDims) || !ParseBound(&lower) ||
+          !Consume(':') || !ParseBound(&upper) || !Consume(']') || upper < lower) {
+        return false;
+      }
+      bounds_.emplace_back(lower, upper);
+    }
+    return !bounds_.empty() && Consume('=');
+  }
+
+  // The items of one level after its '{', through its '}'. `depth` 0 is the outermost.
+  bool ParseLevel(size_t depth, ListValue* out) {
+    if (depth == static_cast<size_t>(kMaxArrayDims)) return false;
+    const bool nested = PeekIs('{');
+    while (true) {
+      if (nested) {
+        ListValue sub;
+        if (!Consume('{') || !ParseLevel(depth + 1, &sub)) return false;
+        out->items.emplace_back(std::move(sub));
+      } else {
+        if (!ParseElement(out)) return false;
+      }
+      if (Consume('}')) break;
+      if (!Consume(delimiter_)) return false;
+    }
+    // Every level at one depth has the length of the first, and elements all sit at one depth.
+    if (!lengths_[depth]) {
+      lengths_[depth] = out->items.size();
+    } else if (*lengths_[depth] != out->items.size()) {
+      return false;
+    }
+    if (!nested) {
+      if (leaf_depth_ && *leaf_depth_ != depth) return false;
+      leaf_depth_ = depth;
+    }
+    return true;
+  }
+
+  bool ParseElement(ListValue* out) {
+    ++elements_;
+    std::string quoted;
+    std::string_view token;
+    if (Consume('"')) {
+      while (true) {
+        if (AtEnd()) return false;
+        const char c = text_[pos_++];
+        if (c == '"') break;
+        if (c == '\\') {
+          if (AtEnd()) return false;
+          quoted += text_[pos_++];
+        } else {
+          quoted += c;
+        }
+      }
+      token = quoted;
+    } else {
+      const size_t start = pos_;
+      while (!AtEnd() && text_[pos_] != delimiter_ && text_[pos_] != '}') {
+        const char c = text_[pos_];
+        if (c == '{' || c == '"' || c == '\\' || IsArraySpace(c)) return false;
+        ++pos_;
+      }
+      token = text_.substr(start, pos_ - start);
+      if (token.empty()) return false;
+      if (IsNullWord(token)) {
+        out->items.emplace_back(std::monostate{});
+        return true;
+      }
+    }
+    ConvertResult element = ConvertText(element_type_, token);
+    if (element.reject) {
+      if (!element_reject_) {
+        element_reject_ = fmt::format("element {} (in text order): {}", elements_, *element.reject);
+      }
+      out->items.emplace_back(std::monostate{});
+    } else {
+      out->items.push_back(std::move(element.value));
+    }
+    return true;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  LogicalType element_type_;
+  char delimiter_;
+  std::vector<std::pair<int64_t, int64_t>> bounds_;  // [lower:upper] per dimension, as written
+  // Items per level by depth, set when the first level at that depth closes (innermost first).
+  std::array<std::optional<size_t>, kMaxArrayDims> lengths_{};
+  std::optional<size_t> leaf_depth_;           // the depth elements were found at; dims - 1
+  std::optional<std::string> element_reject_;  // the first element the type cannot hold
+  size_t elements_ = 0;                        // elements read so far, NULLs included
+};
+
+// A PostgreSQL array into a (nested) ListValue of the element type's values. The whole value is
+// rejected when any element is (a LIST of DECIMAL cannot hold a NaN element, and storing the rest
+// would change the value), when its dimensions are not the column's, and when a lower bound is
+// not 1: a LIST counts from 1, and PostgreSQL's '[0:1]={1,2}' is not equal to '{1,2}'.
+ConvertResult ConvertArray(const LogicalType& type, std::string_view text) {
+  constexpr std::string_view kExpected =
+      "an array such as \"{1,2,NULL}\", \"{{1,2},{3,4}}\" or \"[0:1]={1,2}\"";
+  if (type.dims < 1 || type.dims > kMaxArrayDims || type.element == LogicalKind::kList) {
+    return Reject(fmt::format("{} is not a valid conversion target", LogicalTypeName(type)));
+  }
+  ArrayParser parser(text, type);
+  ListValue list;
+  if (!parser.Parse(&list)) return Malformed("array", text, kExpected);
+  if (list.items.empty()) return Accept(std::move(list));  // "{}" fits any number of dimensions
+  if (parser.dims() != type.dims) {
+    return Reject(fmt::format("array {} has {} dimension(s), the column declares {} (target {})",
+                              Quote(text), parser.dims(), type.dims, LogicalTypeName(type)));
+  }
+  if (auto bounds = parser.UnusualBounds()) {
+    return Reject(
+        fmt::format("array {} has bounds {}; a LIST cannot hold a lower bound other than 1",
+                    Quote(text), *bounds));
+  }
+  if (parser.element_reject()) {
+    return Reject(fmt::format("array {}: {}", Quote(text), *parser.element_reject()));
+  }
+  return Accept(std::move(list));
+}
+
 }  // namespace
 
 ConvertResult ConvertText(const LogicalType& type, std::string_view text) {
@@ -584,6 +805,8 @@ ConvertResult ConvertText(const LogicalType& type, std::string_view text) {
       return ConvertInterval(text);
     case LogicalKind::kUuid:
       return ConvertUuid(text);
+    case LogicalKind::kList:
+      return ConvertArray(type, text);
   }
   return Reject(fmt::format("no converter for logical kind {}", static_cast<int>(type.kind)));
 }

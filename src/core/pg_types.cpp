@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <utility>
+
 namespace wharf::core {
 namespace {
 
@@ -11,6 +15,29 @@ constexpr int kMaxDecimalPrecision = 38;
 constexpr int32_t kVarHdrSz = 4;
 
 LogicalType Kind(LogicalKind kind) { return LogicalType{kind, 0, 0}; }
+
+// Every built-in array type of PostgreSQL 15 (pg_type rows with typcategory 'A' below
+// FirstGenbkiObjectId) as {array OID, element OID}, sorted by array OID. Built-in OIDs are fixed
+// across releases; an array type a later release adds is missing here and lands as text, which
+// is lossless. Generated with:
+//   SELECT oid, typelem FROM pg_type WHERE typcategory = 'A' AND oid < 10000
+//     AND oid NOT IN (22, 30) ORDER BY oid;
+constexpr std::array<std::pair<uint32_t, uint32_t>, 81> kBuiltinArrays = {{
+    {143, 142},   {199, 114},   {210, 71},    {270, 75},    {271, 5069},  {272, 81},
+    {273, 83},    {629, 628},   {651, 650},   {719, 718},   {775, 774},   {791, 790},
+    {1000, 16},   {1001, 17},   {1002, 18},   {1003, 19},   {1005, 21},   {1006, 22},
+    {1007, 23},   {1008, 24},   {1009, 25},   {1010, 27},   {1011, 28},   {1012, 29},
+    {1013, 30},   {1014, 1042}, {1015, 1043}, {1016, 20},   {1017, 600},  {1018, 601},
+    {1019, 602},  {1020, 603},  {1021, 700},  {1022, 701},  {1027, 604},  {1028, 26},
+    {1034, 1033}, {1040, 829},  {1041, 869},  {1115, 1114}, {1182, 1082}, {1183, 1083},
+    {1185, 1184}, {1187, 1186}, {1231, 1700}, {1263, 2275}, {1270, 1266}, {1561, 1560},
+    {1563, 1562}, {2201, 1790}, {2207, 2202}, {2208, 2203}, {2209, 2204}, {2210, 2205},
+    {2211, 2206}, {2949, 2970}, {2951, 2950}, {3221, 3220}, {3643, 3614}, {3644, 3642},
+    {3645, 3615}, {3735, 3734}, {3770, 3769}, {3807, 3802}, {3905, 3904}, {3907, 3906},
+    {3909, 3908}, {3911, 3910}, {3913, 3912}, {3927, 3926}, {4073, 4072}, {4090, 4089},
+    {4097, 4096}, {4192, 4191}, {5039, 5038}, {6150, 4451}, {6151, 4532}, {6152, 4533},
+    {6153, 4534}, {6155, 4535}, {6157, 4536},
+}};
 
 LogicalType Decimal(int precision, int scale) {
   return LogicalType{LogicalKind::kDecimal, static_cast<uint8_t>(precision),
@@ -55,6 +82,31 @@ LogicalType MapNumeric(int32_t typmod, const TypeOptions& options) {
 }
 
 }  // namespace
+
+uint32_t BuiltinArrayElement(uint32_t array_oid) {
+  const auto it =
+      std::lower_bound(kBuiltinArrays.begin(), kBuiltinArrays.end(), array_oid,
+                       [](const auto& entry, uint32_t oid) { return entry.first < oid; });
+  return it != kBuiltinArrays.end() && it->first == array_oid ? it->second : 0;
+}
+
+uint32_t BuiltinArrayOf(uint32_t element_oid) {
+  for (const auto& [array, element] : kBuiltinArrays) {
+    if (element == element_oid) return array;
+  }
+  return 0;
+}
+
+char ArrayDelimiter(uint32_t element_oid) { return element_oid == oid::kBox ? ';' : ','; }
+
+LogicalType MapColumnType(const Column& column, const TypeOptions& options) {
+  if (column.elem_oid == 0) return MapPgType(column.type_oid, column.typmod, options);
+  // attndims is 0 when the catalog does not record it (a domain over an array, CREATE TABLE AS);
+  // PostgreSQL does not enforce it either way, so values of other shapes are rejected one by one.
+  const int dims = std::clamp(column.ndims, 1, kMaxArrayDims);
+  return LogicalType::List(MapPgType(column.elem_oid, column.typmod, options), dims,
+                           ArrayDelimiter(column.elem_oid));
+}
 
 LogicalType MapPgType(uint32_t type_oid, int32_t typmod, const TypeOptions& options) {
   switch (type_oid) {
@@ -139,6 +191,11 @@ std::string LogicalTypeName(const LogicalType& type) {
       return "INTERVAL";
     case LogicalKind::kUuid:
       return "UUID";
+    case LogicalKind::kList: {
+      std::string name = LogicalTypeName(type.Element());
+      for (int i = 0; i < type.dims; ++i) name += "[]";
+      return name;
+    }
   }
   return "UNKNOWN";
 }

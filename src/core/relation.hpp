@@ -7,11 +7,19 @@
 
 namespace wharf::core {
 
+// Types are as pg::TypeResolver resolves them: domains to their base type, enums and other
+// user types to text, so that the converter of type_oid (or of elem_oid) applies to the values.
 struct Column {
   std::string name;
-  uint32_t type_oid = 0;
-  int32_t typmod = -1;
-  bool is_key = false;  // part of the replica identity (primary key or identity index)
+  uint32_t type_oid = 0;  // for an array: the built-in array type of elem_oid (e.g. 1007 int4[])
+  int32_t typmod = -1;    // for an array: its element's typmod (numeric(10,2)[] carries (10,2))
+  bool is_key = false;    // part of the replica identity (primary key or identity index)
+  // Arrays only, both 0 otherwise. elem_oid is the resolved built-in element type (an array of a
+  // domain over int has 23 here); ndims the dimensions the column declares (attndims, or the
+  // domain's typndims; 1 when the catalog records none). PostgreSQL does not enforce ndims, so a
+  // value of another shape can still arrive and is rejected, not reshaped.
+  uint32_t elem_oid = 0;
+  int32_t ndims = 0;
   bool operator==(const Column&) const = default;
 };
 

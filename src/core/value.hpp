@@ -4,11 +4,12 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace wharf::core {
 
 struct DateValue {
-  int32_t days = 0;  // days since 1970-01-01 (proleptic Gregorian, astronomical years)
+  int32_t days = 0;     // days since 1970-01-01 (proleptic Gregorian, astronomical years)
   int8_t infinity = 0;  // +1 infinity, -1 -infinity, 0 finite
   bool operator==(const DateValue&) const = default;
 };
@@ -41,8 +42,19 @@ struct BlobValue {
   bool operator==(const BlobValue&) const = default;
 };
 
+struct ListValue;
+
 using Value = std::variant<std::monostate,  // SQL NULL
                            bool, int64_t, double, DecimalValue, std::string, BlobValue, DateValue,
-                           TimeValue, TimestampValue, IntervalValue, UuidValue>;
+                           TimeValue, TimestampValue, IntervalValue, UuidValue, ListValue>;
+
+// A PostgreSQL array as a (nested) list: a one-dimensional array holds element values (monostate
+// for a NULL element); an N-dimensional one holds N-1-dimensional ListValues, all of one length,
+// as PostgreSQL arrays are rectangular. The array's lower bounds are not kept: a LIST counts from
+// 1, so an array with other bounds is rejected rather than converted (see ConvertText).
+struct ListValue {
+  std::vector<Value> items;  // std::vector allows the incomplete element type here (C++17)
+  bool operator==(const ListValue&) const = default;
+};
 
 }  // namespace wharf::core

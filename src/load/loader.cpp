@@ -2,51 +2,144 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+#include <cstdlib>
+#include <memory>
+
 #include "core/error.hpp"
+#include "load/planner.hpp"
 #include "staging/codec.hpp"
 #include "staging/jsonl.hpp"
 #include "staging/staged_log.hpp"
 
 namespace wharf::load {
 
-BatchApply Loader::Prepare(const core::SourceConfig& source, uint64_t seq) {
-  staging::Manifest m = staging::ReadManifest(store_, source.name, seq);
-  BatchApply batch;
-  batch.source = source.name;
-  batch.seq = m.seq;
-  batch.last_lsn = m.last_lsn;
-  batch.end_lsn = m.end_lsn;
+namespace {
+
+constexpr size_t kReadSize = size_t{1} << 20;
+
+// What a decoded change costs while it waits in the planner: its values plus
+// the per-value and per-change overhead, so a table of many small columns is
+// measured as fairly as one of a few large ones.
+size_t Footprint(const core::Change& c) {
+  auto values = [](const std::vector<core::Datum>& v) {
+    size_t n = v.size() * sizeof(core::Datum);
+    for (const auto& d : v)
+      if (d && d->size() > 15) n += d->size();  // beyond the small-string buffer
+    return n;
+  };
+  return sizeof(core::Change) + 64 + values(c.row) + values(c.old) +
+         c.unchanged.size() * sizeof(uint32_t);
+}
+
+std::string Where(const staging::ObjectStore& store, const staging::ManifestFile& f) {
+  return store.Describe() + "/" + f.path;
+}
+
+}  // namespace
+
+LoaderOptions LoaderOptions::FromEnvironment() {
+  LoaderOptions o;
+  if (const char* v = std::getenv("WHARF_LOAD_CHUNK_BYTES"); v && *v) {
+    std::string_view text(v);
+    size_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n == 0) {
+      Fail(ErrorKind::kConfig,
+           "WHARF_LOAD_CHUNK_BYTES='{}' is not a positive number of bytes; unset it or give one, "
+           "e.g. 33554432",
+           text);
+    }
+    o.chunk_bytes = n;
+  }
+  return o;
+}
+
+void Loader::Verify(const staging::Manifest& m) {
+  std::unique_ptr<char[]> buf = std::make_unique_for_overwrite<char[]>(kReadSize);
   for (const auto& f : m.files) {
-    std::string where = store_.Describe() + "/" + f.path;
+    std::string where = Where(store_, f);
     if (!store_.Exists(f.path)) {
       Fail(ErrorKind::kStaging,
            "staged file {} named by manifest {} is missing; restore it, or resynchronise the source",
-           where, seq);
-    }
-    std::string stored = store_.Read(f.path);
-    if (stored.size() != f.bytes || staging::Sha256Hex(stored) != f.sha256) {
-      Fail(ErrorKind::kStaging,
-           "staged file {} is corrupt or truncated ({} bytes, manifest says {}; checksum {}); "
-           "nothing of batch {} was applied. Restore the file, or resynchronise the source",
-           where, stored.size(), f.bytes,
-           staging::Sha256Hex(stored) == f.sha256 ? "matches" : "differs", seq);
+           where, m.seq);
     }
     if (f.format != "jsonl") {
       Fail(ErrorKind::kUnsupported, "staged file {} has format {}; this loader reads jsonl", where,
            f.format);
     }
-    std::string text = staging::Decompress(stored, staging::ParseCompression(f.compression), where);
-    auto changes = staging::DecodeJsonLines(f.relation, text, where);
-    Planner planner(f.relation);
-    for (const auto& c : changes) planner.Add(c);
-    TableBatch tb;
-    tb.schema = f.relation;
-    tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
-                 f.relation.table.name};
-    tb.plan = planner.Finish();
-    batch.tables.push_back(std::move(tb));
+    staging::ParseCompression(f.compression);  // an unknown one fails here, before anything applies
+    auto reader = store_.OpenReader(f.path);
+    staging::Sha256 sha;
+    uint64_t size = 0;
+    while (size_t n = reader->Read(buf.get(), kReadSize)) {
+      sha.Update(std::string_view(buf.get(), n));
+      size += n;
+    }
+    std::string digest = sha.HexDigest();
+    if (size != f.bytes || digest != f.sha256) {
+      Fail(ErrorKind::kStaging,
+           "staged file {} is corrupt or truncated ({} bytes, manifest says {}; checksum {}); "
+           "nothing of batch {} was applied. Restore the file, or resynchronise the source",
+           where, size, f.bytes, digest == f.sha256 ? "matches" : "differs", m.seq);
+    }
   }
-  return batch;
+}
+
+void Loader::ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& f,
+                       uint64_t seq) {
+  std::string where = Where(store_, f);
+  staging::DecodingReader text(store_.OpenReader(f.path), staging::ParseCompression(f.compression),
+                               where, kReadSize);
+  staging::JsonLinesReader lines(f.relation, text, where, kReadSize);
+  TableBatch tb;
+  tb.schema = f.relation;
+  tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
+               f.relation.table.name};
+  Planner planner(f.relation);
+  size_t held = 0;
+  size_t chunks = 0;
+  auto flush = [&] {
+    tb.plan = planner.Finish();
+    warehouse_.ApplyTable(tb);
+    tb.plan = TablePlan{};  // release the chunk before reading the next
+    held = 0;
+    ++chunks;
+  };
+  core::Change change;
+  while (lines.Next(change)) {
+    held += Footprint(change);
+    planner.Add(std::move(change));
+    if (held >= options_.chunk_bytes) flush();
+  }
+  // The last chunk; also the only call for an empty file, so its table exists.
+  if (planner.pending_changes() > 0 || chunks == 0) flush();
+  if (text.stored_bytes() != f.bytes) {
+    // Changed since it was verified: what was read cannot be trusted.
+    Fail(ErrorKind::kStaging,
+         "staged file {} changed while batch {} was loading ({} bytes read, manifest says {}); "
+         "nothing of the batch was applied. Restore the file, or resynchronise the source",
+         where, seq, text.stored_bytes(), f.bytes);
+  }
+  if (chunks > 1) {
+    // Once per large file: says why a big batch's transaction is long.
+    spdlog::info("load {}: batch {}: {} changes to {} applied in {} chunks", source.name, seq,
+                 lines.line_number(), tb.target.ToString(), chunks);
+  }
+}
+
+bool Loader::ApplyBatch(const core::SourceConfig& source, uint64_t seq) {
+  staging::Manifest m = staging::ReadManifest(store_, source.name, seq);
+  Verify(m);
+  if (!warehouse_.BeginBatch(source.name, m.seq)) return false;
+  try {
+    for (const auto& f : m.files) ApplyFile(source, f, m.seq);
+    warehouse_.CommitBatch(m.last_lsn, m.end_lsn);
+  } catch (...) {
+    warehouse_.AbortBatch();
+    throw;
+  }
+  return true;
 }
 
 size_t Loader::CatchUp(const core::SourceConfig& source) {
@@ -59,10 +152,8 @@ size_t Loader::CatchUp(const core::SourceConfig& source) {
            "staged batch is {}); restore the missing manifest or resynchronise",
            applied + 1, source.name, store_.Describe(), applied, seq);
     }
-    auto batch = Prepare(source, seq);
-    warehouse_.Apply(batch);
+    if (ApplyBatch(source, seq)) ++count;
     applied = seq;
-    ++count;
   }
   if (count) spdlog::debug("load {}: applied {} batch(es), now at {}", source.name, count, applied);
   return count;

@@ -6,12 +6,7 @@
 
 namespace wharf::load {
 
-Planner::Planner(const core::RelationSchema& schema) : schema_(schema), key_columns_(schema.KeyIndexes()) {
-  if (key_columns_.empty()) {
-    // Without a key every column identifies the row (REPLICA IDENTITY FULL).
-    for (size_t i = 0; i < schema_.columns.size(); ++i) key_columns_.push_back(i);
-  }
-}
+Planner::Planner(const core::RelationSchema& schema) : schema_(schema), key_columns_(schema.KeyIndexes()) {}
 
 Key Planner::KeyOf(const std::vector<core::Datum>& values) const {
   Key k;
@@ -20,8 +15,13 @@ Key Planner::KeyOf(const std::vector<core::Datum>& values) const {
   return k;
 }
 
-void Planner::Add(const core::Change& c) {
+void Planner::Add(core::Change c) {
   plan_.changes++;
+  if (key_columns_.empty()) AddMultiset(c);
+  else AddKeyed(c);
+}
+
+void Planner::AddKeyed(core::Change& c) {
   switch (c.op) {
     case core::Op::kTruncate:
       plan_.truncate = true;
@@ -34,27 +34,73 @@ void Planner::Add(const core::Change& c) {
     case core::Op::kInsert:
     case core::Op::kSnapshot:
     case core::Op::kUpdate: {
-      PlannedRow row;
-      row.values = c.row;
-      row.lsn = c.lsn;
       Key key = KeyOf(c.row);
       Key old_key = (c.op == core::Op::kUpdate && c.has_old) ? KeyOf(c.old) : key;
+      PlannedRow row;
+      row.values = std::move(c.row);
+      row.lsn = c.lsn;
       // Where unchanged TOAST values come from: the latest in-batch version of
-      // the row (under its old key), else the warehouse row.
+      // the row (under its old key), else the whole old row that REPLICA
+      // IDENTITY FULL sends (PostgreSQL detoasts it), else the warehouse row.
       const PlannedRow* previous = nullptr;
       auto prev_it = net_.find(old_key);
       if (prev_it != net_.end() && prev_it->second) previous = &*prev_it->second;
+      const bool full_old = c.has_old && c.old_kind == 'O' && c.old.size() == row.values.size();
       for (uint32_t col : c.unchanged) {
+        if (col >= row.values.size()) {
+          Fail(ErrorKind::kStaging, "a change to {} names unchanged column {} beyond its {} columns",
+               schema_.table.ToString(), col, row.values.size());
+        }
         if (previous && std::find(previous->fill_columns.begin(), previous->fill_columns.end(), col) ==
                             previous->fill_columns.end()) {
           row.values[col] = previous->values[col];
+        } else if (full_old) {
+          row.values[col] = std::move(c.old[col]);
         } else {
           row.fill_columns.push_back(col);
           row.fill_key = previous ? previous->fill_key : old_key;
         }
       }
       if (old_key != key) net_[old_key] = std::nullopt;
-      net_[key] = std::move(row);
+      net_[std::move(key)] = std::move(row);
+      return;
+    }
+  }
+}
+
+void Planner::AddMultiset(core::Change& c) {
+  // Without a key only the whole old row says which row a change meant.
+  auto require_old_row = [&] {
+    if (!c.has_old || c.old.size() != schema_.columns.size()) {
+      Fail(ErrorKind::kUnsupported,
+           "a {} on {} (a table without a key) carries no whole old row, so wharf cannot tell "
+           "which row it changed; set ALTER TABLE {} REPLICA IDENTITY FULL and resynchronise the "
+           "table",
+           c.op == core::Op::kDelete ? "delete" : "update", schema_.table.ToString(),
+           schema_.table.ToString());
+    }
+  };
+  switch (c.op) {
+    case core::Op::kTruncate:
+      plan_.truncate = true;
+      counts_.clear();
+      return;
+    case core::Op::kDelete:
+      require_old_row();
+      counts_[std::move(c.old)].delta--;
+      return;
+    case core::Op::kUpdate:
+      require_old_row();
+      for (uint32_t col : c.unchanged) {
+        if (col < c.row.size()) c.row[col] = c.old[col];  // FULL sends the detoasted old value
+      }
+      counts_[std::move(c.old)].delta--;
+      [[fallthrough]];
+    case core::Op::kInsert:
+    case core::Op::kSnapshot: {
+      Count& n = counts_[std::move(c.row)];
+      n.delta++;
+      n.lsn = std::max(n.lsn, c.lsn);
       return;
     }
   }
@@ -67,7 +113,17 @@ TablePlan Planner::Finish() {
     if (row) plan_.upserts.push_back(std::move(*row));
   }
   net_.clear();
-  return std::move(plan_);
+  for (auto& [values, n] : counts_) {
+    if (n.delta < 0) {
+      plan_.removes.push_back({values, static_cast<uint64_t>(-n.delta)});
+    } else {
+      for (int64_t i = 0; i < n.delta; ++i) plan_.upserts.push_back({values, n.lsn, {}, {}});
+    }
+  }
+  counts_.clear();
+  TablePlan out = std::move(plan_);
+  plan_ = TablePlan{};
+  return out;
 }
 
 }  // namespace wharf::load

@@ -7,6 +7,17 @@
 
 namespace wharf::load {
 
+void Warehouse::Apply(const BatchApply& batch) {
+  if (!BeginBatch(batch.source, batch.seq)) return;
+  try {
+    for (const auto& t : batch.tables) ApplyTable(t);
+    CommitBatch(batch.last_lsn, batch.end_lsn);
+  } catch (...) {
+    AbortBatch();
+    throw;
+  }
+}
+
 std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const std::string& base_dir) {
   if (target.type == "duckdb") {
     std::filesystem::path p(target.path);

@@ -14,12 +14,15 @@
 
 namespace wharf::load {
 
+// One table's plan for one chunk of a batch.
 struct TableBatch {
   core::TableName target;        // warehouse schema.table
   core::RelationSchema schema;   // source schema the changes were staged with
   TablePlan plan;
 };
 
+// A whole batch planned in memory: only for small batches (tests, tools); the
+// loader streams large ones chunk by chunk through BeginBatch/ApplyTable.
 struct BatchApply {
   std::string source;
   uint64_t seq = 0;
@@ -50,18 +53,42 @@ struct TableDiff {
   bool Equal() const { return missing == 0 && extra == 0 && different == 0; }
 };
 
+// A batch is applied as one warehouse transaction that may span any number of
+// ApplyTable calls, so a batch of any size loads in bounded memory:
+//
+//   if (w.BeginBatch(source, seq)) {     // false: already applied, nothing to do
+//     w.ApplyTable(chunk1); w.ApplyTable(chunk2); ...
+//     w.CommitBatch(last_lsn, end_lsn);  // with the progress row, atomically
+//   }                                    // on any error: w.AbortBatch()
+//
+// One batch at a time per Warehouse object.
 class Warehouse {
  public:
   virtual ~Warehouse() = default;
   // Last batch seq applied for `source` (0 when none).
   virtual uint64_t AppliedSeq(const std::string& source) = 0;
-  // Applies one batch in one transaction together with its progress row.
-  // A batch at or below AppliedSeq is a no-op.
-  virtual void Apply(const BatchApply& batch) = 0;
+  // Opens the transaction of batch `seq` of `source`. Returns false, leaving
+  // no transaction open, when the batch is at or below AppliedSeq (a replay
+  // is a no-op).
+  virtual bool BeginBatch(const std::string& source, uint64_t seq) = 0;
+  // Applies one table's plan inside the open batch (creating or widening the
+  // table first). Callable many times per batch, also several times for the
+  // same table: plans take effect in call order, each completely before the next.
+  virtual void ApplyTable(const TableBatch& table) = 0;
+  // Records the batch in the warehouse's progress (last commit LSN, end LSN)
+  // and commits everything applied since BeginBatch.
+  virtual void CommitBatch(Lsn last_lsn, Lsn end_lsn) = 0;
+  // Rolls back the open batch; does nothing when none is open. Never throws.
+  virtual void AbortBatch() noexcept = 0;
+
+  // The four calls above for a batch planned whole in memory.
+  void Apply(const BatchApply& batch);
+
   virtual std::vector<SourceProgress> Progress() = 0;
   // Rows per warehouse table of a source mapping, for status output.
   virtual std::optional<uint64_t> CountRows(const core::TableName& target) = 0;
-  // Compares the rows `source_rows` produces with the warehouse table.
+  // Compares the rows `source_rows` produces with the warehouse table: by key,
+  // or as multisets of whole rows for a table without a key.
   virtual TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
                             const RowProducer& source_rows, size_t sample_limit) = 0;
 };

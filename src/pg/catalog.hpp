@@ -2,6 +2,7 @@
 // Catalog queries against the source: which tables exist, their columns and
 // replica identity, and the base types behind domains and enums.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,18 +30,31 @@ struct TableInfo {
 // reached through their root).
 std::vector<TableInfo> ListTables(Connection& conn);
 
-// Resolves a type OID to the OID whose converter applies: domains to their
-// base type (with the domain's typmod), enums and other user types to text.
+// Resolves a column's type to the built-in type whose converter applies: domains to their base
+// type (with the domain's typmod), enums, composites and other user types to text, and arrays
+// (built-in ones, user ones such as an array of an enum or of a domain, and domains over arrays)
+// to their resolved element type. One resolver per catalog connection; it caches by type OID.
 class TypeResolver {
  public:
   struct Resolved {
-    uint32_t oid;
-    int32_t typmod;
+    uint32_t oid = 0;       // built-in type; for an array, the array type of elem_oid
+    int32_t typmod = -1;    // from a domain; -1 means the column's own typmod applies
+    uint32_t elem_oid = 0;  // arrays: the resolved built-in element type; 0 for scalars
+    int32_t ndims = 0;      // arrays: the dimensions a domain over the array declares, else 0
   };
   Resolved Resolve(Connection& conn, uint32_t type_oid, int32_t typmod);
 
+  // A column as wharf converts it (is_key left false). `attndims` is pg_attribute.attndims;
+  // without it, it is read from the catalog by table OID and column name when the type is an
+  // array (pgoutput's Relation message does not carry it).
+  core::Column ResolveColumn(Connection& conn, uint32_t relid, const std::string& name,
+                             uint32_t type_oid, int32_t typmod,
+                             std::optional<int32_t> attndims = std::nullopt);
+
  private:
-  std::map<uint32_t, Resolved> cache_;  // user type OID -> resolved (typmod -1 means keep column's)
+  Resolved ResolveUserType(Connection& conn, uint32_t type_oid, int depth);
+
+  std::map<uint32_t, Resolved> cache_;  // type OID at or above 10000 -> resolved
 };
 
 // Columns in attnum order (dropped and generated ones omitted), key flags from

@@ -65,7 +65,14 @@ Connection Connection::Open(const std::string& dsn, bool replication,
          "is running, and that pg_hba.conf allows this user{}",
          description, msg, replication ? " to open replication connections" : "");
   }
-  return Connection(raw, description);
+  Connection conn(raw, description);
+  // libpq applies PGDATESTYLE, PGTZ and PGCLIENTENCODING from the environment
+  // after the startup options; set the session again so they cannot win.
+  conn.Exec(
+      "SET DateStyle = ISO; SET IntervalStyle = postgres; SET TimeZone = 'UTC'; "
+      "SET extra_float_digits = 3; SET bytea_output = hex; SET lc_monetary = 'C'; "
+      "SET client_encoding = 'UTF8'");
+  return conn;
 }
 
 void Connection::ThrowError(const std::string& what, PGresult* res) const {

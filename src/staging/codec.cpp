@@ -144,6 +144,27 @@ void EncodingWriter::Finish() {
   out_->Commit();
 }
 
+struct Sha256::Impl {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
+  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
+    Fail(ErrorKind::kInternal, "SHA-256 initialisation failed");
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::Update(std::string_view bytes) { EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size()); }
+
+std::string Sha256::HexDigest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(impl_->ctx, digest, &len);
+  return Hex(digest, len);
+}
+
 std::string Sha256Hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned len = 0;
@@ -151,43 +172,127 @@ std::string Sha256Hex(std::string_view bytes) {
   return Hex(digest, len);
 }
 
+struct DecodingReader::Impl {
+  ZSTD_DCtx* zstd = nullptr;
+  // Last ZSTD_decompressStream result: 0 exactly when a frame has been fully
+  // decoded and flushed, so a stored object may only end when it is 0. Starts
+  // non-zero: an empty object is not a zstd frame.
+  size_t zstd_last = 1;
+  // The previous call filled the caller's buffer mid-frame: zstd may still
+  // hold decoded bytes although the input is used up.
+  bool zstd_flush_pending = false;
+  z_stream gz{};
+  bool gz_init = false;
+  bool gz_done = false;  // the gzip stream ended (its trailer was checked)
+  ~Impl() {
+    if (zstd) ZSTD_freeDCtx(zstd);
+    if (gz_init) inflateEnd(&gz);
+  }
+};
+
+DecodingReader::DecodingReader(std::unique_ptr<ObjectReader> stored, Compression compression,
+                               std::string where, size_t input_size)
+    : stored_(std::move(stored)),
+      compression_(compression),
+      where_(std::move(where)),
+      impl_(std::make_unique<Impl>()),
+      input_size_(std::max<size_t>(input_size, 1)) {
+  if (compression_ == Compression::kNone) return;
+  input_ = std::make_unique_for_overwrite<char[]>(input_size_);
+  if (compression_ == Compression::kZstd) {
+    impl_->zstd = ZSTD_createDCtx();
+    if (!impl_->zstd) Fail(ErrorKind::kInternal, "zstd initialisation failed");
+  } else {
+    if (inflateInit2(&impl_->gz, 15 + 32) != Z_OK) Fail(ErrorKind::kInternal, "gzip initialisation failed");
+    impl_->gz_init = true;
+  }
+}
+
+DecodingReader::~DecodingReader() = default;
+
+bool DecodingReader::RefillInput() {
+  in_len_ = in_pos_ = 0;
+  if (eof_) return false;
+  in_len_ = stored_->Read(input_.get(), input_size_);
+  stored_bytes_ += in_len_;
+  if (in_len_ == 0) eof_ = true;
+  return in_len_ > 0;
+}
+
+size_t DecodingReader::Read(char* buf, size_t size) {
+  if (size == 0) return 0;
+  switch (compression_) {
+    case Compression::kNone: {
+      size_t n = stored_->Read(buf, size);
+      stored_bytes_ += n;
+      return n;
+    }
+    case Compression::kZstd: return ReadZstd(buf, size);
+    case Compression::kGzip: return ReadGzip(buf, size);
+  }
+  return 0;
+}
+
+size_t DecodingReader::ReadZstd(char* buf, size_t size) {
+  for (;;) {
+    if (in_pos_ == in_len_) RefillInput();
+    bool has_input = in_pos_ < in_len_;
+    if (!has_input && !impl_->zstd_flush_pending) {
+      // The stored object ended: it must end exactly at a frame's end.
+      if (impl_->zstd_last != 0) {
+        Fail(ErrorKind::kStaging, "staged file {} is truncated (zstd frame incomplete)", where_);
+      }
+      return 0;
+    }
+    ZSTD_inBuffer in{input_.get(), in_len_, in_pos_};
+    ZSTD_outBuffer out{buf, size, 0};
+    size_t r = ZSTD_decompressStream(impl_->zstd, &out, &in);
+    if (ZSTD_isError(r)) {
+      Fail(ErrorKind::kStaging, "staged file {} is corrupt (zstd: {})", where_, ZSTD_getErrorName(r));
+    }
+    in_pos_ = in.pos;
+    impl_->zstd_last = r;
+    impl_->zstd_flush_pending = out.pos == out.size && r != 0;
+    if (out.pos > 0) return out.pos;
+  }
+}
+
+size_t DecodingReader::ReadGzip(char* buf, size_t size) {
+  z_stream& z = impl_->gz;
+  for (;;) {
+    if (impl_->gz_done) {
+      // One gzip member per file, as EncodingWriter writes: anything after it is damage.
+      if (z.avail_in != 0 || RefillInput()) {
+        Fail(ErrorKind::kStaging, "staged file {} has bytes after its gzip stream", where_);
+      }
+      return 0;
+    }
+    if (z.avail_in == 0 && RefillInput()) {
+      z.next_in = reinterpret_cast<Bytef*>(input_.get());
+      z.avail_in = static_cast<uInt>(in_len_);
+    }
+    bool has_input = z.avail_in != 0;
+    size_t chunk = std::min<size_t>(size, 1u << 30);  // avail_out is 32-bit
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = static_cast<uInt>(chunk);
+    int r = inflate(&z, Z_NO_FLUSH);
+    size_t produced = chunk - z.avail_out;
+    if (r == Z_STREAM_END) {
+      impl_->gz_done = true;
+    } else if (r != Z_OK && !(r == Z_BUF_ERROR && has_input)) {
+      // Z_BUF_ERROR with no input left: the stream needs bytes the file does not have.
+      Fail(ErrorKind::kStaging, "staged file {} is corrupt or truncated (gzip)", where_);
+    }
+    if (produced > 0) return produced;
+  }
+}
+
 std::string Decompress(std::string_view stored, Compression compression, const std::string& where) {
   if (compression == Compression::kNone) return std::string(stored);
+  DecodingReader reader(std::make_unique<MemoryReader>(stored), compression, where);
   std::string out;
-  if (compression == Compression::kZstd) {
-    ZSTD_DCtx* d = ZSTD_createDCtx();
-    std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> guard(d, ZSTD_freeDCtx);
-    std::string buf(ZSTD_DStreamOutSize(), '\0');
-    ZSTD_inBuffer in{stored.data(), stored.size(), 0};
-    size_t last = 1;  // an empty file is not a zstd frame
-    while (in.pos < in.size) {
-      ZSTD_outBuffer o{buf.data(), buf.size(), 0};
-      last = ZSTD_decompressStream(d, &o, &in);
-      if (ZSTD_isError(last)) {
-        Fail(ErrorKind::kStaging, "staged file {} is corrupt (zstd: {})", where, ZSTD_getErrorName(last));
-      }
-      out.append(buf.data(), o.pos);
-    }
-    if (last != 0) Fail(ErrorKind::kStaging, "staged file {} is truncated (zstd frame incomplete)", where);
-    return out;
-  }
-  z_stream z{};
-  inflateInit2(&z, 15 + 32);
-  std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&z, inflateEnd);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(stored.data()));
-  z.avail_in = static_cast<uInt>(stored.size());
   std::string buf(1 << 16, '\0');
-  int r = Z_OK;
-  while (r != Z_STREAM_END) {
-    z.next_out = reinterpret_cast<Bytef*>(buf.data());
-    z.avail_out = static_cast<uInt>(buf.size());
-    r = inflate(&z, Z_NO_FLUSH);
-    if (r != Z_OK && r != Z_STREAM_END) {
-      Fail(ErrorKind::kStaging, "staged file {} is corrupt or truncated (gzip)", where);
-    }
-    out.append(buf.data(), buf.size() - z.avail_out);
-  }
-  if (z.avail_in != 0) Fail(ErrorKind::kStaging, "staged file {} has bytes after its gzip stream", where);
+  while (size_t n = reader.Read(buf.data(), buf.size())) out.append(buf.data(), n);
   return out;
 }
 

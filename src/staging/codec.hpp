@@ -44,7 +44,57 @@ class EncodingWriter {
   std::string sha256_;
 };
 
+// Incremental SHA-256 (for verifying a staged file of any size while streaming it).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void Update(std::string_view bytes);
+  std::string HexDigest();  // ends the hash; call once
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 std::string Sha256Hex(std::string_view bytes);
+
+// Reads a stored object decompressed, a piece at a time: memory stays at the
+// codec's window plus `input_size`, however large the object. Throws kStaging
+// naming `where` when the stored bytes are corrupt, end before their
+// compressed stream does (truncated), or go on after it.
+class DecodingReader : public ObjectReader {
+ public:
+  DecodingReader(std::unique_ptr<ObjectReader> stored, Compression compression, std::string where,
+                 size_t input_size = 1 << 20);
+  ~DecodingReader() override;
+  DecodingReader(const DecodingReader&) = delete;
+  DecodingReader& operator=(const DecodingReader&) = delete;
+
+  size_t Read(char* buf, size_t size) override;
+  // Stored (compressed) bytes read so far; the object's size once Read returned 0.
+  uint64_t stored_bytes() const { return stored_bytes_; }
+
+ private:
+  struct Impl;
+  bool RefillInput();  // false at the end of the stored object
+  size_t ReadZstd(char* buf, size_t size);
+  size_t ReadGzip(char* buf, size_t size);
+
+  std::unique_ptr<ObjectReader> stored_;
+  Compression compression_;
+  std::string where_;
+  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<char[]> input_;
+  size_t input_size_;
+  size_t in_len_ = 0;  // valid bytes in input_
+  size_t in_pos_ = 0;  // next unconsumed byte of input_ (zstd; gzip tracks its own)
+  bool eof_ = false;   // the stored object has no more bytes
+  uint64_t stored_bytes_ = 0;
+};
+
 // Decompresses a whole stored object. Throws kStaging naming `where` when corrupt.
 std::string Decompress(std::string_view stored, Compression compression, const std::string& where);
 

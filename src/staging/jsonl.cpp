@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <unordered_map>
 
@@ -121,86 +123,270 @@ void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, s
   out += "}\n";
 }
 
-std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, std::string_view text,
-                                          const std::string& where) {
-  std::unordered_map<std::string_view, size_t> index;
-  for (size_t i = 0; i < schema.columns.size(); ++i) index[schema.columns[i].name] = i;
-  std::vector<core::Change> out;
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string line_buf;
-  size_t line_no = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) {
-      Fail(ErrorKind::kStaging, "staged file {} is truncated: line {} has no end", where, line_no + 1);
-    }
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    ++line_no;
-    if (line_buf.size() < line.size()) line_buf = simdjson::padded_string(line.size() * 2);
-    std::memcpy(line_buf.data(), line.data(), line.size());
-    auto fail = [&](const std::string& why) {
-      Fail(ErrorKind::kStaging, "staged file {} line {} is malformed: {}", where, line_no, why);
-    };
-    try {
-      auto doc = parser.iterate(line_buf.data(), line.size(), line_buf.size() + simdjson::SIMDJSON_PADDING);
-      core::Change c;
-      c.row.assign(schema.columns.size(), std::nullopt);
-      size_t old_columns = 0;
-      bool has_row = false;
-      for (auto field : doc.get_object()) {
-        std::string_view key = field.unescaped_key();
-        auto value = field.value();
-        if (key == "op") {
-          std::string_view op = value.get_string();
-          if (op.size() != 1 || std::string_view("IUDTR").find(op[0]) == std::string_view::npos)
-            fail(fmt::format("unknown op '{}'", op));
-          c.op = static_cast<core::Op>(op[0]);
-        } else if (key == "lsn") {
-          c.lsn = Lsn(value.get_uint64());
-        } else if (key == "end_lsn") {
-          c.end_lsn = Lsn(value.get_uint64());
-        } else if (key == "seq") {
-          c.seq = static_cast<uint32_t>(uint64_t(value.get_uint64()));
-        } else if (key == "xid") {
-          c.xid = static_cast<uint32_t>(uint64_t(value.get_uint64()));
-        } else if (key == "ts") {
-          if (!ParseUtcMicros(value.get_string(), c.ts)) fail("bad ts");
-        } else if (key == "row" || key == "old") {
-          bool is_row = key == "row";
-          std::vector<core::Datum>& dst = is_row ? c.row : c.old;
-          if (!is_row) {
-            c.has_old = true;
-            dst.assign(schema.columns.size(), std::nullopt);
-            old_columns = 0;
-          } else {
-            has_row = true;
-          }
-          for (auto col : value.get_object()) {
-            std::string_view name = col.unescaped_key();
-            auto it = index.find(name);
-            if (it == index.end()) fail(fmt::format("column '{}' is not in the file's schema", name));
-            auto v = col.value();
-            if (!is_row) ++old_columns;
-            if (v.is_null()) dst[it->second].reset();
-            else dst[it->second] = std::string(std::string_view(v.get_string()));
-          }
-        } else if (key == "unchanged") {
-          for (auto name : value.get_array()) {
-            auto it = index.find(std::string_view(name.get_string()));
-            if (it == index.end()) fail("unchanged column not in the file's schema");
-            c.unchanged.push_back(static_cast<uint32_t>(it->second));
-          }
+namespace {
+
+// JSON string escapes (RFC 8259 section 7) to UTF-8.
+bool ReadHex4(std::string_view s, size_t at, uint32_t& out) {
+  if (at + 4 > s.size()) return false;
+  out = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    char c = s[i];
+    uint32_t d;
+    if (c >= '0' && c <= '9') d = static_cast<uint32_t>(c - '0');
+    else if (c >= 'a' && c <= 'f') d = static_cast<uint32_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') d = static_cast<uint32_t>(c - 'A' + 10);
+    else return false;
+    out = out * 16 + d;
+  }
+  return true;
+}
+
+void AppendUtf8(uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Unescapes the body of a JSON string (between its quotes) into `out`.
+// Values are unescaped straight from the line buffer (not through simdjson's
+// string buffer), so a 50 MB value is held once, not three times.
+bool UnescapeJson(std::string_view s, std::string& out) {
+  out.clear();
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const void* bs = std::memchr(s.data() + i, '\\', s.size() - i);
+    size_t run_end = bs ? static_cast<size_t>(static_cast<const char*>(bs) - s.data()) : s.size();
+    out.append(s.data() + i, run_end - i);
+    if (!bs) break;
+    i = run_end + 1;
+    if (i >= s.size()) return false;
+    switch (s[i++]) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        uint32_t cp;
+        if (!ReadHex4(s, i, cp)) return false;
+        i += 4;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a lone low surrogate
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          uint32_t lo;
+          if (i + 2 > s.size() || s[i] != '\\' || s[i + 1] != 'u' || !ReadHex4(s, i + 2, lo) ||
+              lo < 0xDC00 || lo > 0xDFFF)
+            return false;
+          i += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }
+        AppendUtf8(cp, out);
+        break;
       }
-      if (!has_row) c.row.clear();
-      if (c.has_old) c.old_kind = old_columns == schema.columns.size() ? 'O' : 'K';
-      out.push_back(std::move(c));
-    } catch (const simdjson::simdjson_error& e) {
-      fail(e.what());
+      default: return false;
     }
   }
+  return true;
+}
+
+// A string token as simdjson hands it out: the quotes, the body, maybe spaces.
+bool StringTokenBody(std::string_view token, std::string_view& body) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' ||
+                            token.back() == '\n'))
+    token.remove_suffix(1);
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
+  body = token.substr(1, token.size() - 2);
+  return true;
+}
+
+constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
+// A line longer than this leaves the parser and the buffer larger than usual;
+// they are released after it so one huge row does not pin memory for the rest.
+constexpr size_t kBigLine = 8u << 20;
+
+}  // namespace
+
+struct JsonLinesReader::Impl {
+  core::RelationSchema schema;  // owned: `index` points into its column names
+  std::unordered_map<std::string_view, size_t> index;
+  ObjectReader& source;  // non-owning: the caller keeps it alive for the reader's life
+  std::string where;
+  size_t read_size;
+  simdjson::ondemand::parser parser;
+  // buf[begin, end) holds bytes not yet decoded; scan is where the search for
+  // the next '\n' resumes. Invariant: end + kPadding <= cap, so every line
+  // inside [begin, end) has the padding simdjson reads past a document's end.
+  std::unique_ptr<char[]> buf;
+  size_t cap = 0;
+  size_t begin = 0, end = 0, scan = 0;
+  bool eof = false;
+
+  Impl(const core::RelationSchema& s, ObjectReader& src, std::string w, size_t rs)
+      : schema(s), source(src), where(std::move(w)), read_size(std::max<size_t>(rs, 1)) {
+    for (size_t i = 0; i < schema.columns.size(); ++i) index[schema.columns[i].name] = i;
+  }
+
+  size_t NormalCap() const { return 2 * read_size + kPadding; }
+
+  void Resize(size_t new_cap) {
+    auto next = std::make_unique_for_overwrite<char[]>(new_cap);
+    size_t pending = end - begin;
+    if (pending) std::memcpy(next.get(), buf.get() + begin, pending);
+    buf = std::move(next);
+    cap = new_cap;
+    scan -= begin;
+    end = pending;
+    begin = 0;
+  }
+
+  void Parse(std::string_view line, size_t allocated, uint64_t line_no, core::Change& c);
+};
+
+JsonLinesReader::JsonLinesReader(const core::RelationSchema& schema, ObjectReader& source,
+                                 std::string where, size_t read_size)
+    : impl_(std::make_unique<Impl>(schema, source, std::move(where), read_size)) {}
+
+JsonLinesReader::~JsonLinesReader() = default;
+
+void JsonLinesReader::Refill() {
+  Impl& m = *impl_;
+  size_t pending = m.end - m.begin;
+  if (m.cap > 2 * m.NormalCap() && pending <= m.read_size) {
+    m.Resize(m.NormalCap());  // a long line is behind us: give its memory back
+  } else if (m.begin > 0) {
+    std::memmove(m.buf.get(), m.buf.get() + m.begin, pending);
+    m.scan -= m.begin;
+    m.end = pending;
+    m.begin = 0;
+  }
+  if (m.cap < kPadding + m.end + m.read_size / 2 + 1) {
+    // Inside a line longer than the buffer: grow by a quarter (at least one
+    // read), so a long line costs O(length) copying and 1.25x its size.
+    m.Resize(std::max(m.NormalCap(), m.end + std::max(m.read_size, m.end / 4) + kPadding));
+  }
+  size_t n = m.source.Read(m.buf.get() + m.end, m.cap - kPadding - m.end);
+  if (n == 0) m.eof = true;
+  m.end += n;
+}
+
+bool JsonLinesReader::Next(core::Change& change) {
+  Impl& m = *impl_;
+  for (;;) {
+    const char* base = m.buf.get();
+    const void* nl = m.end > m.scan ? std::memchr(base + m.scan, '\n', m.end - m.scan) : nullptr;
+    if (nl) {
+      size_t pos = static_cast<size_t>(static_cast<const char*>(nl) - base);
+      std::string_view line(base + m.begin, pos - m.begin);
+      size_t allocated = m.cap - m.begin;
+      m.begin = m.scan = pos + 1;
+      ++line_no_;
+      line_bytes_ = line.size() + 1;
+      m.Parse(line, allocated, line_no_, change);
+      if (line.size() > kBigLine) m.parser = simdjson::ondemand::parser{};
+      return true;
+    }
+    m.scan = m.end;
+    if (m.eof) {
+      if (m.begin == m.end) return false;
+      Fail(ErrorKind::kStaging, "staged file {} is truncated: line {} has no end", m.where,
+           line_no_ + 1);
+    }
+    Refill();
+  }
+}
+
+void JsonLinesReader::Impl::Parse(std::string_view line, size_t allocated, uint64_t line_no,
+                                  core::Change& c) {
+  auto fail = [&](const std::string& why) {
+    Fail(ErrorKind::kStaging, "staged file {} line {} is malformed: {}", where, line_no, why);
+  };
+  c = core::Change{};
+  try {
+    auto doc = parser.iterate(line.data(), line.size(), allocated);
+    c.row.assign(schema.columns.size(), std::nullopt);
+    size_t old_columns = 0;
+    bool has_row = false;
+    for (auto field : doc.get_object()) {
+      std::string_view key = field.unescaped_key();
+      auto value = field.value();
+      if (key == "op") {
+        std::string_view op = value.get_string();
+        if (op.size() != 1 || std::string_view("IUDTR").find(op[0]) == std::string_view::npos)
+          fail(fmt::format("unknown op '{}'", op));
+        c.op = static_cast<core::Op>(op[0]);
+      } else if (key == "lsn") {
+        c.lsn = Lsn(value.get_uint64());
+      } else if (key == "end_lsn") {
+        c.end_lsn = Lsn(value.get_uint64());
+      } else if (key == "seq") {
+        c.seq = static_cast<uint32_t>(uint64_t(value.get_uint64()));
+      } else if (key == "xid") {
+        c.xid = static_cast<uint32_t>(uint64_t(value.get_uint64()));
+      } else if (key == "ts") {
+        if (!ParseUtcMicros(value.get_string(), c.ts)) fail("bad ts");
+      } else if (key == "row" || key == "old") {
+        bool is_row = key == "row";
+        std::vector<core::Datum>& dst = is_row ? c.row : c.old;
+        if (!is_row) {
+          c.has_old = true;
+          dst.assign(schema.columns.size(), std::nullopt);
+          old_columns = 0;
+        } else {
+          has_row = true;
+        }
+        for (auto col : value.get_object()) {
+          std::string_view name = col.unescaped_key();
+          auto it = index.find(name);
+          if (it == index.end()) fail(fmt::format("column '{}' is not in the file's schema", name));
+          auto v = col.value();
+          if (!is_row) ++old_columns;
+          if (v.is_null()) {
+            dst[it->second].reset();
+            continue;
+          }
+          std::string_view body;
+          if (!StringTokenBody(v.raw_json_token(), body))
+            fail(fmt::format("the value of column '{}' is not a string or null", name));
+          if (!UnescapeJson(body, dst[it->second].emplace()))
+            fail(fmt::format("the value of column '{}' has a bad escape", name));
+        }
+      } else if (key == "unchanged") {
+        for (auto name : value.get_array()) {
+          auto it = index.find(std::string_view(name.get_string()));
+          if (it == index.end()) fail("unchanged column not in the file's schema");
+          c.unchanged.push_back(static_cast<uint32_t>(it->second));
+        }
+      }
+    }
+    if (!has_row) c.row.clear();
+    if (c.has_old) c.old_kind = old_columns == schema.columns.size() ? 'O' : 'K';
+  } catch (const simdjson::simdjson_error& e) {
+    fail(e.what());
+  }
+}
+
+std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, std::string_view text,
+                                          const std::string& where) {
+  MemoryReader source(text);
+  JsonLinesReader reader(schema, source, where);
+  std::vector<core::Change> out;
+  core::Change c;
+  while (reader.Next(c)) out.push_back(std::move(c));
   return out;
 }
 

@@ -5,20 +5,52 @@
 // Every non-null value is a JSON string holding PostgreSQL's text form; SQL
 // NULL is JSON null. `row` is absent for D and T, `old` when not sent,
 // `unchanged` when empty.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/change.hpp"
 #include "core/relation.hpp"
+#include "staging/object_store.hpp"
 
 namespace wharf::staging {
 
 // Appends one line (with '\n') for `change` to `out`.
 void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& change, std::string& out);
 
-// Decodes a whole JSON-lines file written with `schema`. Throws kStaging
-// naming `where` and the line number on a malformed line.
+// Decodes a JSON-lines stream written with `schema` one change at a time,
+// pulling `read_size` bytes at a time from `source`. A line may span any
+// number of reads; memory is about 2 * read_size plus 1.25 * the longest line,
+// and shrinks back after a long line.
+class JsonLinesReader {
+ public:
+  // `source` must outlive the reader.
+  JsonLinesReader(const core::RelationSchema& schema, ObjectReader& source, std::string where,
+                  size_t read_size = 1 << 20);
+  ~JsonLinesReader();
+  JsonLinesReader(const JsonLinesReader&) = delete;
+  JsonLinesReader& operator=(const JsonLinesReader&) = delete;
+
+  // Decodes the next line into `change` (overwriting every field); false at
+  // the end of the stream. Throws kStaging naming `where` and the line number
+  // on a malformed line, or when the stream ends inside a line (truncated).
+  bool Next(core::Change& change);
+  uint64_t line_number() const { return line_no_; }
+  // Bytes of the line last decoded, newline included.
+  size_t line_bytes() const { return line_bytes_; }
+
+ private:
+  struct Impl;
+  void Refill();
+
+  std::unique_ptr<Impl> impl_;
+  uint64_t line_no_ = 0;
+  size_t line_bytes_ = 0;
+};
+
+// Decodes a whole JSON-lines text written with `schema` (small inputs, tests).
+// Throws kStaging naming `where` and the line number on a malformed line.
 std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, std::string_view text,
                                           const std::string& where);
 

@@ -89,6 +89,29 @@ class LocalWriter : public ObjectWriter {
   bool committed_ = false;
 };
 
+class LocalReader : public ObjectReader {
+ public:
+  explicit LocalReader(fs::path path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) FailIo("cannot open staged file", path_, errno);
+  }
+  ~LocalReader() override { ::close(fd_); }
+  LocalReader(const LocalReader&) = delete;
+  LocalReader& operator=(const LocalReader&) = delete;
+
+  size_t Read(char* buf, size_t size) override {
+    for (;;) {
+      ssize_t n = ::read(fd_, buf, size);
+      if (n >= 0) return static_cast<size_t>(n);
+      if (errno != EINTR) FailIo("cannot read", path_, errno);
+    }
+  }
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
 }  // namespace
 
 LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {
@@ -101,24 +124,15 @@ std::unique_ptr<ObjectWriter> LocalStore::OpenWriter(const std::string& path) {
   return std::make_unique<LocalWriter>(root_ / path);
 }
 
+std::unique_ptr<ObjectReader> LocalStore::OpenReader(const std::string& path) {
+  return std::make_unique<LocalReader>(root_ / path);
+}
+
 std::string LocalStore::Read(const std::string& path) {
-  fs::path p = root_ / path;
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) FailIo("cannot open staged file", p, errno);
+  LocalReader reader(root_ / path);
   std::string out;
   char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      FailIo("cannot read", p, e);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
+  while (size_t n = reader.Read(buf, sizeof buf)) out.append(buf, n);
   return out;
 }
 

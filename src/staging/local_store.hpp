@@ -13,6 +13,7 @@ class LocalStore : public ObjectStore {
   explicit LocalStore(std::filesystem::path root);
 
   std::unique_ptr<ObjectWriter> OpenWriter(const std::string& path) override;
+  std::unique_ptr<ObjectReader> OpenReader(const std::string& path) override;
   std::string Read(const std::string& path) override;
   bool Exists(const std::string& path) override;
   std::vector<std::string> List(const std::string& prefix) override;

@@ -12,7 +12,14 @@ namespace {
 json RelationToJson(const core::RelationSchema& r) {
   json cols = json::array();
   for (const auto& c : r.columns) {
-    cols.push_back({{"name", c.name}, {"type_oid", c.type_oid}, {"typmod", c.typmod}, {"key", c.is_key}});
+    json col = {
+        {"name", c.name}, {"type_oid", c.type_oid}, {"typmod", c.typmod}, {"key", c.is_key}};
+    // Array columns only: manifests written before arrays became LISTs have neither key.
+    if (c.elem_oid != 0) {
+      col["elem_oid"] = c.elem_oid;
+      col["ndims"] = c.ndims;
+    }
+    cols.push_back(std::move(col));
   }
   return {{"oid", r.oid},
           {"schema", r.table.schema},
@@ -27,8 +34,17 @@ core::RelationSchema RelationFromJson(const json& j) {
   r.table.name = j.at("table").get<std::string>();
   r.replica_identity = j.at("replica_identity").get<std::string>().at(0);
   for (const auto& c : j.at("columns")) {
-    r.columns.push_back({c.at("name").get<std::string>(), c.at("type_oid").get<uint32_t>(),
-                         c.at("typmod").get<int32_t>(), c.at("key").get<bool>()});
+    core::Column col;
+    col.name = c.at("name").get<std::string>();
+    col.type_oid = c.at("type_oid").get<uint32_t>();
+    col.typmod = c.at("typmod").get<int32_t>();
+    col.is_key = c.at("key").get<bool>();
+    // Absent in manifests written before arrays became LISTs: their arrays keep mapping to
+    // VARCHAR (elem_oid 0), as the warehouse columns an older wharf made for them are, and their
+    // dimensions were not recorded.
+    col.elem_oid = c.value("elem_oid", uint32_t{0});
+    col.ndims = c.value("ndims", int32_t{0});
+    r.columns.push_back(std::move(col));
   }
   return r;
 }

@@ -1,6 +1,9 @@
 #pragma once
 // Where staged batches and capture state live. Narrow on purpose: a local
 // directory today, S3 behind the same calls. Paths are relative, '/'-separated.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,10 +21,44 @@ class ObjectWriter {
   virtual void Commit() = 0;
 };
 
+// Reads one object front to back in pieces, so an object of any size can be
+// processed in bounded memory. Also the shape of every byte stream the loader
+// pulls from (decompression reads one of these and is one).
+class ObjectReader {
+ public:
+  virtual ~ObjectReader() = default;
+  // Copies up to `size` bytes into `buf`; returns how many. 0 only at the end
+  // of the object (or when `size` is 0). Throws kStaging on an I/O error.
+  virtual size_t Read(char* buf, size_t size) = 0;
+};
+
+// An ObjectReader over bytes in memory, handing out at most `max_read` bytes
+// per call (tests use tiny values to split streams at every position).
+// `bytes` must outlive the reader.
+class MemoryReader : public ObjectReader {
+ public:
+  explicit MemoryReader(std::string_view bytes, size_t max_read = SIZE_MAX)
+      : bytes_(bytes), max_read_(max_read) {}
+  size_t Read(char* buf, size_t size) override {
+    size_t n = std::min({size, max_read_, bytes_.size() - pos_});
+    if (n) std::memcpy(buf, bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string_view bytes_;
+  size_t max_read_;
+  size_t pos_ = 0;
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
   virtual std::unique_ptr<ObjectWriter> OpenWriter(const std::string& path) = 0;
+  // Streams an object (staged data files, which can be many GB).
+  virtual std::unique_ptr<ObjectReader> OpenReader(const std::string& path) = 0;
+  // Reads a whole object: for small ones (manifests, state).
   virtual std::string Read(const std::string& path) = 0;
   virtual bool Exists(const std::string& path) = 0;
   // All object paths under `prefix` (recursive), sorted.

@@ -70,6 +70,7 @@ std::optional<CaptureState> StateStore::Load() {
       t.catchup_lsn = Lsn(tj.value("catchup_lsn", uint64_t{0}));
       t.truncate_first = tj.value("truncate_first", false);
       t.error = tj.value("error", std::string());
+      t.partitions = tj.value("partitions", std::vector<std::string>{});
       s.tables.push_back(std::move(t));
     }
     return s;
@@ -97,7 +98,8 @@ void StateStore::Save(const CaptureState& s) {
                       {"method", t.method},
                       {"catchup_lsn", t.catchup_lsn.value()},
                       {"truncate_first", t.truncate_first},
-                      {"error", t.error}});
+                      {"error", t.error},
+                      {"partitions", t.partitions}});
   }
   json j = {{"slot", s.slot},
             {"consistent_point", s.consistent_point.value()},

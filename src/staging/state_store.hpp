@@ -44,6 +44,9 @@ struct TableSync {
   // Empty the warehouse table before the first copied rows (added later, resync).
   bool truncate_first = false;
   std::string error;
+  // Leaf partitions of a partitioned table, as last seen: a partition attached
+  // with rows (which the stream never carries) triggers a copy of the table.
+  std::vector<std::string> partitions;
 };
 
 struct CaptureState {

@@ -63,17 +63,23 @@ class Connection {
 
 class Database {
  public:
-  // Opens (or creates) a database file. Options: memory_limit ("" for default).
+  // Opens (or creates) a database file (":memory:" for none). Options:
+  // memory_limit ("" for default). The file is attached to an in-memory
+  // instance (so its row group size can be set) under the catalog name DuckDB
+  // would give it; use Connect() for connections that see it as the default.
   static Database Open(const std::string& path, const std::string& memory_limit);
-  Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Database(Database&& o) noexcept : db_(o.db_), catalog_(std::move(o.catalog_)) { o.db_ = nullptr; }
   ~Database() {
     if (db_) duckdb_close(&db_);
   }
   duckdb_database raw() { return db_; }
+  // A connection whose default catalog is the warehouse file.
+  Connection Connect();
 
  private:
   explicit Database(duckdb_database db) : db_(db) {}
   duckdb_database db_ = nullptr;
+  std::string catalog_;  // the attached file's catalog; empty for ":memory:"
 };
 
 // "a""b" quoting for DuckDB identifiers and literals.

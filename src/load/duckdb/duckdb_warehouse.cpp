@@ -66,7 +66,7 @@ core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
 }
 
 DuckDbWarehouse::DuckDbWarehouse(const std::string& path, const core::TargetConfig& config)
-    : config_(config), db_(Database::Open(path, config.memory_limit)), conn_(db_.raw()) {
+    : config_(config), db_(Database::Open(path, config.memory_limit)), conn_(db_.Connect()) {
   conn_.Query("CREATE SCHEMA IF NOT EXISTS _wharf");
   conn_.Query(
       "CREATE TABLE IF NOT EXISTS _wharf.state (source VARCHAR, batch_seq UBIGINT, lsn UBIGINT, "
@@ -77,9 +77,12 @@ DuckDbWarehouse::DuckDbWarehouse(const std::string& path, const core::TargetConf
       "rejected_at TIMESTAMPTZ)");
 }
 
+// One logical type per column: arrays become LISTs of their element's type, and
+// target.numeric (config_.types) decides unconstrained numeric, in columns and in array elements.
 std::vector<core::LogicalType> DuckDbWarehouse::TypesOf(const core::RelationSchema& schema) const {
   std::vector<core::LogicalType> types;
-  for (const auto& c : schema.columns) types.push_back(core::MapPgType(c.type_oid, c.typmod, config_.types));
+  types.reserve(schema.columns.size());
+  for (const auto& c : schema.columns) types.push_back(core::MapColumnType(c, config_.types));
   return types;
 }
 
@@ -142,37 +145,81 @@ void DuckDbWarehouse::EnsureTable(const core::TableName& target, const core::Rel
   }
 }
 
-void DuckDbWarehouse::ApplyTable(const TableBatch& tb, std::vector<Reject>& rejects) {
-  const core::RelationSchema schema = WarehouseSchema(tb.schema);
-  const auto& plan = tb.plan;
-  const std::string target = Qualified(tb.target.schema, tb.target.name);
+bool DuckDbWarehouse::BeginBatch(const std::string& source, uint64_t seq) {
+  if (batch_) {
+    Fail(ErrorKind::kInternal, "batch {} of source {} was begun while batch {} of {} is open", seq,
+         source, batch_->seq, batch_->source);
+  }
+  conn_.Query("BEGIN TRANSACTION");
+  try {
+    if (seq <= AppliedSeq(source)) {
+      conn_.Query("ROLLBACK");
+      return false;
+    }
+  } catch (...) {
+    try {
+      conn_.Query("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+  batch_ = OpenBatch{source, seq, 0};
+  return true;
+}
+
+void DuckDbWarehouse::ApplyTable(const TableBatch& tb) {
+  if (!batch_) {
+    Fail(ErrorKind::kInternal, "a plan for {} was applied with no batch open", tb.target.ToString());
+  }
+  try {
+    const core::RelationSchema schema = WarehouseSchema(tb.schema);
+    EnsureTable(tb.target, schema);
+    std::vector<Reject> rejects;
+    ApplyPlan(tb.target, schema, tb.plan, rejects);
+    WriteRejects(rejects);
+    core::FaultPoint("load.mid_apply");
+  } catch (Error& e) {
+    throw e.AddContext("loading batch " + std::to_string(batch_->seq) + " of source " +
+                       batch_->source + " into " + tb.target.ToString());
+  }
+}
+
+void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::RelationSchema& schema,
+                                const TablePlan& plan, std::vector<Reject>& rejects) {
+  const std::string target = Qualified(table.schema, table.name);
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
   std::string cols;
   for (const auto& c : schema.columns) cols += (cols.empty() ? "" : ", ") + Ident(c.name);
 
+  // Fill-key columns only when some row needs a fill: a key-less table would
+  // otherwise double the width of every staged row.
   bool any_fill = false;
+  for (const auto& row : plan.upserts) any_fill |= !row.fill_columns.empty();
   if (!plan.upserts.empty()) {
     std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_up (";
     for (size_t i = 0; i < schema.columns.size(); ++i)
       ddl += Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]) + ", ";
-    ddl += "_wharf_lsn BIGINT, _wharf_fill VARCHAR";
-    for (size_t k : keys) ddl += ", _wharf_fk" + std::to_string(k) + " " + DuckDbTypeName(types[k]);
+    ddl += "_wharf_lsn BIGINT";
+    if (any_fill) {
+      ddl += ", _wharf_fill VARCHAR";
+      for (size_t k : keys) ddl += ", _wharf_fk" + std::to_string(k) + " " + DuckDbTypeName(types[k]);
+    }
     conn_.Query(ddl + ")");
     Appender app(conn_.raw(), "temp", "main", "_wharf_up");
     for (const auto& row : plan.upserts) {
       for (size_t i = 0; i < schema.columns.size(); ++i) {
         if (auto why = AppendDatum(app, types[i], row.values[i])) {
-          rejects.push_back({tb.target.ToString(), KeyText(schema, keys, row.values),
+          rejects.push_back({table.ToString(), KeyText(schema, keys, row.values),
                              schema.columns[i].name, *row.values[i], *why, row.lsn});
         }
       }
       app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(row.lsn.value())), "lsn");
-      if (row.fill_columns.empty()) {
+      if (!any_fill) {
+      } else if (row.fill_columns.empty()) {
         app.Check(duckdb_append_null(app.raw()), "fill");
         for (size_t k = 0; k < keys.size(); ++k) app.Check(duckdb_append_null(app.raw()), "fill key");
       } else {
-        any_fill = true;
         std::string fill = ",";
         for (uint32_t c : row.fill_columns) fill += std::to_string(c) + ",";
         app.Check(duckdb_append_varchar_length(app.raw(), fill.data(), fill.size()), "fill");
@@ -183,7 +230,8 @@ void DuckDbWarehouse::ApplyTable(const TableBatch& tb, std::vector<Reject>& reje
     app.Close();
     if (any_fill) {
       // Unchanged TOAST values the batch does not carry come from the current
-      // warehouse row, read before that row is deleted below.
+      // warehouse row, read before that row is deleted below. In a batch
+      // applied in chunks that is the row as the previous chunks left it.
       std::set<uint32_t> fill_cols;
       for (const auto& row : plan.upserts) fill_cols.insert(row.fill_columns.begin(), row.fill_columns.end());
       for (uint32_t c : fill_cols) {
@@ -209,61 +257,99 @@ void DuckDbWarehouse::ApplyTable(const TableBatch& tb, std::vector<Reject>& reje
     conn_.Query("DELETE FROM " + target + " t USING _wharf_del d WHERE " +
                 KeyMatch(schema, keys, "t", "d"));
   }
+  if (!plan.removes.empty()) RemoveCopies(table, schema, plan.removes);
   if (!plan.upserts.empty()) {
     conn_.Query("INSERT INTO " + target + " (" + cols + ", \"_wharf_lsn\", \"_wharf_synced_at\") SELECT " +
                 cols + ", _wharf_lsn, now() FROM _wharf_up");
   }
 }
 
-void DuckDbWarehouse::Apply(const BatchApply& batch) {
-  conn_.Query("BEGIN TRANSACTION");
+void DuckDbWarehouse::RemoveCopies(const core::TableName& table, const core::RelationSchema& schema,
+                                   const std::vector<CountedRow>& removes) {
+  const std::string target = Qualified(table.schema, table.name);
+  for (const auto& c : schema.columns) {
+    if (Lower(c.name) == "rowid") {
+      Fail(ErrorKind::kUnsupported,
+           "{} has no key and a column named rowid, which hides the DuckDB row id wharf needs to "
+           "delete one of several identical rows; give the source table a primary key or rename "
+           "the column",
+           table.ToString());
+    }
+  }
+  auto types = TypesOf(schema);
+  std::vector<size_t> all(schema.columns.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_rm (";
+  for (size_t i = 0; i < schema.columns.size(); ++i)
+    ddl += Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]) + ", ";
+  conn_.Query(ddl + "_wharf_id BIGINT, _wharf_n BIGINT)");
+  Appender app(conn_.raw(), "temp", "main", "_wharf_rm");
+  int64_t id = 0;
+  for (const auto& r : removes) {
+    // A value its type cannot hold was stored as NULL; converting it again
+    // gives NULL again, so the stored row still matches.
+    for (size_t i = 0; i < schema.columns.size(); ++i) AppendDatum(app, types[i], r.values[i]);
+    app.Check(duckdb_append_int64(app.raw(), id++), "row id");
+    app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(r.count)), "count");
+    app.EndRow();
+  }
+  app.Close();
+  // Exactly n of the rows equal to each removed row (any n of them: identical
+  // rows are interchangeable), numbered per removed row.
+  conn_.Query("DELETE FROM " + target + " WHERE rowid IN (SELECT rid FROM (SELECT t.rowid AS rid, "
+              "r._wharf_n AS n, row_number() OVER (PARTITION BY r._wharf_id) AS k FROM " + target +
+              " t JOIN _wharf_rm r ON " + KeyMatch(schema, all, "t", "r") + ") WHERE k <= n)");
+}
+
+void DuckDbWarehouse::WriteRejects(const std::vector<Reject>& rejects) {
+  if (rejects.empty()) return;
+  // Written as they occur (inside the batch's transaction), so a batch with
+  // millions of rejected values does not hold them all in memory.
+  Appender app(conn_.raw(), "", "_wharf", "rejects");
+  const std::string& source = batch_->source;
+  for (const auto& r : rejects) {
+    for (const std::string* s : {&source, &r.table, &r.key, &r.column, &r.raw, &r.reason})
+      app.Check(duckdb_append_varchar_length(app.raw(), s->data(), s->size()), "reject");
+    app.Check(duckdb_append_uint64(app.raw(), r.lsn.value()), "reject");
+    app.Check(duckdb_append_uint64(app.raw(), batch_->seq), "reject");
+    app.Check(duckdb_append_null(app.raw()), "reject");
+    app.EndRow();
+  }
+  app.Close();
+  batch_->rejects += rejects.size();
+}
+
+void DuckDbWarehouse::CommitBatch(Lsn last_lsn, Lsn end_lsn) {
+  if (!batch_) Fail(ErrorKind::kInternal, "a batch was committed with none open");
+  const OpenBatch& b = *batch_;
   try {
-    uint64_t applied = AppliedSeq(batch.source);
-    if (batch.seq <= applied) {
-      conn_.Query("ROLLBACK");
-      return;
-    }
-    std::vector<Reject> rejects;
-    for (const auto& t : batch.tables) {
-      try {
-        EnsureTable(t.target, WarehouseSchema(t.schema));
-        ApplyTable(t, rejects);
-        core::FaultPoint("load.mid_apply");
-      } catch (Error& e) {
-        throw e.AddContext("loading batch " + std::to_string(batch.seq) + " of source " +
-                           batch.source + " into " + t.target.ToString());
-      }
-    }
-    if (!rejects.empty()) {
-      Appender app(conn_.raw(), "", "_wharf", "rejects");
-      for (const auto& r : rejects) {
-        for (const std::string* s : {&batch.source, &r.table, &r.key, &r.column, &r.raw, &r.reason})
-          app.Check(duckdb_append_varchar_length(app.raw(), s->data(), s->size()), "reject");
-        app.Check(duckdb_append_uint64(app.raw(), r.lsn.value()), "reject");
-        app.Check(duckdb_append_uint64(app.raw(), batch.seq), "reject");
-        app.Check(duckdb_append_null(app.raw()), "reject");
-        app.EndRow();
-      }
-      app.Close();
-      conn_.Query("UPDATE _wharf.rejects SET rejected_at = now() WHERE rejected_at IS NULL");
-      spdlog::warn("load: batch {} of {}: {} value(s) could not be held by their warehouse type; "
-                   "stored as NULL and listed in _wharf.rejects",
-                   batch.seq, batch.source, rejects.size());
-    }
-    conn_.Query("DELETE FROM _wharf.state WHERE source = " + Literal(batch.source));
-    conn_.Query("INSERT INTO _wharf.state VALUES (" + Literal(batch.source) + ", " +
-                std::to_string(batch.seq) + ", " + std::to_string(batch.last_lsn.value()) + ", " +
-                std::to_string(batch.end_lsn.value()) + ", now())");
+    if (b.rejects) conn_.Query("UPDATE _wharf.rejects SET rejected_at = now() WHERE rejected_at IS NULL");
+    conn_.Query("DELETE FROM _wharf.state WHERE source = " + Literal(b.source));
+    conn_.Query("INSERT INTO _wharf.state VALUES (" + Literal(b.source) + ", " +
+                std::to_string(b.seq) + ", " + std::to_string(last_lsn.value()) + ", " +
+                std::to_string(end_lsn.value()) + ", now())");
     core::FaultPoint("load.before_commit");
     conn_.Query("COMMIT");
-    core::FaultPoint("load.after_commit");
+  } catch (Error& e) {
+    throw e.AddContext("committing batch " + std::to_string(b.seq) + " of source " + b.source);
+  }
+  if (b.rejects) {
+    spdlog::warn("load: batch {} of {}: {} value(s) could not be held by their warehouse type; "
+                 "stored as NULL and listed in _wharf.rejects",
+                 b.seq, b.source, b.rejects);
+  }
+  batch_.reset();
+  core::FaultPoint("load.after_commit");
+}
+
+void DuckDbWarehouse::AbortBatch() noexcept {
+  if (!batch_) return;
+  batch_.reset();
+  known_columns_.clear();  // tables and columns created in the batch are gone
+  try {
+    conn_.Query("ROLLBACK");
   } catch (...) {
-    known_columns_.clear();
-    try {
-      conn_.Query("ROLLBACK");
-    } catch (...) {
-    }
-    throw;
+    // Nothing to undo when DuckDB already ended the transaction.
   }
 }
 
@@ -295,6 +381,7 @@ TableDiff DuckDbWarehouse::Compare(const core::TableName& target,
     return diff;
   }
   diff.warehouse_rows = *count;
+  if (schema.KeyIndexes().empty()) return CompareMultiset(target, schema, sample_limit, diff);
   std::string key_list;
   for (size_t k : keys) key_list += (key_list.empty() ? "" : ", ") + Ident(schema.columns[k].name);
   auto key_text = [&](const std::string& alias) {
@@ -339,6 +426,43 @@ TableDiff DuckDbWarehouse::Compare(const core::TableName& target,
           "_wharf_src s JOIN " + tgt + " t ON " + KeyMatch(schema, keys, "s", "t") + " WHERE " +
               differs,
           diff.different);
+  conn_.Query("DROP TABLE IF EXISTS _wharf_src");
+  return diff;
+}
+
+TableDiff DuckDbWarehouse::CompareMultiset(const core::TableName& target,
+                                           const core::RelationSchema& schema, size_t sample_limit,
+                                           TableDiff diff) {
+  // A table without a key is a multiset of rows: compare how many copies of
+  // each distinct row either side holds (NULLs group together).
+  std::string cols, names, text;
+  for (const auto& c : schema.columns) {
+    cols += (cols.empty() ? "" : ", ") + Ident(c.name);
+    names += (names.empty() ? "" : ",") + c.name;
+    text += std::string(text.empty() ? "" : " || ',' || ") + "coalesce(CAST(" + Ident(c.name) +
+            " AS VARCHAR), 'NULL')";
+  }
+  conn_.Query("CREATE OR REPLACE TEMP TABLE _wharf_cmp AS SELECT " + cols +
+              ", CAST(sum(_wharf_n) AS BIGINT) AS _wharf_d FROM (SELECT " + cols +
+              ", 1 AS _wharf_n FROM _wharf_src UNION ALL SELECT " + cols + ", -1 FROM " +
+              Qualified(target.schema, target.name) + ") GROUP BY ALL HAVING sum(_wharf_n) <> 0");
+  auto totals = conn_.Query(
+      "SELECT CAST(coalesce(sum(_wharf_d) FILTER (WHERE _wharf_d > 0), 0) AS BIGINT), "
+      "CAST(coalesce(-sum(_wharf_d) FILTER (WHERE _wharf_d < 0), 0) AS BIGINT) FROM _wharf_cmp");
+  diff.missing = totals.GetUInt64(0, 0);
+  diff.extra = totals.GetUInt64(0, 1);
+  auto sample = [&](const std::string& label, const std::string& where) {
+    auto r = conn_.Query("SELECT " + text + ", abs(_wharf_d) FROM _wharf_cmp WHERE " + where +
+                         " LIMIT " + std::to_string(sample_limit));
+    for (uint64_t i = 0; i < r.rows(); ++i) {
+      uint64_t copies = r.GetUInt64(i, 1);
+      diff.sample.push_back(label + " (" + names + ")=(" + r.GetString(i, 0).value_or("") + ")" +
+                            (copies > 1 ? " x" + std::to_string(copies) : ""));
+    }
+  };
+  if (diff.missing) sample("missing in warehouse:", "_wharf_d > 0");
+  if (diff.extra) sample("not in source:", "_wharf_d < 0");
+  conn_.Query("DROP TABLE IF EXISTS _wharf_cmp");
   conn_.Query("DROP TABLE IF EXISTS _wharf_src");
   return diff;
 }

@@ -1,11 +1,14 @@
 #pragma once
 // The embedded DuckDB warehouse (the default target).
 //
-// Apply() stages a batch's net effect per table in temporary tables through
-// DuckDB's appender (typed values from wharf's converters, never DuckDB's cast
-// of PostgreSQL text), then runs set-based DELETE and INSERT statements, all in
-// one transaction with the source's row in _wharf.state.
+// ApplyTable() stages one chunk's net effect for a table in temporary tables
+// through DuckDB's appender (typed values from wharf's converters, never
+// DuckDB's cast of PostgreSQL text), then runs set-based DELETE and INSERT
+// statements. Every chunk of a batch runs in the one transaction BeginBatch
+// opens and CommitBatch commits with the source's row in _wharf.state; DuckDB
+// spills what exceeds target.memory_limit, so a batch of any size fits.
 #include <map>
+#include <optional>
 #include <set>
 
 #include "load/duckdb/duckdb_handle.hpp"
@@ -23,7 +26,10 @@ class DuckDbWarehouse : public Warehouse {
   DuckDbWarehouse(const std::string& path, const core::TargetConfig& config);
 
   uint64_t AppliedSeq(const std::string& source) override;
-  void Apply(const BatchApply& batch) override;
+  bool BeginBatch(const std::string& source, uint64_t seq) override;
+  void ApplyTable(const TableBatch& table) override;
+  void CommitBatch(Lsn last_lsn, Lsn end_lsn) override;
+  void AbortBatch() noexcept override;
   std::vector<SourceProgress> Progress() override;
   std::optional<uint64_t> CountRows(const core::TableName& target) override;
   TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
@@ -36,13 +42,27 @@ class DuckDbWarehouse : public Warehouse {
     std::string table, key, column, raw, reason;
     Lsn lsn;
   };
+  struct OpenBatch {
+    std::string source;
+    uint64_t seq = 0;
+    uint64_t rejects = 0;  // rows written to _wharf.rejects in this batch
+  };
   void EnsureTable(const core::TableName& target, const core::RelationSchema& schema);
-  void ApplyTable(const TableBatch& table, std::vector<Reject>& rejects);
+  void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema,
+                 const TablePlan& plan, std::vector<Reject>& rejects);
+  void RemoveCopies(const core::TableName& target, const core::RelationSchema& schema,
+                    const std::vector<CountedRow>& removes);
+  void WriteRejects(const std::vector<Reject>& rejects);
+  TableDiff CompareMultiset(const core::TableName& target, const core::RelationSchema& schema,
+                            size_t sample_limit, TableDiff diff);
   std::vector<core::LogicalType> TypesOf(const core::RelationSchema& schema) const;
 
   core::TargetConfig config_;
   Database db_;
   Connection conn_;
+  // The batch BeginBatch opened (its transaction is open) until it is
+  // committed or aborted; nullopt: no transaction open.
+  std::optional<OpenBatch> batch_;
   // Columns known to exist per warehouse table; cleared when a transaction fails.
   std::map<core::TableName, std::set<std::string>> known_columns_;
 };

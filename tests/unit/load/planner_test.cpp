@@ -275,6 +275,99 @@ TEST(Planner, UnchangedToastFromInBatchVersionUnderTheOldKey) {
   EXPECT_TRUE(plan.upserts[0].fill_columns.empty());
 }
 
+// REPLICA IDENTITY FULL: the update carries the whole old row, detoasted by PostgreSQL.
+Change UpdFull(uint64_t lsn, std::vector<Datum> old, std::vector<Datum> row,
+               std::vector<uint32_t> unchanged = {}) {
+  Change c = UpdKey(lsn, std::move(old), std::move(row), std::move(unchanged));
+  c.old_kind = 'O';
+  return c;
+}
+
+TEST(Planner, UnchangedToastTakenFromTheFullOldRow) {
+  TablePlan plan =
+      Plan(Items(), {UpdFull(200, Row({"1", "a", "wide"}), Row({"1", "b", std::nullopt}), {2})});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].values, Row({"1", "b", "wide"}));
+  EXPECT_TRUE(plan.upserts[0].fill_columns.empty()) << "no warehouse read needed";
+}
+
+TEST(Planner, OldKeyOnlyStillFillsFromTheWarehouse) {
+  // 'K': the old key only; its other columns are not values.
+  TablePlan plan =
+      Plan(Items(), {UpdKey(200, Row({"1", std::nullopt, std::nullopt}), Row({"1", "b", std::nullopt}), {2})});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].fill_columns, std::vector<uint32_t>({2}));
+  EXPECT_EQ(plan.upserts[0].fill_key, Key({"1"}));
+}
+
+TEST(Planner, InBatchVersionComesBeforeTheOldRow) {
+  TablePlan plan = Plan(Items(), {Ins(100, Row({"1", "a", "v1"})),
+                                  UpdFull(200, Row({"1", "a", "v1"}), Row({"1", "b", std::nullopt}), {2})});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].values, Row({"1", "b", "v1"}));
+}
+
+TEST(Planner, FullOldRowResolvesAnEarlierFill) {
+  // The first update (old key only) could not supply the value; the second carries the old row.
+  TablePlan plan =
+      Plan(Items(), {Upd(200, Row({"1", "b", std::nullopt}), {2}),
+                     UpdFull(300, Row({"1", "b", "wide"}), Row({"1", "c", std::nullopt}), {2})});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].values, Row({"1", "c", "wide"}));
+  EXPECT_TRUE(plan.upserts[0].fill_columns.empty());
+}
+
+TEST(Planner, SeveralUpdatesOnlySomeChangingTheWideColumnFull) {
+  TablePlan plan = Plan(
+      Items(), {UpdFull(100, Row({"1", "a", "W0"}), Row({"1", "b", std::nullopt}), {2}),
+                UpdFull(200, Row({"1", "b", "W0"}), Row({"1", "b", "W1"})),
+                UpdFull(300, Row({"1", "b", "W1"}), Row({"1", "c", std::nullopt}), {2}),
+                UpdFull(400, Row({"1", "c", "W1"}), Row({"1", "d", std::nullopt}), {2})});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].values, Row({"1", "d", "W1"}));
+  EXPECT_TRUE(plan.upserts[0].fill_columns.empty());
+}
+
+TEST(Planner, SeveralUpdatesOnlySomeChangingTheWideColumnDefault) {
+  TablePlan plan = Plan(Items(), {Upd(100, Row({"1", "b", std::nullopt}), {2}),
+                                  Upd(200, Row({"1", "b", "W1"})),
+                                  Upd(300, Row({"1", "c", std::nullopt}), {2}),
+                                  Upd(400, Row({"1", "d", std::nullopt}), {2})});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].values, Row({"1", "d", "W1"}));
+  EXPECT_TRUE(plan.upserts[0].fill_columns.empty()) << "the in-batch W1 wins over the warehouse";
+}
+
+TEST(Planner, KeyChangeWithTheFullOldRow) {
+  TablePlan plan =
+      Plan(Items(), {UpdFull(200, Row({"1", "a", "wide"}), Row({"2", "b", std::nullopt}), {2})});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].values, Row({"2", "b", "wide"}));
+  EXPECT_TRUE(plan.upserts[0].fill_columns.empty());
+  EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"1"}), Key({"2"})}));
+}
+
+TEST(Planner, FinishEmptiesThePlannerForTheNextChunk) {
+  Planner p(Items());
+  p.Add(Ins(100, Row({"1", "a", "x"})));
+  p.Add(Trunc(150));
+  p.Add(Ins(200, Row({"2", "b", "y"})));
+  EXPECT_EQ(p.pending_changes(), 3u);
+  TablePlan first = p.Finish();
+  EXPECT_TRUE(first.truncate);
+  EXPECT_EQ(first.changes, 3u);
+  EXPECT_EQ(p.pending_changes(), 0u);
+  // The next chunk: an update whose wide value is in the previous chunk, which the
+  // warehouse holds by the time this plan is applied.
+  p.Add(Upd(300, Row({"2", "c", std::nullopt}), {2}));
+  TablePlan second = p.Finish();
+  EXPECT_FALSE(second.truncate);
+  EXPECT_EQ(second.changes, 1u);
+  ASSERT_EQ(second.upserts.size(), 1u);
+  EXPECT_EQ(second.upserts[0].fill_columns, std::vector<uint32_t>({2}));
+  EXPECT_EQ(second.deletes, std::vector<Key>({Key({"2"})}));
+}
+
 TEST(Planner, CompositeKey) {
   core::RelationSchema s;
   s.table = {"public", "order_items"};
@@ -298,7 +391,8 @@ TEST(Planner, CompositeKeyPartsAreNotConfused) {
   EXPECT_EQ(plan.deletes.size(), 2u);
 }
 
-TEST(Planner, TableWithoutKeyUsesAllColumns) {
+TEST(Planner, TableWithoutKeyIsAMultisetOfWholeRows) {
+  // More in planner_multiset_test.cpp.
   core::RelationSchema s;
   s.table = {"public", "log"};
   s.replica_identity = 'f';
@@ -308,18 +402,18 @@ TEST(Planner, TableWithoutKeyUsesAllColumns) {
                             UpdKey(300, Row({"bye", "info"}), Row({"bye", "warn"}))});
   ASSERT_EQ(plan.upserts.size(), 1u);
   EXPECT_EQ(plan.upserts[0].values, Row({"bye", "warn"}));
-  EXPECT_TRUE(HasDelete(plan, Key({"hello", "info"})));
-  EXPECT_TRUE(HasDelete(plan, Key({"bye", "info"})));
-  EXPECT_TRUE(HasDelete(plan, Key({"bye", "warn"})));
-  EXPECT_EQ(plan.deletes.size(), 3u);
+  EXPECT_TRUE(plan.deletes.empty()) << "no key: rows are never deleted by key";
+  EXPECT_TRUE(plan.removes.empty()) << "every removed row was inserted in the same batch";
 }
 
-TEST(Planner, NullKeyValuesAreKeysToo) {
+TEST(Planner, NullValuesAreRowValuesToo) {
   core::RelationSchema s;
   s.columns = {{"a", 25, -1, false}, {"b", 25, -1, false}};
-  TablePlan plan = Plan(s, {Ins(1, Row({"x", std::nullopt})), Del(2, Row({"x", std::nullopt}))});
-  EXPECT_TRUE(plan.upserts.empty());
-  EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"x", std::nullopt})}));
+  TablePlan plan = Plan(s, {Ins(1, Row({"x", std::nullopt})), Ins(1, Row({"x", std::nullopt})),
+                            Del(2, Row({"x", std::nullopt}))});
+  ASSERT_EQ(plan.upserts.size(), 1u);
+  EXPECT_EQ(plan.upserts[0].values, Row({"x", std::nullopt}));
+  EXPECT_TRUE(plan.removes.empty());
 }
 
 TEST(Planner, ManyKeysEachGetOneDeleteAndOneUpsert) {

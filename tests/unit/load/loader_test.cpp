@@ -1,0 +1,488 @@
+// Tests of the loader against a real embedded DuckDB warehouse and a local staging directory:
+// batches applied in chunks of any size (down to one change per chunk) end in the same state as
+// a simulated source, TOAST fills read earlier chunks, key-less tables keep duplicates, rejects
+// survive chunking, and a damaged file or a failure mid-batch applies nothing of the batch.
+#include "load/loader.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/change.hpp"
+#include "core/error.hpp"
+#include "core/relation.hpp"
+#include "load/duckdb/duckdb_warehouse.hpp"
+#include "staging/batch_writer.hpp"
+#include "staging/layout.hpp"
+#include "staging/local_store.hpp"
+#include "staging/staged_log.hpp"
+
+namespace wharf::load {
+namespace {
+
+namespace fs = std::filesystem;
+using core::Change;
+using core::Datum;
+using core::Op;
+using Row = std::vector<Datum>;
+
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = fs::temp_directory_path() /
+            ("wharf_loader_test_" + std::to_string(::getpid()) + "_" +
+             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
+             std::to_string(counter++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// docs: id (key), n, body (TOAST-able). Identity 'd' (old key only) or 'f' (whole old row).
+core::RelationSchema Docs(char identity) {
+  core::RelationSchema s;
+  s.oid = identity == 'f' ? 20001 : 20000;
+  s.table = {"public", identity == 'f' ? "docs_full" : "docs"};
+  s.replica_identity = identity;
+  s.columns = {{"id", 23, -1, true}, {"n", 23, -1, false}, {"body", 25, -1, false}};
+  return s;
+}
+
+// log: no key, REPLICA IDENTITY FULL.
+core::RelationSchema Log() {
+  core::RelationSchema s;
+  s.oid = 20002;
+  s.table = {"public", "log"};
+  s.replica_identity = 'f';
+  s.columns = {{"msg", 25, -1, false}, {"level", 23, -1, false}};
+  return s;
+}
+
+// A simulated source: applies operations to its own copy of the tables and
+// produces the changes pgoutput would send for them, unchanged TOAST included.
+class Source {
+ public:
+  explicit Source(std::vector<std::pair<core::RelationSchema, Change>>& out) : out_(out) {}
+
+  void Insert(const core::RelationSchema& s, Row row) {
+    Change c = Base(Op::kInsert);
+    c.row = row;
+    Emit(s, std::move(c));
+    if (s.KeyIndexes().empty()) log_.push_back(std::move(row));
+    else Table(s)[Id(row)] = std::move(row);
+  }
+  // Updates the keyed row `id`: new n, optionally a new body and a new id.
+  void Update(const core::RelationSchema& s, const std::string& id, const std::string& n,
+              std::optional<std::string> body = std::nullopt,
+              std::optional<std::string> new_id = std::nullopt) {
+    Row old = Table(s).at(id);
+    Row row = {new_id.value_or(id), n, body ? Datum(*body) : old[2]};
+    Change c = Base(Op::kUpdate);
+    c.row = row;
+    if (!body && old[2]) {
+      // The body is a TOASTed value the update did not touch: pgoutput leaves it out.
+      c.row[2].reset();
+      c.unchanged = {2};
+    }
+    if (s.replica_identity == 'f') {
+      c.old = old;
+      c.has_old = true;
+      c.old_kind = 'O';
+    } else if (new_id) {
+      c.old = {old[0], std::nullopt, std::nullopt};
+      c.has_old = true;
+      c.old_kind = 'K';
+    }
+    Emit(s, std::move(c));
+    Table(s).erase(id);
+    Table(s)[Id(row)] = std::move(row);
+  }
+  void Delete(const core::RelationSchema& s, const std::string& id) {
+    Row old = Table(s).at(id);
+    Change c = Base(Op::kDelete);
+    c.has_old = true;
+    c.old = s.replica_identity == 'f' ? old : Row{old[0], std::nullopt, std::nullopt};
+    c.old_kind = s.replica_identity == 'f' ? 'O' : 'K';
+    Emit(s, std::move(c));
+    Table(s).erase(id);
+  }
+  // Key-less table: deletes one of the rows equal to `row` / updates one of them.
+  void DeleteOne(const core::RelationSchema& s, const Row& row) {
+    auto it = std::find(log_.begin(), log_.end(), row);
+    ASSERT_NE(it, log_.end());
+    log_.erase(it);
+    Change c = Base(Op::kDelete);
+    c.old = row;
+    c.has_old = true;
+    c.old_kind = 'O';
+    Emit(s, std::move(c));
+  }
+  void UpdateOne(const core::RelationSchema& s, const Row& from, Row to) {
+    auto it = std::find(log_.begin(), log_.end(), from);
+    ASSERT_NE(it, log_.end());
+    *it = to;
+    Change c = Base(Op::kUpdate);
+    c.old = from;
+    c.has_old = true;
+    c.old_kind = 'O';
+    c.row = std::move(to);
+    Emit(s, std::move(c));
+  }
+  void Truncate(const core::RelationSchema& s) {
+    Emit(s, Base(Op::kTruncate));
+    if (s.KeyIndexes().empty()) log_.clear();
+    else Table(s).clear();
+  }
+
+  std::map<std::string, Row>& Table(const core::RelationSchema& s) { return keyed_[s.table.name]; }
+  std::map<Row, int> LogCounts() const {
+    std::map<Row, int> out;
+    for (const auto& r : log_) out[r]++;
+    return out;
+  }
+  uint64_t lsn() const { return lsn_; }
+
+ private:
+  static std::string Id(const Row& row) { return *row[0]; }
+  Change Base(Op op) {
+    Change c;
+    c.op = op;
+    c.lsn = Lsn(++lsn_);
+    c.seq = static_cast<uint32_t>(lsn_);
+    c.xid = 1;
+    c.ts = 1795715288123456;
+    return c;
+  }
+  void Emit(const core::RelationSchema& s, Change c) { out_.emplace_back(s, std::move(c)); }
+
+  std::vector<std::pair<core::RelationSchema, Change>>& out_;
+  std::map<std::string, std::map<std::string, Row>> keyed_;
+  std::vector<Row> log_;
+  uint64_t lsn_ = 1000;
+};
+
+void WriteBatch(staging::ObjectStore& store, uint64_t seq,
+                const std::vector<std::pair<core::RelationSchema, Change>>& changes,
+                staging::Compression compression = staging::Compression::kZstd) {
+  staging::BatchWriter w(store, "src", seq, {compression});
+  for (const auto& [schema, c] : changes) w.Add(schema, c);
+  Lsn first = changes.front().second.lsn, last = changes.back().second.lsn;
+  w.Commit(first, last, Lsn(last.value() + 1), 1);
+}
+
+std::string Body(std::mt19937& rng, size_t n) {
+  std::string out(n, '\0');
+  for (auto& c : out) c = static_cast<char>('a' + rng() % 26);
+  return out;
+}
+
+struct Fixture {
+  TempDir dir;
+  staging::LocalStore store{dir.path() / "stage"};
+  core::TargetConfig target;
+  std::unique_ptr<duckdb::DuckDbWarehouse> warehouse;
+  core::SourceConfig source;
+
+  Fixture() {
+    warehouse = std::make_unique<duckdb::DuckDbWarehouse>((dir.path() / "w.duckdb").string(), target);
+    source.name = "src";
+  }
+  std::vector<std::vector<std::optional<std::string>>> Query(const std::string& sql) {
+    auto r = warehouse->connection().Query(sql);
+    std::vector<std::vector<std::optional<std::string>>> out;
+    for (uint64_t i = 0; i < r.rows(); ++i) {
+      out.emplace_back();
+      for (uint64_t j = 0; j < r.columns(); ++j) out.back().push_back(r.GetString(i, j));
+    }
+    return out;
+  }
+  bool TableExists(const std::string& name) {
+    return Query("SELECT count(*) FROM information_schema.tables WHERE table_name = '" + name +
+                 "'")[0][0] == "1";
+  }
+  void ExpectKeyedEquals(Source& src, const core::RelationSchema& s) {
+    std::vector<std::vector<std::optional<std::string>>> want;
+    for (const auto& [id, row] : src.Table(s)) want.push_back({row[0], row[1], row[2]});
+    std::sort(want.begin(), want.end(), [](const auto& a, const auto& b) {
+      return std::stoi(*a[0]) < std::stoi(*b[0]);
+    });
+    auto got = Query("SELECT CAST(id AS VARCHAR), CAST(n AS VARCHAR), body FROM public." +
+                     s.table.name + " ORDER BY id");
+    ASSERT_EQ(got.size(), want.size()) << s.table.name;
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(got[i][0], want[i][0]);
+      EXPECT_EQ(got[i][1], want[i][1]) << "id " << *want[i][0];
+      EXPECT_TRUE(got[i][2] == want[i][2]) << s.table.name << " id " << *want[i][0] << ": body "
+                                           << (got[i][2] ? got[i][2]->substr(0, 20) : "NULL")
+                                           << "... want "
+                                           << (want[i][2] ? want[i][2]->substr(0, 20) : "NULL");
+    }
+  }
+  void ExpectLogEquals(Source& src) {
+    std::map<Row, int> got;
+    for (auto& r : Query("SELECT msg, CAST(level AS VARCHAR), CAST(count(*) AS VARCHAR) FROM "
+                         "public.log GROUP BY ALL"))
+      got[{r[0], r[1]}] = std::stoi(*r[2]);
+    EXPECT_EQ(got, src.LogCounts());
+  }
+};
+
+// Two batches touching every path of the planner, many times over, so that small
+// chunk sizes put chunk boundaries between related changes.
+void BuildBatches(Fixture& f, Source& src, std::vector<std::pair<core::RelationSchema, Change>>& out) {
+  std::mt19937 rng(42);
+  const auto docs = Docs('d'), full = Docs('f'), log = Log();
+  for (const auto* s : {&docs, &full}) {
+    for (int i = 1; i <= 60; ++i) src.Insert(*s, {std::to_string(i), "0", Body(rng, 3000 + i)});
+  }
+  for (int i = 0; i < 40; ++i) src.Insert(log, {"m" + std::to_string(i % 7), std::to_string(i % 3)});
+  for (const auto* s : {&docs, &full}) {
+    for (int i = 1; i <= 60; i += 2) src.Update(*s, std::to_string(i), "1");  // body unchanged
+    for (int i = 1; i <= 60; i += 3) src.Update(*s, std::to_string(i), "2", Body(rng, 2000));
+    for (int i = 1; i <= 60; i += 2) src.Update(*s, std::to_string(i), "3");  // unchanged again
+    for (int i = 5; i <= 60; i += 10) src.Delete(*s, std::to_string(i));
+    for (int i = 5; i <= 60; i += 20) src.Insert(*s, {std::to_string(i), "4", "reborn"});
+    src.Update(*s, "7", "5", std::nullopt, "1007");  // key change, body unchanged
+    src.Update(*s, "1007", "6");                      // and again under the new key
+  }
+  for (int i = 0; i < 10; ++i) src.DeleteOne(log, {"m" + std::to_string(i % 7), std::to_string(i % 3)});
+  src.UpdateOne(log, {"m3", "0"}, {"m3", "9"});
+  src.Insert(log, {"m1", "1"});
+  src.Insert(log, {"m1", "1"});
+  WriteBatch(f.store, 1, out);
+  out.clear();
+  // Batch 2: updates whose unchanged bodies are only in the warehouse (batch 1),
+  // a truncate in the middle of one table, more key-less duplicates.
+  for (const auto* s : {&docs, &full}) {
+    for (int i = 2; i <= 60; i += 4)
+      if (src.Table(*s).count(std::to_string(i))) src.Update(*s, std::to_string(i), "7");
+    src.Update(*s, "1007", "8", std::nullopt, "2007");
+    if (s == &full) continue;
+    src.Truncate(*s);
+    for (int i = 100; i < 110; ++i) src.Insert(*s, {std::to_string(i), "9", Body(rng, 100)});
+    src.Update(*s, "100", "10");
+  }
+  // One of three identical rows loaded by batch 1 goes, another one changes.
+  ASSERT_EQ((src.LogCounts()[{"m1", "1"}]), 3);
+  src.DeleteOne(log, {"m1", "1"});
+  src.UpdateOne(log, {"m1", "1"}, {"m1", "7"});
+  for (int i = 0; i < 5; ++i) src.Insert(log, {"dup", "1"});
+  src.DeleteOne(log, {"dup", "1"});
+  src.UpdateOne(log, {"dup", "1"}, {"dup", "2"});
+  WriteBatch(f.store, 2, out);
+}
+
+class ChunkedLoad : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(ChunkedLoad, EndsEqualToTheSourceWhateverTheChunkSize) {
+  Fixture f;
+  std::vector<std::pair<core::RelationSchema, Change>> changes;
+  Source src(changes);
+  BuildBatches(f, src, changes);
+  Loader loader(f.store, *f.warehouse, LoaderOptions{GetParam()});
+  EXPECT_EQ(loader.CatchUp(f.source), 2u);
+  f.ExpectKeyedEquals(src, Docs('d'));
+  f.ExpectKeyedEquals(src, Docs('f'));
+  f.ExpectLogEquals(src);
+  EXPECT_EQ(f.warehouse->AppliedSeq("src"), 2u);
+  EXPECT_EQ(f.Query("SELECT count(*) FROM _wharf.rejects")[0][0], "0");
+  // Replaying is a no-op.
+  EXPECT_FALSE(loader.ApplyBatch(f.source, 2));
+  EXPECT_EQ(loader.CatchUp(f.source), 0u);
+  f.ExpectLogEquals(src);
+}
+
+INSTANTIATE_TEST_SUITE_P(ChunkBytes, ChunkedLoad,
+                         ::testing::Values(size_t{1}, size_t{5000}, size_t{64} << 10,
+                                           size_t{32} << 20),
+                         [](const auto& info) { return std::to_string(info.param); });
+
+TEST(Loader, ChunkSizeComesFromTheEnvironment) {
+  ::setenv("WHARF_LOAD_CHUNK_BYTES", "12345", 1);
+  EXPECT_EQ(LoaderOptions::FromEnvironment().chunk_bytes, 12345u);
+  ::setenv("WHARF_LOAD_CHUNK_BYTES", "12k", 1);
+  EXPECT_THROW(LoaderOptions::FromEnvironment(), Error);
+  ::setenv("WHARF_LOAD_CHUNK_BYTES", "0", 1);
+  EXPECT_THROW(LoaderOptions::FromEnvironment(), Error);
+  ::unsetenv("WHARF_LOAD_CHUNK_BYTES");
+  EXPECT_EQ(LoaderOptions::FromEnvironment().chunk_bytes, size_t{32} << 20);
+}
+
+TEST(Loader, RejectsAreKeptAcrossChunks) {
+  Fixture f;
+  core::RelationSchema s;
+  s.oid = 20010;
+  s.table = {"public", "prices"};
+  s.columns = {{"id", 23, -1, true}, {"price", 1700, -1, false}};  // numeric: DECIMAL(38,9)
+  std::vector<std::pair<core::RelationSchema, Change>> changes;
+  for (int i = 1; i <= 30; ++i) {
+    Change c;
+    c.op = Op::kInsert;
+    c.lsn = Lsn(100 + static_cast<uint64_t>(i));
+    c.row = {std::to_string(i), i % 10 == 0 ? "NaN" : std::to_string(i) + ".5"};
+    changes.emplace_back(s, c);
+  }
+  WriteBatch(f.store, 1, changes, staging::Compression::kGzip);
+  Loader loader(f.store, *f.warehouse, LoaderOptions{1});
+  EXPECT_EQ(loader.CatchUp(f.source), 1u);
+  EXPECT_EQ(f.Query("SELECT count(*), count(price) FROM public.prices")[0],
+            (std::vector<std::optional<std::string>>{"30", "27"}));
+  EXPECT_EQ(f.Query("SELECT string_agg(key, ' ' ORDER BY lsn), count(rejected_at), min(batch_seq) "
+                    "FROM _wharf.rejects WHERE raw_text = 'NaN'")[0],
+            (std::vector<std::optional<std::string>>{"(id)=(10) (id)=(20) (id)=(30)", "3", "1"}));
+}
+
+// Stages a batch whose second file is damaged after its manifest was written.
+void StageDamagedBatch(Fixture& f, const std::function<void(const std::string& path)>& damage) {
+  std::vector<std::pair<core::RelationSchema, Change>> changes;
+  Source src(changes);
+  for (int i = 1; i <= 100; ++i) src.Insert(Docs('d'), {std::to_string(i), "0", "b"});
+  for (int i = 1; i <= 100; ++i) src.Insert(Log(), {"m", std::to_string(i)});
+  WriteBatch(f.store, 1, changes);
+  auto m = staging::ReadManifest(f.store, "src", 1);
+  ASSERT_EQ(m.files.size(), 2u);
+  damage(m.files[1].path);
+}
+
+void ExpectNothingApplied(Fixture& f) {
+  EXPECT_EQ(f.warehouse->AppliedSeq("src"), 0u);
+  EXPECT_FALSE(f.TableExists("docs")) << "nothing of the batch may be applied";
+  EXPECT_FALSE(f.TableExists("log"));
+}
+
+TEST(Loader, TruncatedFileAppliesNothingAndNamesTheFile) {
+  Fixture f;
+  std::string damaged;
+  StageDamagedBatch(f, [&](const std::string& path) {
+    damaged = path;
+    fs::resize_file(f.store.root() / path, fs::file_size(f.store.root() / path) - 3);
+  });
+  Loader loader(f.store, *f.warehouse, LoaderOptions{1});
+  try {
+    loader.CatchUp(f.source);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
+    EXPECT_NE(e.message().find(damaged), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("corrupt or truncated"), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("nothing of batch 1 was applied"), std::string::npos) << e.what();
+  }
+  ExpectNothingApplied(f);
+}
+
+TEST(Loader, MissingFileAppliesNothing) {
+  Fixture f;
+  StageDamagedBatch(f, [&](const std::string& path) { fs::remove(f.store.root() / path); });
+  Loader loader(f.store, *f.warehouse);
+  EXPECT_THROW(loader.CatchUp(f.source), Error);
+  ExpectNothingApplied(f);
+}
+
+TEST(Loader, FailureAfterSomeChunksRollsBackTheWholeBatch) {
+  // The second file matches its manifest (so verification passes) but holds a bad
+  // line: the first file's chunks were applied when it fails, and must be undone.
+  Fixture f;
+  StageDamagedBatch(f, [&](const std::string& path) {
+    auto m = staging::ReadManifest(f.store, "src", 1);
+    std::string text;
+    for (int i = 0; i < 50; ++i) text += R"({"op":"I","lsn":5,"seq":0,"xid":1,"ts":"1970-01-01T00:00:00.000000Z","row":{"msg":"x","level":"1"}})" "\n";
+    text += "{\"op\":\"I\",\"row\":{\"msg\":7}}\n";
+    staging::EncodingWriter w(f.store.OpenWriter(path), staging::Compression::kZstd);
+    w.Write(text);
+    w.Finish();
+    m.files[1].bytes = w.stored_bytes();
+    m.files[1].sha256 = w.sha256_hex();
+    f.store.Put(staging::ManifestPath("src", 1), m.ToJson());
+  });
+  Loader loader(f.store, *f.warehouse, LoaderOptions{1});
+  try {
+    loader.CatchUp(f.source);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("line 51 is malformed"), std::string::npos) << e.what();
+  }
+  ExpectNothingApplied(f);
+  // The warehouse is usable afterwards: a good batch 1 loads.
+  f.store.Remove(staging::ManifestPath("src", 1));
+  std::vector<std::pair<core::RelationSchema, Change>> changes;
+  Source src(changes);
+  src.Insert(Docs('d'), {"1", "0", "b"});
+  WriteBatch(f.store, 1, changes);
+  EXPECT_EQ(loader.CatchUp(f.source), 1u);
+  EXPECT_EQ(f.Query("SELECT count(*) FROM public.docs")[0][0], "1");
+}
+
+// Records what the loader asks of a warehouse (to check the order of calls).
+class RecordingWarehouse : public Warehouse {
+ public:
+  std::vector<std::string> calls;
+  uint64_t applied = 0;
+  uint64_t AppliedSeq(const std::string&) override { return applied; }
+  bool BeginBatch(const std::string&, uint64_t seq) override {
+    calls.push_back("begin " + std::to_string(seq));
+    return seq > applied;
+  }
+  void ApplyTable(const TableBatch& t) override {
+    calls.push_back("apply " + t.target.name + " " + std::to_string(t.plan.changes));
+  }
+  void CommitBatch(Lsn, Lsn) override { calls.push_back("commit"); }
+  void AbortBatch() noexcept override { calls.push_back("abort"); }
+  std::vector<SourceProgress> Progress() override { return {}; }
+  std::optional<uint64_t> CountRows(const core::TableName&) override { return std::nullopt; }
+  TableDiff Compare(const core::TableName&, const core::RelationSchema&, const RowProducer&,
+                    size_t) override {
+    return {};
+  }
+};
+
+TEST(Loader, VerifiesEveryFileBeforeBeginningTheBatch) {
+  Fixture f;
+  StageDamagedBatch(f, [&](const std::string& path) {
+    std::string stored = f.store.Read(path);
+    stored[stored.size() / 2] ^= 1;
+    f.store.Put(path, stored);
+  });
+  RecordingWarehouse w;
+  Loader loader(f.store, w, LoaderOptions{1});
+  EXPECT_THROW(loader.CatchUp(f.source), Error);
+  EXPECT_TRUE(w.calls.empty()) << w.calls.front();
+}
+
+TEST(Loader, ChunksOfOneFileAreAppliedInOrderInOneBatch) {
+  Fixture f;
+  std::vector<std::pair<core::RelationSchema, Change>> changes;
+  Source src(changes);
+  for (int i = 1; i <= 10; ++i) src.Insert(Docs('d'), {std::to_string(i), "0", std::string(100, 'b')});
+  WriteBatch(f.store, 1, changes);
+  RecordingWarehouse w;
+  // About four changes per chunk.
+  Loader loader(f.store, w, LoaderOptions{4 * (sizeof(Change) + 64 + 3 * sizeof(Datum) + 100)});
+  EXPECT_EQ(loader.CatchUp(f.source), 1u);
+  EXPECT_EQ(w.calls, (std::vector<std::string>{"begin 1", "apply docs 4", "apply docs 4",
+                                               "apply docs 2", "commit"}));
+  // An already applied batch: begun, found applied, nothing else.
+  w.calls.clear();
+  w.applied = 1;
+  EXPECT_FALSE(loader.ApplyBatch(f.source, 1));
+  EXPECT_EQ(w.calls, (std::vector<std::string>{"begin 1"}));
+}
+
+}  // namespace
+}  // namespace wharf::load

@@ -21,6 +21,13 @@ demo: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1800
 
+# Benchmarks print ratios against a reference measured in the same run (bench/README.md).
+bench: build
+	@$(BUILD_DIR)/bench/wharf_decoder_bench
+	@WHARF=$(BUILD_DIR)/wharf ./bench/capture_bench.sh
+	@WHARF=$(BUILD_DIR)/wharf ./bench/full_load_bench.sh
+	@WHARF=$(BUILD_DIR)/wharf ./bench/big_txn_bench.sh
+
 unit: build
 	@$(BUILD_DIR)/tests/wharf_unit_tests
 

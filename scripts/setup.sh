@@ -20,6 +20,7 @@ APT_PACKAGES=(
   libssl-dev              # checksums
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   postgresql-15 postgresql-client-15  # test and demo source (pgbench, pg_recvlogical)
+  time                    # peak memory in benchmarks
 )
 
 missing=()

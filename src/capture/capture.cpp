@@ -529,12 +529,17 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     }
   };
 
+  Lsn caught_up_checked;  // flushed position mark_caught_up last looked at
   auto stop_deadline = Clock::time_point::max();
   for (;;) {
     if (!in_txn) {
       if (batch && (batch->raw_bytes() >= options_.max_batch_bytes ||
                     Clock::now() - batch_opened >= options_.max_interval)) {
         commit_batch();
+      }
+      if (flushed != caught_up_checked) {
+        caught_up_checked = flushed;
+        mark_caught_up();
       }
       // A chunk that staged no rows (the end of a range) has nothing to wait for.
       if (!batch && (!pending_progress.empty() || !pending_untruncate.empty())) apply_progress(flushed);

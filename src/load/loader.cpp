@@ -47,7 +47,7 @@ LoaderOptions LoaderOptions::FromEnvironment() {
     if (ec != std::errc() || end != text.data() + text.size() || n == 0) {
       Fail(ErrorKind::kConfig,
            "WHARF_LOAD_CHUNK_BYTES='{}' is not a positive number of bytes; unset it or give one, "
-           "e.g. 33554432",
+           "e.g. 16777216",
            text);
     }
     o.chunk_bytes = n;

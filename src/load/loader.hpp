@@ -24,7 +24,7 @@ struct LoaderOptions {
   // Changes held in memory before their plan is applied: about this many
   // bytes of decoded values and per-value overhead. One change larger than
   // this is a chunk of its own.
-  size_t chunk_bytes = size_t{32} << 20;
+  size_t chunk_bytes = size_t{16} << 20;
 
   // The defaults, with chunk_bytes from WHARF_LOAD_CHUNK_BYTES when set (a
   // hidden knob for tests and tuning; plain bytes). Throws kConfig on a bad value.

@@ -167,6 +167,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
         };
 
         bool done = false;
+        try {
         while (!done && !stop) {
           uint64_t page_rows = 0;
           std::string sql = "COPY (" + PageQuery(schema, key, range, key.Usable() ? options.page_rows : 0) +
@@ -190,6 +191,20 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
           if (done || (batch && batch->raw_bytes() >= options.max_batch_bytes)) commit(done);
         }
         if (!done) commit(false);  // stopping: keep what was copied
+        } catch (const Error& e) {
+          // The source refused this table (a privilege, a bad value): keep what
+          // was staged, mark the table errored with the reason, and go on with
+          // the others. `wharf resync --table` copies it once fixed.
+          if (e.kind() != ErrorKind::kSource) throw;
+          commit(false);
+          board.Update([&](staging::CaptureState& s) {
+            auto* t = s.Find(name);
+            t->phase = staging::SyncPhase::kErrored;
+            t->error = e.Describe() + "\n  then run `wharf resync --table " + name + "`";
+          });
+          spdlog::error("snapshot {}: {} failed: {}", source.name, name, e.Describe());
+          conn.emplace(OpenInSnapshot(source, snapshot_name));  // the failed query ended its transaction
+        }
       }
     } catch (const Error& e) {
       std::lock_guard lock(mu);

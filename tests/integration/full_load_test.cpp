@@ -166,5 +166,32 @@ TEST_F(FullLoad, ResyncCopiesOneTableAgain) {
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
 }
 
+TEST_F(FullLoad, TableTheRoleCannotReadIsErroredWhileOthersLoad) {
+  PgRun("DROP ROLE IF EXISTS wharf_limited; CREATE ROLE wharf_limited LOGIN REPLICATION;"
+        "GRANT CREATE ON DATABASE " + db_ + " TO wharf_limited;"
+        "CREATE TABLE open_t (id int PRIMARY KEY, v text); INSERT INTO open_t VALUES (1, 'a');"
+        "CREATE TABLE secret (id int PRIMARY KEY, v text); INSERT INTO secret VALUES (1, 's');"
+        "ALTER TABLE open_t OWNER TO wharf_limited; ALTER TABLE secret OWNER TO wharf_limited;"
+        "REVOKE SELECT ON secret FROM wharf_limited;");
+  std::string limited = dsn_;
+  limited.replace(limited.find("postgres@"), 9, "wharf_limited@");
+  WriteConfig("  - name: src\n    dsn: " + limited + "\n");
+  auto r = RunOnce();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  auto secret = TableStatus("public.secret");
+  EXPECT_EQ(secret["phase"], "errored");
+  EXPECT_NE(secret["error"].get<std::string>().find("permission denied"), std::string::npos) << secret;
+  EXPECT_NE(secret["error"].get<std::string>().find("wharf resync --table public.secret"), std::string::npos);
+  EXPECT_EQ(TableStatus("public.open_t")["phase"], "ready");
+  EXPECT_EQ(Duck("SELECT v FROM public.open_t")[0][0], "a");
+  // Fixed: a resync copies it.
+  PgRun("GRANT SELECT ON secret TO wharf_limited");
+  ASSERT_EQ(Wharf({"resync", "--table", "public.secret"}).exit_code, 0);
+  ASSERT_EQ(RunOnce().exit_code, 0);
+  EXPECT_EQ(TableStatus("public.secret")["phase"], "ready");
+  EXPECT_EQ(Duck("SELECT v FROM public.secret")[0][0], "s");
+  PgRun("DROP OWNED BY wharf_limited CASCADE");
+}
+
 }  // namespace
 }  // namespace wharf::test

@@ -46,7 +46,12 @@ class DuckDbWarehouse : public Warehouse {
     std::string source;
     uint64_t seq = 0;
     uint64_t rejects = 0;  // rows written to _wharf.rejects in this batch
+    // DuckDB's `threads` setting before a large chunk made this batch go on
+    // with one thread; restored when the batch ends (SET is not transactional).
+    std::optional<std::string> threads_before;
   };
+  void UseOneThreadForLargePlan(const TablePlan& plan);
+  void RestoreThreads() noexcept;
   void EnsureTable(const core::TableName& target, const core::RelationSchema& schema);
   void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema,
                  const TablePlan& plan, std::vector<Reject>& rejects);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <cstring>
 #include <chrono>
 #include <unordered_map>
@@ -93,14 +94,39 @@ void AppendValues(const core::RelationSchema& schema, const std::vector<core::Da
 }
 }  // namespace
 
+namespace {
+void AppendNumber(uint64_t v, std::string& out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+}  // namespace
+
 void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
-  fmt::format_to(std::back_inserter(out), R"({{"op":"{}","lsn":{},)", static_cast<char>(c.op),
-                 c.lsn.value());
+  // The hot path of capture: plain appends, no format parsing per line.
+  out += R"({"op":")";
+  out += static_cast<char>(c.op);
+  out += R"(","lsn":)";
+  AppendNumber(c.lsn.value(), out);
   // A streamed row is written before its transaction's commit (and end LSN)
   // arrives; the manifest then carries the end LSN.
-  if (c.end_lsn.IsValid()) fmt::format_to(std::back_inserter(out), R"("end_lsn":{},)", c.end_lsn.value());
-  fmt::format_to(std::back_inserter(out), R"("seq":{},"xid":{},"ts":")", c.seq, c.xid);
-  out += FormatUtcMicros(c.ts);
+  if (c.end_lsn.IsValid()) {
+    out += R"(,"end_lsn":)";
+    AppendNumber(c.end_lsn.value(), out);
+  }
+  out += R"(,"seq":)";
+  AppendNumber(c.seq, out);
+  out += R"(,"xid":)";
+  AppendNumber(c.xid, out);
+  out += R"(,"ts":")";
+  // Every row of a transaction shares its commit time: format it once.
+  thread_local int64_t cached_ts = INT64_MIN;
+  thread_local std::string cached_text;
+  if (c.ts != cached_ts) {
+    cached_text = FormatUtcMicros(c.ts);
+    cached_ts = c.ts;
+  }
+  out += cached_text;
   out += '"';
   if (c.op == core::Op::kInsert || c.op == core::Op::kUpdate || c.op == core::Op::kSnapshot) {
     out += ",\"row\":";
@@ -110,7 +136,9 @@ void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, s
     // An old key holds only the key columns, so a reader tells it from a full
     // old row (which holds every column).
     out += ",\"old\":";
-    AppendValues(schema, c.old, nullptr, out, c.old_kind == 'K' && !schema.KeyIndexes().empty());
+    bool has_key = false;
+    for (const auto& col : schema.columns) has_key |= col.is_key;
+    AppendValues(schema, c.old, nullptr, out, c.old_kind == 'K' && has_key);
   }
   if (!c.unchanged.empty()) {
     out += ",\"unchanged\":[";

@@ -45,6 +45,20 @@ void ReplicationConnection::StartLogical(const std::string& slot, Lsn start,
   if (PQresultStatus(r.raw()) != PGRES_COPY_BOTH) {
     std::string msg = PQresultErrorMessage(r.raw());
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    const char* state = PQresultErrorField(r.raw(), PG_DIAG_SQLSTATE);
+    std::string code = state ? state : "";
+    if (code == "42704") {
+      Fail(ErrorKind::kSource,
+           "replication slot {} is gone ({}), so changes since the last confirmed position cannot "
+           "be captured.\n  Resynchronise: stop wharf, delete the source's state folder in the "
+           "staging store (<staging>/<source>/state) and start again to take a new full load",
+           slot, msg);
+    }
+    if (code == "55006") {
+      // Still held by a walsender that has not noticed its client went away:
+      // retried with backoff like a dropped connection.
+      Fail(ErrorKind::kConnection, "replication slot {} is still in use: {}", slot, msg);
+    }
     Fail(ErrorKind::kSource, "START_REPLICATION on slot {} failed: {}", slot, msg);
   }
 }

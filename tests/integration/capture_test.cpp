@@ -124,5 +124,28 @@ TEST_F(Capture, ReplicaIdentityUsingIndexCountsAsKey) {
   ExpectValidateEqual();
 }
 
+TEST_F(Capture, FiftyMegabyteValueAndSixteenHundredColumns) {
+  std::string ddl = "CREATE TABLE wide (id int PRIMARY KEY";
+  for (int i = 1; i < 1600; ++i) ddl += ", c" + std::to_string(i) + " int";
+  PgRun(ddl + "); CREATE TABLE huge (id int PRIMARY KEY, body text);"
+              "INSERT INTO wide (id, c1, c1599) VALUES (1, 1, 1599);"
+              "INSERT INTO huge VALUES (1, 'small');");
+  WriteDefaultConfig();
+  ASSERT_EQ(RunOnce().exit_code, 0);
+  // 50 MB of text that does not compress to nothing: md5 blocks of a series.
+  PgRun("INSERT INTO huge SELECT 2, string_agg(md5(g::text), '') FROM generate_series(1, 1562500) g;"
+        "UPDATE wide SET c800 = 800, c1599 = -1 WHERE id = 1;"
+        "INSERT INTO wide (id, c1000) VALUES (2, 1000);");
+  auto r = RunOnce();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Duck("SELECT length(body), md5(body) FROM public.huge WHERE id = 2")[0],
+            Pg("SELECT length(body)::text, md5(body) FROM huge WHERE id = 2")[0]);
+  EXPECT_EQ(Duck("SELECT c1, c800, c1599 FROM public.wide WHERE id = 1")[0],
+            (std::vector<std::optional<std::string>>{"1", "800", "-1"}));
+  EXPECT_EQ(Duck("SELECT count(*) FROM information_schema.columns WHERE table_name = 'wide'")[0][0],
+            "1602");  // 1,600 source columns + _wharf_lsn + _wharf_synced_at
+  ExpectValidateEqual();
+}
+
 }  // namespace
 }  // namespace wharf::test

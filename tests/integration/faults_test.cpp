@@ -5,9 +5,7 @@
 #include <signal.h>
 
 #include <atomic>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 #include "harness.hpp"
@@ -142,8 +140,8 @@ TEST_P(KillAtPoint, RestartLosesAndDoublesNothing) {
                       << " rounds written); output:\n" << run->Output();
     EXPECT_EQ(run->Wait(), kKilled) << run->Output();
     EXPECT_NE(run->Output().find("fault point reached"), std::string::npos) << run->Output();
-    round = 99 + rounds + 2;
-    shop.Round(++round);  // and more while it is down
+    round = 100 + rounds;  // the writer used r = 101 .. 100 + rounds
+    shop.Round(++round);   // and more while it is down
   }
 
   RecoverAndVerify();

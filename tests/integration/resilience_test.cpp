@@ -266,8 +266,14 @@ TEST_F(Resilience, SlotDroppedUnderARunningWharfStopsIt) {
   auto run = StartWharf({"run"}, "run.log");
   ASSERT_TRUE(WaitFor([&] { return !SlotPid().empty() && SlotPid() != "<NULL>"; }, 30s))
       << run->Output();
-  ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(CurrentLsn()); }, 30s)) << run->Output();
-  // Terminate its walsender and drop the slot before wharf reconnects to it.
+  // Past the full load (whose connection also holds the slot): streaming.
+  ASSERT_TRUE(WaitFor([&] { return run->Output().find("streaming from") != std::string::npos; }, 30s))
+      << run->Output();
+  shop.Round(1);
+  std::string lsn = CurrentLsn();
+  ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(lsn); }, 30s)) << run->Output();
+  // Terminate its walsender and drop the slot before wharf reconnects to it
+  // (it waits 500 ms before its first reconnect).
   ASSERT_TRUE(WaitFor([&] {
     try {
       PgRun("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
@@ -279,7 +285,7 @@ TEST_F(Resilience, SlotDroppedUnderARunningWharfStopsIt) {
     }
     return Pg("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'wharf_src'")[0][0] == "0";
   }, 30s, 20ms)) << run->Output();
-  shop.Round(1);
+  shop.Round(2);
   ASSERT_TRUE(WaitFor([&] { return !run->Running(); }, 40s))
       << "wharf kept running without its slot; output:\n" << run->Output();
   EXPECT_NE(run->Wait(), 0) << run->Output();

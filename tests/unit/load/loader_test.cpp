@@ -322,7 +322,7 @@ TEST(Loader, ChunkSizeComesFromTheEnvironment) {
   ::setenv("WHARF_LOAD_CHUNK_BYTES", "0", 1);
   EXPECT_THROW(LoaderOptions::FromEnvironment(), Error);
   ::unsetenv("WHARF_LOAD_CHUNK_BYTES");
-  EXPECT_EQ(LoaderOptions::FromEnvironment().chunk_bytes, size_t{32} << 20);
+  EXPECT_EQ(LoaderOptions::FromEnvironment().chunk_bytes, size_t{16} << 20);
 }
 
 TEST(Loader, RejectsAreKeptAcrossChunks) {

@@ -183,8 +183,11 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
          source_.slot, source_.name, source_.slot, store_.Describe(), source_.name);
   }
   if (slot.exists && slot.active) {
-    Fail(ErrorKind::kSource,
-         "replication slot {} is in use by another process; is another wharf running for source {}?",
+    // Usually the walsender of our own dropped connection, not yet gone: retried
+    // with backoff. If it stays, another wharf is running for this source.
+    Fail(ErrorKind::kConnection,
+         "replication slot {} is in use by another process (is another wharf running for source "
+         "{}?)",
          source_.slot, source_.name);
   }
 

@@ -166,6 +166,28 @@ TEST_F(FullLoad, ResyncCopiesOneTableAgain) {
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
 }
 
+TEST_F(FullLoad, PartitionAttachedWithRowsAndHandPublishedTableAreCopied) {
+  PgRun("CREATE SCHEMA other;"
+        "CREATE TABLE sales (id int, region text, amount int, PRIMARY KEY (id, region)) PARTITION BY LIST (region);"
+        "CREATE TABLE sales_eu PARTITION OF sales FOR VALUES IN ('eu');"
+        "INSERT INTO sales SELECT g, 'eu', g FROM generate_series(1, 100) g;"
+        "CREATE TABLE other.extra (id int PRIMARY KEY, v text); INSERT INTO other.extra VALUES (1, 'e');");
+  WriteDefaultConfig();
+  ASSERT_EQ(RunOnce().exit_code, 0);
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.sales")[0][0], "100");
+  // A partition filled before it is attached: its rows never pass through the
+  // stream. And a table added to the publication by hand.
+  PgRun("CREATE TABLE sales_us (LIKE sales); INSERT INTO sales_us SELECT g, 'us', g FROM generate_series(1, 50) g;"
+        "ALTER TABLE sales ATTACH PARTITION sales_us FOR VALUES IN ('us');"
+        "ALTER PUBLICATION wharf_src ADD TABLE other.extra;");
+  auto r = RunOnce();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Duck("SELECT count(*), count(*) FILTER (WHERE region = 'us') FROM public.sales")[0],
+            (std::vector<std::optional<std::string>>{"150", "50"}));
+  EXPECT_EQ(Duck("SELECT v FROM other.extra WHERE id = 1")[0][0], "e");
+  ExpectValidateEqual();
+}
+
 TEST_F(FullLoad, TableTheRoleCannotReadIsErroredWhileOthersLoad) {
   PgRun("DROP ROLE IF EXISTS wharf_limited; CREATE ROLE wharf_limited LOGIN REPLICATION;"
         "GRANT CREATE ON DATABASE " + db_ + " TO wharf_limited;"

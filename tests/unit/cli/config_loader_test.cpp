@@ -340,3 +340,23 @@ TEST(ParseDuration, LoneDotIsAConfigError) {
 
 }  // namespace
 }  // namespace wharf::cli
+
+#include "cli/progress.hpp"
+
+namespace wharf::cli {
+namespace {
+
+TEST(Progress, LineShowsPercentRateAndEta) {
+  std::string line = ProgressLine("public.orders", 250000, 1000000, 50 << 20, 10.0, true);
+  EXPECT_NE(line.find("public.orders"), std::string::npos) << line;
+  EXPECT_NE(line.find(" 25%"), std::string::npos) << line;
+  EXPECT_NE(line.find("[######..................]"), std::string::npos) << line;
+  EXPECT_NE(line.find("25.0k rows/s"), std::string::npos) << line;
+  EXPECT_NE(line.find("eta 30s"), std::string::npos) << line;
+  std::string plain = ProgressLine("t", 10, 0, 0, 0, false);
+  EXPECT_EQ(plain.find('['), std::string::npos) << plain;
+  EXPECT_NE(plain.find("eta -"), std::string::npos) << plain;
+}
+
+}  // namespace
+}  // namespace wharf::cli

@@ -5,6 +5,8 @@
 #include "load/loader.hpp"
 
 #include <gtest/gtest.h>
+
+#include "unit/support/temp_dir.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,25 +37,7 @@ using core::Datum;
 using core::Op;
 using Row = std::vector<Datum>;
 
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("wharf_loader_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
-             std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 // docs: id (key), n, body (TOAST-able). Identity 'd' (old key only) or 'f' (whole old row).
 core::RelationSchema Docs(char identity) {

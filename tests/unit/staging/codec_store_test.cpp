@@ -1,5 +1,7 @@
 // Tests of staged-file compression, checksums and the local-directory object store.
 #include <gtest/gtest.h>
+
+#include "unit/support/temp_dir.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,25 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-    static int counter = 0;
-    path_ =
-        fs::temp_directory_path() / ("wharf_codec_store_test_" + std::to_string(::getpid()) + "_" +
-                                     std::to_string(now) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 std::string RandomBytes(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);

@@ -3,6 +3,8 @@
 // JsonLinesReader, with pieces as small as one byte so that every line, escape and
 // compressed block is split at every possible position.
 #include <gtest/gtest.h>
+
+#include "unit/support/temp_dir.hpp"
 #include <unistd.h>
 
 #include <chrono>
@@ -28,25 +30,7 @@ using core::Change;
 using core::Datum;
 using core::Op;
 
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("wharf_stream_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
-             std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 std::string RandomText(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);

@@ -7,6 +7,7 @@
 
 #include "capture/pgoutput_decoder.hpp"
 #include "capture/spool.hpp"
+#include "capture/table_copies.hpp"
 #include "capture/relation_cache.hpp"
 #include "capture/source_setup.hpp"
 #include "core/error.hpp"
@@ -24,10 +25,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int64_t NowMicros() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
+
 
 struct SlotInfo {
   bool exists = false;
@@ -271,151 +269,9 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   RelationCache relations(conn);
 
   // Tables copied while the stream runs (added, resynced, or a first load to resume).
-  snapshot::ChunkBoard chunks;
-  snapshot::WatermarkTracker watermarks(chunks);
-  snapshot::WatermarkCopier copier(source_, chunks, {});
-  std::set<std::string> copying;  // tables queued or being copied by the copier
-  struct Progress {
-    std::string table;
-    size_t range;
-    std::vector<std::string> last_key;
-    bool range_done;
-    uint64_t rows;
-  };
-  std::vector<Progress> pending_progress;  // applied to the state once their batch is durable
-  std::set<std::string> pending_untruncate;
+  TableCopies copies(source_, conn, *board_, state_store, tables);
   bool staging_own_truncate = false;
-  auto table_info = [&](const std::string& name) -> std::optional<pg::TableInfo> {
-    for (auto& t : tables)
-      if (t.name.ToString() == name) return t;
-    return std::nullopt;
-  };
-  auto schedule_copies = [&]() {
-    auto snapshot_state = board_->Snapshot();
-    for (const auto& t : snapshot_state.tables) {
-      if (t.phase != staging::SyncPhase::kInit && t.phase != staging::SyncPhase::kCopying) continue;
-      if (copying.count(t.table)) continue;
-      auto info = table_info(t.table);
-      if (!info) {
-        board_->Update([&](staging::CaptureState& st) {
-          auto* ts = st.Find(t.table);
-          ts->phase = staging::SyncPhase::kErrored;
-          ts->error = "the table no longer matches the selection or no longer exists";
-        });
-        continue;
-      }
-      snapshot::WatermarkCopier::Job job;
-      job.schema = pg::DescribeTable(conn, *info, types);
-      bool fresh = t.phase == staging::SyncPhase::kInit || t.ranges.empty();
-      job.truncate_first = fresh || t.truncate_first;
-      if (fresh) {
-        job.ranges = {staging::KeyRange{}};
-        job.range_index = {0};
-      } else {
-        for (size_t i = 0; i < t.ranges.size(); ++i) {
-          if (t.ranges[i].done) continue;
-          job.ranges.push_back(t.ranges[i]);
-          job.range_index.push_back(i);
-        }
-      }
-      auto est = conn.ExecParams(
-          "SELECT CASE WHEN reltuples > 0 THEN reltuples::int8 "
-          "ELSE pg_total_relation_size(oid) / 100 END FROM pg_class WHERE oid = $1::oid",
-          {std::to_string(info->oid)});
-      board_->Update([&](staging::CaptureState& st) {
-        auto* ts = st.Find(t.table);
-        if (fresh) {
-          ts->ranges = {staging::KeyRange{}};
-          ts->rows_copied = 0;
-          ts->bytes_copied = 0;
-          ts->started_at = NowMicros();
-          ts->estimated_rows = est.rows() ? std::stoull(std::string(est.Get(0, 0))) : 0;
-        }
-        ts->phase = staging::SyncPhase::kCopying;
-        ts->method = "watermark";
-        ts->truncate_first = job.truncate_first;
-        ts->error.clear();
-      });
-      spdlog::info("capture {}: copying {} while streaming{}", source_.name, t.table,
-                   fresh ? "" : " (resuming after the last staged key)");
-      copying.insert(t.table);
-      copier.Enqueue(std::move(job));
-    }
-  };
-  // New tables matching the selection, and `wharf resync` requests.
-  auto discover = [&]() {
-    auto now_tables = SelectTables(conn, source_);
-    for (auto& extra : ExtraPublishedTables(conn, source_, now_tables)) now_tables.push_back(extra);
-    // A partition attached with rows: the stream never carries those rows, so
-    // the partitioned table is copied again (keys make that idempotent).
-    for (const auto& t : now_tables) {
-      if (t.relkind != 'p') continue;
-      auto leaves = LeafPartitions(conn, t.oid);
-      auto st0 = board_->Snapshot();
-      auto* known = st0.Find(t.name.ToString());
-      if (!known || known->partitions == leaves) continue;
-      bool attached_with_rows = false;
-      for (const auto& leaf : leaves) {
-        if (std::find(known->partitions.begin(), known->partitions.end(), leaf) != known->partitions.end())
-          continue;
-        auto dot = leaf.find('.');
-        auto rows = conn.Exec("SELECT EXISTS (SELECT 1 FROM " + pg::QuoteIdent(leaf.substr(0, dot)) + "." +
-                              pg::QuoteIdent(leaf.substr(dot + 1)) + ")");
-        attached_with_rows |= rows.Get(0, 0) == "t";
-      }
-      bool first_look = known->partitions.empty();
-      board_->Update([&](staging::CaptureState& s2) { s2.Find(t.name.ToString())->partitions = leaves; });
-      if (attached_with_rows && !first_look && known->phase == staging::SyncPhase::kReady) {
-        spdlog::info("capture {}: a partition with rows joined {}; copying it again", source_.name,
-                     t.name.ToString());
-        state_store.RequestResync(t.name.ToString());
-      }
-    }
-    std::vector<pg::TableInfo> added;
-    auto st = board_->Snapshot();
-    for (auto& t : now_tables)
-      if (!st.Find(t.name.ToString())) added.push_back(t);
-    tables = now_tables;
-    if (!added.empty()) {
-      EnsurePublication(conn, source_, tables);
-      board_->Update([&](staging::CaptureState& s2) {
-        for (auto& t : added) {
-          staging::TableSync ts;
-          ts.table = t.name.ToString();
-          ts.truncate_first = true;
-          s2.tables.push_back(std::move(ts));
-          spdlog::info("capture {}: new table {} selected", source_.name, ts.table);
-        }
-      });
-    }
-    for (const auto& name : state_store.PendingResyncs()) {
-      if (copying.count(name)) continue;  // finish the running copy first
-      if (!board_->Snapshot().Find(name)) {
-        spdlog::error("capture {}: resync of {} ignored: not a replicated table", source_.name, name);
-      } else {
-        board_->Update([&](staging::CaptureState& s2) {
-          auto* ts = s2.Find(name);
-          ts->phase = staging::SyncPhase::kInit;
-          ts->ranges.clear();
-          ts->truncate_first = true;
-          ts->error.clear();
-        });
-        spdlog::info("capture {}: resync of {} requested", source_.name, name);
-      }
-      state_store.ClearResync(name);
-    }
-    for (auto& [table, error] : copier.TakeErrors()) {
-      copying.erase(table);
-      board_->Update([&](staging::CaptureState& s2) {
-        if (auto* ts = s2.Find(table)) {
-          ts->phase = staging::SyncPhase::kErrored;
-          ts->error = error;
-        }
-      });
-    }
-    schedule_copies();
-  };
-  discover();
+  copies.Discover();
   auto last_discover = Clock::now();
 
   Lsn flushed = std::max(start, tail.end_lsn);
@@ -447,50 +303,6 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     last_status = Clock::now();
     status_due = false;
   };
-  // Tables copied in the first load are complete once the stream is past their LSN.
-  auto mark_caught_up = [&]() {
-    bool any = false;
-    for (const auto& t : board_->Snapshot().tables)
-      any |= t.phase == staging::SyncPhase::kCatchup && t.catchup_lsn <= flushed;
-    if (!any) return;
-    board_->Update([&](staging::CaptureState& st) {
-      for (auto& t : st.tables) {
-        if (t.phase == staging::SyncPhase::kCatchup && t.catchup_lsn <= flushed) {
-          t.phase = staging::SyncPhase::kReady;
-          if (!t.finished_at) t.finished_at = NowMicros();
-        }
-      }
-    });
-  };
-  // Copy progress becomes state once the rows it covers are durable.
-  auto apply_progress = [&](Lsn durable_end) {
-    if (!pending_progress.empty() || !pending_untruncate.empty()) {
-      board_->Update([&](staging::CaptureState& st) {
-        for (const auto& name : pending_untruncate)
-          if (auto* ts = st.Find(name)) ts->truncate_first = false;
-        for (const auto& p : pending_progress) {
-          auto* ts = st.Find(p.table);
-          if (!ts || p.range >= ts->ranges.size()) continue;
-          auto& r = ts->ranges[p.range];
-          if (!p.last_key.empty()) r.after = p.last_key;
-          r.done = p.range_done;
-          r.rows += p.rows;
-          ts->rows_copied += p.rows;
-          bool all = true;
-          for (const auto& rr : ts->ranges) all &= rr.done;
-          if (all) {
-            ts->phase = staging::SyncPhase::kReady;
-            ts->catchup_lsn = durable_end;
-            ts->finished_at = NowMicros();
-            copying.erase(p.table);
-            spdlog::info("capture {}: {} copied ({} rows)", source_.name, p.table, ts->rows_copied);
-          }
-        }
-      });
-      pending_progress.clear();
-      pending_untruncate.clear();
-    }
-  };
   auto commit_batch = [&]() {
     if (!batch) return;
     auto m = batch->Commit(batch_first, batch_last, batch_end, batch_txns);
@@ -503,8 +315,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     on_batch_(m);
     send_status(false);
     core::FaultPoint("capture.after_confirm");
-    apply_progress(m.end_lsn);
-    mark_caught_up();
+    copies.ApplyProgress(m.end_lsn);
+    copies.MarkCaughtUp(flushed);
   };
   auto stage = [&](const core::RelationSchema& schema, core::Change& c) {
     if (!batch) {
@@ -515,7 +327,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     }
     c.seq = txn_seq++;
     batch->Add(schema, c);
-    if (!staging_own_truncate) watermarks.OnChange(schema, c);
+    if (!staging_own_truncate) copies.tracker().OnChange(schema, c);
     core::FaultPoint("capture.mid_transaction");
     ++txn_rows;
     progress_.changes++;
@@ -532,7 +344,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     }
   };
 
-  Lsn caught_up_checked;  // flushed position mark_caught_up last looked at
+  Lsn caught_up_checked;  // flushed position MarkCaughtUp last looked at
   auto stop_deadline = Clock::time_point::max();
   for (;;) {
     if (!in_txn) {
@@ -542,10 +354,10 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       }
       if (flushed != caught_up_checked) {
         caught_up_checked = flushed;
-        mark_caught_up();
+        copies.MarkCaughtUp(flushed);
       }
       // A chunk that staged no rows (the end of a range) has nothing to wait for.
-      if (!batch && (!pending_progress.empty() || !pending_untruncate.empty())) apply_progress(flushed);
+      if (!batch && copies.HasPendingProgress()) copies.ApplyProgress(flushed);
       if (!batch && spool.empty() && wal_end > flushed) {
         // Nothing received is unstaged: confirm the server's WAL end so an idle
         // slot does not pin WAL.
@@ -553,11 +365,11 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         progress_.flushed_lsn = flushed.value();
       }
       if (Clock::now() - last_discover >= (once_target_ ? std::chrono::seconds(1) : std::chrono::seconds(10))) {
-        discover();
+        copies.Discover();
         last_discover = Clock::now();
       }
       // --once also waits for tables being copied, so it leaves nothing half copied.
-      bool caught_up = once_target_ && wal_end >= *once_target_ && copying.empty();
+      bool caught_up = once_target_ && wal_end >= *once_target_ && copies.Idle();
       if (stop || caught_up) {
         commit_batch();
         send_status(false);
@@ -634,7 +446,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       end_transaction(sc->commit_lsn, sc->end_lsn);
     } else if (auto* lm = std::get_if<LogicalMessageMsg>(&msg)) {
       if (skip_txn || in_stream) continue;  // watermarks are small: never streamed
-      auto ev = watermarks.OnMessage(lm->prefix, lm->content);
+      auto ev = copies.tracker().OnMessage(lm->prefix, lm->content);
       if (ev.kind == snapshot::WatermarkTracker::Event::Kind::kLow && ev.chunk->truncate_first) {
         // Empty the warehouse table at L: what follows rebuilds it.
         core::Change t;
@@ -645,7 +457,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         staging_own_truncate = true;  // not a change inside the window it opens
         stage(ev.chunk->schema, t);
         staging_own_truncate = false;
-        pending_untruncate.insert(ev.chunk->table);
+        copies.TruncateStaged(ev.chunk->table);
       } else if (ev.kind == snapshot::WatermarkTracker::Event::Kind::kHigh) {
         auto& chunk = *ev.chunk;
         if (!chunk.void_chunk) {
@@ -658,10 +470,9 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
             r.row = std::move(row);
             stage(chunk.schema, r);
           }
-          pending_progress.push_back({chunk.table, chunk.range, chunk.last_key, chunk.range_done,
-                                      chunk.rows.size()});
+          copies.ChunkStaged(chunk);
         }
-        chunks.Consumed(chunk.id);
+        copies.chunks().Consumed(chunk.id);
       }
     } else if (auto* sa = std::get_if<StreamAbortMsg>(&msg)) {
       // An abort of the top-level transaction drops it all; of a

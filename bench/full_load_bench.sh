@@ -50,6 +50,8 @@ VALIDATE="${VALIDATE:-$((ROWS <= 1000000 ? 1 : 0))}"
 BATCH_INTERVAL="${BATCH_INTERVAL:-1s}"
 PORT="${PORT:-$((55000 + RANDOM % 5000))}"
 PERF="${PERF:-0}"
+PERF_FREQ="${PERF_FREQ:-199}"
+PERF_CALLGRAPH="${PERF_CALLGRAPH:-dwarf,16384}"
 KEEP="${KEEP:-0}"
 ((PERF)) && KEEP=1
 
@@ -85,6 +87,80 @@ else
 fi
 chmod 755 "$WORK"  # the server runs as postgres and must reach $WORK/pg
 cp "$WHARF" "$WORK/wharf"  # a rebuild of build/wharf during the run changes nothing
+if ((PERF)); then
+  # Attributes `perf script` samples (call graphs) of a full load to its phases
+  # by the frames on each sample's stack; first match wins.
+  cat >"$WORK/perf_phases.py" <<'PY'
+import collections, re, sys
+
+def samples(f):
+    head, stack = None, []
+    for line in f:
+        line = line.rstrip("\n")
+        if not line.strip():
+            if head: yield head, stack
+            head, stack = None, []
+        elif not line[0].isspace():
+            head, stack = line, []
+        else:
+            parts = line.strip().split(" ", 1)
+            stack.append(parts[1] if len(parts) > 1 else parts[0])
+    if head: yield head, stack
+
+def has(stack, keys):
+    return any(k in fr for fr in stack for k in keys)
+
+COPY = [
+    ("libpq receive", ("PQgetCopyData", "pqGetCopyData", "pqReadData")),
+    ("ParseCopyTextRow", ("ParseCopyTextRow",)),
+    ("EncodeJsonLine: FormatUtcMicros", ("FormatUtcMicros",)),
+    ("EncodeJsonLine: AppendJsonString", ("AppendJsonString",)),
+    ("EncodeJsonLine: rest (fmt header)", ("EncodeJsonLine",)),
+    ("zstd compress", ("ZSTD_",)),
+    ("sha256 + file write", ("EncodingWriter",)),
+    ("KeyOf (last key)", ("snapshot::KeyOf",)),
+    ("batch commit, state save", ("BatchWriter::Commit", "SyncBoard::Update", "CommitInOrder")),
+]
+LOAD = [
+    ("Verify (sha256 of staged file)", ("Loader::Verify",)),
+    ("JSON read (zstd, simdjson, Change)", ("JsonLinesReader::Next",)),
+    ("Planner::Add (std::map by key)", ("Planner::Add",)),
+    ("Planner::Finish", ("Planner::Finish",)),
+    ("temp table append: ConvertText", ("ConvertText",)),
+    ("temp table append: AppendDatum, appender", ("AppendDatum", "Appender::", "duckdb_append")),
+    ("SQL DELETE ... USING _wharf_del", ("PhysicalHashJoin", "PhysicalDelete", "JoinHashTable")),
+    ("SQL INSERT ... SELECT FROM _wharf_up", ("PhysicalBatchInsert", "PhysicalInsert")),
+    ("SQL COMMIT", ("CommitBatch", "PhysicalTransaction")),
+    ("SQL other (parse, plan, waiting for DuckDB threads)", ("Connection::Query",)),
+    ("freeing the chunk", ("TablePlan::~", "_M_erase", "~PlannedRow", "TablePlan::operator", "PlannedRow")),
+]
+roles, phases, n = collections.Counter(), collections.Counter(), 0
+for head, stack in samples(sys.stdin):
+    n += 1
+    if has(stack, ("TaskScheduler::ExecuteForever",)):
+        role = "DuckDB worker threads"
+        p = ("INSERT, row group compression" if has(stack, ("PhysicalBatchInsert", "PhysicalInsert", "WriteToDisk", "Checkpoint"))
+             else "DELETE hash join" if has(stack, ("PhysicalHashJoin", "JoinHashTable")) else "other")
+    elif has(stack, ("CopyUnderSnapshot",)):
+        role = "copy workers (copy + stage)"
+        p = next((name for name, keys in COPY if has(stack, keys)), "other")
+    elif has(stack, ("Loader::", "DuckDbWarehouse")):
+        role = "loader (main thread)"
+        p = next((name for name, keys in LOAD if has(stack, keys)), "other")
+    else:
+        role, p = "other (start-up, capture, progress)", ""
+    roles[role] += 1
+    phases[(role, p)] += 1
+if not n:
+    sys.exit("no samples")
+print(f"{n} samples of wharf's CPU, by thread role and phase (% of all):")
+for role, k in roles.most_common():
+    print(f"  {100 * k / n:5.1f}%  {role}")
+    for (r, p), kk in phases.most_common():
+        if r == role and p and 100 * kk / n >= 0.5:
+            print(f"      {100 * kk / n:5.1f}%  {p}")
+PY
+fi
 WHARF_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes'), binary of $(date -r "$WHARF" '+%F %T')"
 WHARF="$WORK/wharf"
 
@@ -139,6 +215,16 @@ pg_cpu() {
     sed -e 's/^.*) //' "/proc/$p/stat" 2>/dev/null || true
   done | awk -v pm="$POSTMASTER" -v hz="$TICKS" 'NR == 1 { s += $14 + $15 } { s += $12 + $13 } END { printf "%.2f", s / hz }'
 }
+# Waits (up to 5 s) until the server has no more children than $1, i.e. the
+# backends of a finished client have exited and been reaped, so pg_cpu counts them.
+pg_settle() {
+  local k
+  for k in $(seq 1 50); do
+    (($(wc -w <"/proc/$POSTMASTER/task/$POSTMASTER/children") <= $1)) && return 0
+    sleep 0.1
+  done
+}
+pg_children() { wc -w <"/proc/$POSTMASTER/task/$POSTMASTER/children"; }
 # Busy and total jiffies of the whole machine (all engineers on it).
 machine_cpu() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
@@ -179,11 +265,13 @@ COPY_BYTES=$(q -c "SELECT round(avg(octet_length(i::text)) - 1) FROM (SELECT * F
 # --- reference: COPY TO STDOUT --------------------------------------------------------------------
 TIMEFORMAT='%3R %3U %3S'
 run_copy() {  # prints "real_s client_cpu_s server_cpu_s"
-  local before after t
+  local before after t kids
+  kids=$(pg_children)
   before=$(pg_cpu)
   t=$({ time psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d bench \
           -c "COPY (SELECT * FROM public.items) TO STDOUT" >/dev/null; } 2>&1) ||
     die "the reference COPY failed: $t"
+  pg_settle "$kids"
   after=$(pg_cpu)
   read -r real user sys <<<"$t"
   awk -v r="$real" -v u="$user" -v s="$sys" -v a="$before" -v b="$after" \
@@ -200,7 +288,7 @@ log_time() {  # $1 = log, $2 = grep -E pattern; first match, or empty
   [[ -n "$line" ]] && date -d "$line" +%s.%N || true
 }
 run_wharf() {  # $1 = run index, $2 = configuration; prints a result line
-  local i=$1 cfg=$2 w z b m dir yaml pre=() before after mc0 mc1 t0 t1
+  local i=$1 cfg=$2 w z b m dir yaml pre=() before after mc0 mc1 t0 t1 kids
   IFS=: read -r w z b m <<<"$cfg"
   dir="$WORK/run_$i"
   mkdir -p "$dir"
@@ -223,10 +311,11 @@ run_wharf() {  # $1 = run index, $2 = configuration; prints a result line
     echo "  workers: $w"
   } >"$yaml"
   if ((PERF)) && [[ ! -f "$WORK/perf.data" ]] && command -v perf >/dev/null; then
-    pre=(perf record -e cpu-clock -F 499 -g -o "$WORK/perf.data" --)
+    pre=(perf record -e cpu-clock -F "$PERF_FREQ" --call-graph "$PERF_CALLGRAPH" -o "$WORK/perf.data" --)
     note "perf record of run $i ($cfg)"
   fi
   [[ -n "$TIME_BIN" ]] && pre=("$TIME_BIN" -f "%e %U %S %M" -o "$dir/time.txt" "${pre[@]}")
+  kids=$(pg_children)
   before=$(pg_cpu)
   mc0=$(machine_cpu)
   t0=$(now_s)
@@ -234,6 +323,7 @@ run_wharf() {  # $1 = run index, $2 = configuration; prints a result line
     die "wharf run --once ($cfg) failed:\n$(tail -20 "$dir/wharf.log")"
   t1=$(now_s)
   mc1=$(machine_cpu)
+  pg_settle "$kids"
   after=$(pg_cpu)
   local real cpu rss="-"
   real=$(elapsed "$t0" "$t1")
@@ -311,6 +401,7 @@ done
 
 # --- report ---------------------------------------------------------------------------------------------
 rate() { awk -v n="$ROWS" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
+us_row() { awk -v n="$ROWS" -v c="$1" 'BEGIN { printf "%.2f", c * 1e6 / n }'; }
 echo
 echo "== full load: wharf run --once (PostgreSQL -> staging -> DuckDB) vs COPY TO STDOUT > /dev/null =="
 echo "configuration: PostgreSQL $(q -c 'SHOW server_version') (shared_buffers $(q -c 'SHOW shared_buffers')), wharf $WHARF_REV;"
@@ -318,12 +409,14 @@ echo "  table public.items: $ROWS rows x 8 columns (bigint pk, int, text 20-40, 
 echo "  boolean, date, varchar(30)), ~$ROW_BYTES bytes a row on disk, ~$COPY_BYTES bytes of COPY text a row,"
 echo "  heap $TABLE_MB MB + index $INDEX_MB MB (generated in ${GEN_S}s, vacuumed, cached);"
 echo "  wharf: staging file:// local, format jsonl, batch max_interval $BATCH_INTERVAL, target duckdb,"
-echo "  log level debug; per run: full_load.workers : staging.compression : batch max_bytes [: memory_limit];"
+echo "  log level debug; per run: full_load.workers : staging.compression : batch max_bytes [: target.memory_limit]"
+echo "  (memory_limit empty: DuckDB's default, 80% of RAM);"
 echo "  reference: psql COPY (SELECT * FROM public.items) TO STDOUT > /dev/null, before and after each run;"
 echo "  machine: $(nproc) cores (shared), client and server on the same host; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-4s %-22s %-9s %-9s %-12s %-6s %-22s %-15s %-7s %-11s %-6s %s\n' \
-  "run" "configuration" "wharf s" "rows/s" "COPY rows/s" "ratio" "CPU s wharf/postgres" "copy+stage s" "tail s" "batches" "RSS MB" "machine busy"
-declare -A BEST_RATIO
+fmt_row='%-4s %-20s %-8s %-8s %-8s %-6s %-17s %-10s %-7s %-8s %-5s %s\n'
+printf "$fmt_row" "run" "configuration" "wharf s" "rows/s" "COPY r/s" "ratio" "CPU us/row w+pg" "copy+stage" "tail s" "batches" "RSS" "busy"
+declare -A RATIOS
+declare -a DETAIL
 for i in $(seq 1 "$n"); do
   read -r real cpu pgcpu rss busy copy_s tail_s applied batches staged_mb duck_mb landed valid <<<"${RESULTS[$i]}"
   c0=$(cut -d' ' -f1 <<<"${COPIES[$((i - 1))]}")
@@ -333,36 +426,42 @@ for i in $(seq 1 "$n"); do
   cfg="${ORDER[$i]}"
   IFS=: read -r w z b m <<<"$cfg"
   label="w$w $z $b${m:+ mem $m}"
-  printf '%-4s %-22s %-9s %-9s %-12s %-6s %-22s %-15s %-7s %-11s %-6s %s\n' \
-    "$i" "$label" "$real" "$(rate "$real")" "$(rate "$cm")" "$ratio" "$cpu / $pgcpu" "$copy_s" "$tail_s" \
+  cpu_row="-"
+  [[ "$cpu" != "-" ]] && cpu_row="$(us_row "$cpu") + $(us_row "$pgcpu")"
+  printf "$fmt_row" "$i" "$label" "$real" "$(rate "$real")" "$(rate "$cm")" "$ratio" "$cpu_row" "$copy_s" "$tail_s" \
     "$applied/$batches" "$rss" "$busy%"
-  if [[ -z "${BEST_RATIO[$cfg]:-}" ]]; then BEST_RATIO[$cfg]="$ratio"; else BEST_RATIO[$cfg]="${BEST_RATIO[$cfg]} $ratio"; fi
+  RATIOS[$cfg]="${RATIOS[$cfg]:-} $ratio"
   DETAIL[$i]="staged $staged_mb MB, warehouse $duck_mb MB, landed $landed rows, validate $valid"
 done
-echo "(batches: applied while copying / staged in all, including the truncate batch; tail: from \"full load staged\""
-echo " to \"done\", the load that did not overlap the copy; machine busy: all cores, all users, during the run)"
+echo "(ratio: COPY s (mean of the runs before and after) / wharf s; CPU us/row: wharf process + PostgreSQL server;"
+echo " copy+stage: log \"created slot\" to \"full load staged\"; tail: \"full load staged\" to \"done\", the load"
+echo " that did not overlap the copy; batches: applied while copying / staged, the truncate batch included;"
+echo " RSS: wharf's peak, MB; busy: all cores, all users, during the run)"
 for i in $(seq 1 "$n"); do echo "run $i: ${DETAIL[$i]}"; done
-COPY_ALL=$(for i in $(seq 0 "$n"); do cut -d' ' -f1 <<<"${COPIES[$i]}"; done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-read -r _ ccpu scpu <<<"${COPIES[0]}"
-echo "reference COPY: median $COPY_ALL s ($(rate "$COPY_ALL") rows/s) over $((n + 1)) runs; first run CPU s client/postgres $ccpu / $scpu"
+COPY_MED=$(for i in $(seq 0 "$n"); do cut -d' ' -f1 <<<"${COPIES[$i]}"; done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+read -r COPY_CCPU COPY_SCPU < <(for i in $(seq 0 "$n"); do echo "${COPIES[$i]}"; done |
+  awk '{ c += $2; s += $3 } END { printf "%.3f %.3f\n", c / NR, s / NR }')
+echo "reference COPY: median $COPY_MED s ($(rate "$COPY_MED") rows/s) over $((n + 1)) runs;" \
+  "CPU us/row psql + PostgreSQL: $(us_row "$COPY_CCPU") + $(us_row "$COPY_SCPU") (mean)"
 # Median ratio per configuration, best first.
-BEST=""
 for cfg in "${CONFIG_LIST[@]}"; do
-  med=$(tr ' ' '\n' <<<"${BEST_RATIO[$cfg]}" | sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+  med=$(tr ' ' '\n' <<<"${RATIOS[$cfg]}" | grep . | sort -n |
+    awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
   echo "$med $cfg"
 done | sort -rn >"$WORK/ranking"
 read -r BEST_MED BEST < <(head -1 "$WORK/ranking")
-echo "ratio wharf / COPY (rows/s) per configuration, median over repeats, best first:"
+echo "ratio wharf / COPY (rows/s) per configuration (median over repeats), best first:"
 sed 's/^/  /' "$WORK/ranking"
 echo "best: $BEST at $BEST_MED   target >= 0.6: $(awk -v m="$BEST_MED" 'BEGIN { print (m >= 0.6) ? "met" : "NOT MET" }')"
 if ((PERF)) && [[ -f "$WORK/perf.data" ]]; then
-  perf report -i "$WORK/perf.data" --no-children --sort tid --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12 \
-    >"$WORK/perf_threads.txt" || true
-  perf report -i "$WORK/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -40 \
-    >"$WORK/perf_symbols.txt" || true
   echo "perf profile of run 1 (${ORDER[1]}): perf report -i $WORK/perf.data"
-  echo "  by thread:"; sed 's/^/  /' "$WORK/perf_threads.txt"
-  echo "  top symbols:"; head -25 "$WORK/perf_symbols.txt" | sed 's/^/  /'
+  if command -v python3 >/dev/null; then
+    perf script -i "$WORK/perf.data" 2>/dev/null | python3 "$WORK/perf_phases.py" >"$WORK/perf_phases.txt" || true
+    sed 's/^/  /' "$WORK/perf_phases.txt"
+  fi
+  perf report -i "$WORK/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' |
+    cut -c1-150 | head -40 >"$WORK/perf_symbols.txt" || true
+  echo "  top symbols (self):"; head -20 "$WORK/perf_symbols.txt" | sed 's/^/  /'
 fi
 exit 0
 }

@@ -26,6 +26,8 @@ void Planner::AddKeyed(core::Change& c) {
     case core::Op::kTruncate:
       plan_.truncate = true;
       net_.clear();
+      fresh_.clear();
+      truncated_ = true;
       return;
     case core::Op::kDelete: {
       net_[KeyOf(c.old)] = std::nullopt;
@@ -36,6 +38,10 @@ void Planner::AddKeyed(core::Change& c) {
     case core::Op::kUpdate: {
       Key key = KeyOf(c.row);
       Key old_key = (c.op == core::Op::kUpdate && c.has_old) ? KeyOf(c.old) : key;
+      // A key the source inserts did not exist there, so it is not in the
+      // warehouse either; after a TRUNCATE in this chunk no key is.
+      if (!net_.count(key) && (c.op == core::Op::kInsert || (truncated_ && old_key == key)))
+        fresh_.insert(key);
       PlannedRow row;
       row.values = std::move(c.row);
       row.lsn = c.lsn;
@@ -108,11 +114,17 @@ void Planner::AddMultiset(core::Change& c) {
 
 TablePlan Planner::Finish() {
   for (auto& [key, row] : net_) {
-    // Every key touched is deleted first, so an upsert replaces the old row.
+    if (fresh_.count(key)) {
+      if (row) plan_.inserts.push_back(std::move(*row));
+      continue;
+    }
+    // Every other key touched is deleted first, so an upsert replaces the old row.
     plan_.deletes.push_back(key);
     if (row) plan_.upserts.push_back(std::move(*row));
   }
   net_.clear();
+  fresh_.clear();
+  truncated_ = false;
   for (auto& [values, n] : counts_) {
     if (n.delta < 0) {
       plan_.removes.push_back({values, static_cast<uint64_t>(-n.delta)});

@@ -21,6 +21,7 @@
 // update -1 old / +1 new, TRUNCATE resets), applied as "delete exactly n rows
 // equal to this" and "insert n copies".
 #include <map>
+#include <set>
 #include <optional>
 #include <vector>
 
@@ -54,6 +55,10 @@ struct TablePlan {
   // replaces the warehouse row (its key is in `deletes`). Key-less tables: one
   // entry per copy to insert, never with fill columns.
   std::vector<PlannedRow> upserts;
+  // Keyed tables: rows whose key the batch inserted (first seen as an INSERT,
+  // or after a TRUNCATE), so the warehouse cannot hold it: appended as they
+  // are, with no delete and no staging table.
+  std::vector<PlannedRow> inserts;
   uint64_t changes = 0;
 };
 
@@ -77,6 +82,8 @@ class Planner {
   std::vector<size_t> key_columns_;  // empty: the table is a multiset
   TablePlan plan_;
   std::map<Key, std::optional<PlannedRow>> net_;  // keyed: nullopt = deleted
+  std::set<Key> fresh_;  // keys this chunk created: absent from the warehouse before it
+  bool truncated_ = false;  // this chunk emptied the table
 
   struct Count {
     int64_t delta = 0;

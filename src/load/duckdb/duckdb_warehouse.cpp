@@ -194,9 +194,11 @@ void DuckDbWarehouse::UseOneThreadForLargePlan(const TablePlan& plan) {
   constexpr size_t kLargePlanBytes = size_t{8} << 20;
   if (batch_->threads_before) return;
   size_t bytes = 0;
-  for (const auto& row : plan.upserts) {
-    for (const auto& v : row.values) bytes += v ? v->size() : 0;
-    if (bytes >= kLargePlanBytes) break;
+  for (const auto* rows : {&plan.upserts, &plan.inserts}) {
+    for (const auto& row : *rows) {
+      for (const auto& v : row.values) bytes += v ? v->size() : 0;
+      if (bytes >= kLargePlanBytes) break;
+    }
   }
   if (bytes < kLargePlanBytes) return;
   batch_->threads_before = conn_.Query("SELECT current_setting('threads')").GetString(0, 0).value_or("");
@@ -290,6 +292,36 @@ void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::Relati
     conn_.Query("INSERT INTO " + target + " (" + cols + ", \"_wharf_lsn\", \"_wharf_synced_at\") SELECT " +
                 cols + ", _wharf_lsn, now() FROM _wharf_up");
   }
+  if (!plan.inserts.empty()) AppendInserts(table, schema, types, keys, plan.inserts, rejects);
+}
+
+void DuckDbWarehouse::AppendInserts(const core::TableName& table, const core::RelationSchema& schema,
+                                    const std::vector<core::LogicalType>& types,
+                                    const std::vector<size_t>& keys,
+                                    const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects) {
+  // Keys new to the warehouse need no delete and no staging table: straight
+  // into the target, naming the columns (the table may have more).
+  Appender app(conn_.raw(), "", table.schema, table.name);
+  for (const auto& c : schema.columns) app.Check(duckdb_appender_add_column(app.raw(), c.name.c_str()), "column");
+  app.Check(duckdb_appender_add_column(app.raw(), "_wharf_lsn"), "column");
+  app.Check(duckdb_appender_add_column(app.raw(), "_wharf_synced_at"), "column");
+  using namespace std::chrono;
+  int64_t now = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < schema.columns.size(); ++i) {
+      if (auto why = AppendDatum(app, types[i], row.values[i])) {
+        rejects.push_back({table.ToString(), KeyText(schema, keys, row.values), schema.columns[i].name,
+                           *row.values[i], *why, row.lsn});
+      }
+    }
+    app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(row.lsn.value())), "lsn");
+    duckdb_value synced = duckdb_create_timestamp_tz(duckdb_timestamp{now});
+    duckdb_state st = duckdb_append_value(app.raw(), synced);
+    duckdb_destroy_value(&synced);
+    app.Check(st, "synced_at");
+    app.EndRow();
+  }
+  app.Close();
 }
 
 void DuckDbWarehouse::RemoveCopies(const core::TableName& table, const core::RelationSchema& schema,

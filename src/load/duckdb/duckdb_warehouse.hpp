@@ -55,6 +55,9 @@ class DuckDbWarehouse : public Warehouse {
   void EnsureTable(const core::TableName& target, const core::RelationSchema& schema);
   void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema,
                  const TablePlan& plan, std::vector<Reject>& rejects);
+  void AppendInserts(const core::TableName& table, const core::RelationSchema& schema,
+                     const std::vector<core::LogicalType>& types, const std::vector<size_t>& keys,
+                     const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects);
   void RemoveCopies(const core::TableName& target, const core::RelationSchema& schema,
                     const std::vector<CountedRow>& removes);
   void WriteRejects(const std::vector<Reject>& rejects);

@@ -72,10 +72,64 @@ Change Trunc(uint64_t lsn) {
   return c;
 }
 
+Key KeyOfRow(const core::RelationSchema& schema, const std::vector<Datum>& values) {
+  Key k;
+  for (size_t i : schema.KeyIndexes()) k.push_back(values[i]);
+  return k;
+}
+
+// The planner appends rows whose key the chunk itself inserted (`inserts`, no
+// delete); every other row replaces the warehouse row (`deletes` + `upserts`).
+// For the net-effect tests below both are the same outcome, so they look at
+// the plan with inserts folded into delete + upsert, in key order.
+TablePlan Folded(const core::RelationSchema& schema, TablePlan plan) {
+  for (auto& r : plan.inserts) {
+    plan.deletes.push_back(KeyOfRow(schema, r.values));
+    plan.upserts.push_back(std::move(r));
+  }
+  plan.inserts.clear();
+  std::sort(plan.deletes.begin(), plan.deletes.end());
+  std::stable_sort(plan.upserts.begin(), plan.upserts.end(), [&](const PlannedRow& a, const PlannedRow& b) {
+    return KeyOfRow(schema, a.values) < KeyOfRow(schema, b.values);
+  });
+  return plan;
+}
+
 TablePlan Plan(const core::RelationSchema& schema, const std::vector<Change>& changes) {
   Planner p(schema);
   for (const auto& c : changes) p.Add(c);
+  return Folded(schema, p.Finish());
+}
+
+TablePlan RawPlan(const core::RelationSchema& schema, const std::vector<Change>& changes) {
+  Planner p(schema);
+  for (const auto& c : changes) p.Add(c);
   return p.Finish();
+}
+
+TEST(Planner, KeysTheChunkInsertedAreAppendedWithoutDelete) {
+  TablePlan plan = RawPlan(Items(), {Ins(100, Row({"1", "a", "x"})), Upd(200, Row({"1", "b", "x"})),
+                                     Upd(300, Row({"2", "c", "y"})), Ins(400, Row({"3", "d", "z"})),
+                                     Del(500, Row({"3", std::nullopt, std::nullopt}))});
+  ASSERT_EQ(plan.inserts.size(), 1u);
+  EXPECT_EQ(plan.inserts[0].values, Row({"1", "b", "x"}));
+  ASSERT_EQ(plan.upserts.size(), 1u);  // key 2 was updated: it exists in the warehouse
+  EXPECT_EQ(plan.upserts[0].values, Row({"2", "c", "y"}));
+  EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"2"})}));  // 1 and 3 never reached the warehouse
+}
+
+TEST(Planner, AfterTruncateEveryKeyIsNew) {
+  Change r = Ins(200, Row({"5", "snap", "b"}));
+  r.op = Op::kSnapshot;
+  TablePlan plan = RawPlan(Items(), {Upd(100, Row({"4", "old", "a"})), Trunc(150), r});
+  EXPECT_TRUE(plan.truncate);
+  ASSERT_EQ(plan.inserts.size(), 1u);
+  EXPECT_TRUE(plan.upserts.empty());
+  EXPECT_TRUE(plan.deletes.empty());
+  // Without a truncate a snapshot row may meet a warehouse row: it replaces it.
+  TablePlan alone = RawPlan(Items(), {r});
+  EXPECT_TRUE(alone.inserts.empty());
+  EXPECT_EQ(alone.upserts.size(), 1u);
 }
 
 bool HasDelete(const TablePlan& plan, const Key& key) {
@@ -120,11 +174,12 @@ TEST(Planner, DeleteThenReinsertGivesTheNewRow) {
   EXPECT_TRUE(HasDelete(plan, Key({"1"})));
 }
 
-TEST(Planner, InsertThenDeleteLeavesOnlyTheDelete) {
+TEST(Planner, InsertThenDeleteLeavesNothing) {
+  // The key never reached the warehouse, so there is nothing to delete either.
   TablePlan plan = Plan(
       Items(), {Ins(100, Row({"1", "a", "x"})), Del(200, Row({"1", std::nullopt, std::nullopt}))});
   EXPECT_TRUE(plan.upserts.empty());
-  EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"1"})}));
+  EXPECT_TRUE(plan.deletes.empty());
   EXPECT_EQ(plan.changes, 2u);
 }
 
@@ -150,7 +205,7 @@ TEST(Planner, KeyChangeAfterInsertInTheSameBatch) {
                      UpdKey(200, Row({"1", std::nullopt, std::nullopt}), Row({"2", "b", "y"}))});
   ASSERT_EQ(plan.upserts.size(), 1u);
   EXPECT_EQ(plan.upserts[0].values, Row({"2", "b", "y"}));
-  EXPECT_TRUE(HasDelete(plan, Key({"1"})));
+  EXPECT_FALSE(HasDelete(plan, Key({"1"})));  // inserted by this chunk: never in the warehouse
   EXPECT_TRUE(HasDelete(plan, Key({"2"})));
 }
 
@@ -160,7 +215,7 @@ TEST(Planner, DeleteAfterKeyChangeDeletesBothKeys) {
                      UpdKey(200, Row({"1", std::nullopt, std::nullopt}), Row({"2", "a", "x"})),
                      Del(300, Row({"2", std::nullopt, std::nullopt}))});
   EXPECT_TRUE(plan.upserts.empty());
-  EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"1"}), Key({"2"})}));
+  EXPECT_EQ(plan.deletes, std::vector<Key>({Key({"2"})}));  // key 1 was this chunk's own
 }
 
 TEST(Planner, KeyChangeAndBack) {
@@ -375,8 +430,7 @@ TEST(Planner, CompositeKey) {
   TablePlan plan =
       Plan(s, {Ins(100, Row({"1", "1", "5"})), Ins(100, Row({"1", "2", "6"})),
                Upd(200, Row({"1", "2", "7"})), Del(300, Row({"1", "1", std::nullopt}))});
-  EXPECT_EQ(plan.deletes.size(), 2u);
-  EXPECT_TRUE(HasDelete(plan, Key({"1", "1"})));
+  EXPECT_EQ(plan.deletes.size(), 1u);  // (1, 1) came and went within the chunk
   EXPECT_TRUE(HasDelete(plan, Key({"1", "2"})));
   ASSERT_EQ(plan.upserts.size(), 1u);
   EXPECT_EQ(plan.upserts[0].values, Row({"1", "2", "7"}));

@@ -2,7 +2,7 @@
 # Memory of one huge transaction (issue 3): a single source transaction of
 # ROWS rows of ROW_BYTES bytes each must replicate completely -- as one staged
 # batch and one warehouse transaction -- with wharf's peak RSS under 256 MB,
-# embedded DuckDB included (target.memory_limit: 64MB; DuckDB uses about 100 MB
+# embedded DuckDB included (target.memory_limit: 32MB; DuckDB uses about 100 MB
 # beyond its limit, see docs/ARCHITECTURE.md).
 #
 #   1. throwaway PostgreSQL 15 (scripts/pg-cluster.sh) in a temp dir on a free port
@@ -21,7 +21,7 @@
 #   7. prints peak RSS against the 256 MB target, time against the COPY reference
 #
 # Environment: WHARF (binary, default build/wharf), ROWS (2000000), ROW_BYTES
-# (2048), MEMORY_LIMIT (DuckDB's, 64MB), TARGET_MB (256), RSS_CAP_MB (kill
+# (2048), MEMORY_LIMIT (DuckDB's, 32MB), TARGET_MB (256), RSS_CAP_MB (kill
 # wharf above this; default 6144), TIMEOUT_S (kill wharf after this; 7200),
 # VALIDATE (1 when ROWS <= 200000, else 0), BENCH_DIR (work dir; default a new
 # dir under /tmp, removed at the end unless KEEP=1), PORT (first port to try).
@@ -37,7 +37,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WHARF="${WHARF:-$ROOT/build/wharf}"
 ROWS="${ROWS:-2000000}"
 ROW_BYTES="${ROW_BYTES:-2048}"
-MEMORY_LIMIT="${MEMORY_LIMIT:-64MB}"
+MEMORY_LIMIT="${MEMORY_LIMIT:-32MB}"
 TARGET_MB="${TARGET_MB:-256}"
 RSS_CAP_MB="${RSS_CAP_MB:-6144}"
 TIMEOUT_S="${TIMEOUT_S:-7200}"

@@ -31,8 +31,10 @@
 # REPEATS (passes over CONFIGS, even passes in reverse order; 1), VALIDATE,
 # BATCH_INTERVAL (1s), PERF=1 (`perf record` of the first wharf run into
 # BENCH_DIR/perf.data, with per-thread and per-symbol summaries; implies KEEP=1),
+# PERF_FREQ (199 Hz), PERF_CALLGRAPH (dwarf,16384: the build has no frame pointers),
 # BENCH_DIR (work dir; default a new dir under /tmp, removed at the end unless
-# KEEP=1; a failed run always keeps it), PORT (first port to try).
+# KEEP=1; a failed run always keeps it), PORT (first port to try), WHARF_REV (what
+# to print as wharf's revision; default: the checkout's HEAD and the binary's date).
 # Disk: about 250 MB per million rows (table + index, one configuration's staging
 # and warehouse at a time; compression none stages ~3x more).
 # Exit status: 0 when it ran and every load was complete (whatever the ratio), 1 otherwise.
@@ -161,7 +163,8 @@ for role, k in roles.most_common():
             print(f"      {100 * kk / n:5.1f}%  {p}")
 PY
 fi
-WHARF_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes'), binary of $(date -r "$WHARF" '+%F %T')"
+WHARF_REV="${WHARF_REV:-}"
+[[ -n "$WHARF_REV" ]] || WHARF_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes'), binary of $(date -r "$WHARF" '+%F %T')"
 WHARF="$WORK/wharf"
 
 PG_STARTED=0

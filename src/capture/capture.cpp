@@ -273,6 +273,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   bool staging_own_truncate = false;
   copies.Discover();
   auto last_discover = Clock::now();
+  auto last_heartbeat = Clock::now();
 
   Lsn flushed = std::max(start, tail.end_lsn);
   const Lsn skip_through = tail.last_lsn;
@@ -363,6 +364,18 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         // slot does not pin WAL.
         flushed = wal_end;
         progress_.flushed_lsn = flushed.value();
+      }
+      if (!once_target_ && Clock::now() - last_data > std::chrono::seconds(60) &&
+          Clock::now() - last_heartbeat > std::chrono::seconds(60)) {
+        // Idle for a minute: write a tiny WAL record in this database, so even
+        // a server whose keepalives stall (nothing decodable to pass) lets the
+        // slot's position move. Best effort: a refusal only means no heartbeat.
+        last_heartbeat = Clock::now();
+        try {
+          conn.Exec("SELECT pg_logical_emit_message(false, 'wharf.heartbeat', '')");
+        } catch (const Error& e) {
+          spdlog::debug("capture {}: heartbeat refused: {}", source_.name, e.message());
+        }
       }
       if (Clock::now() - last_discover >= (once_target_ ? std::chrono::seconds(1) : std::chrono::seconds(10))) {
         copies.Discover();

@@ -31,9 +31,15 @@ void ParseCopyTextRow(std::string_view line, std::vector<std::optional<std::stri
     } else {
       if (!dst) dst.emplace();
       std::string& s = *dst;
-      s.clear();
-      s.reserve(raw.size());
-      for (size_t k = 0; k < raw.size(); ++k) {
+      // The common case, a field without escapes, is one copy.
+      const bool escaped = raw.find('\\') != std::string_view::npos;
+      if (escaped) {
+        s.clear();
+        s.reserve(raw.size());
+      } else {
+        s.assign(raw);
+      }
+      for (size_t k = 0; escaped && k < raw.size(); ++k) {
         char c = raw[k];
         if (c != '\\') {
           s += c;

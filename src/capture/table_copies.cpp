@@ -1,4 +1,5 @@
 #include "capture/table_copies.hpp"
+#include "core/clock.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -8,13 +9,6 @@
 #include "capture/source_setup.hpp"
 
 namespace wharf::capture {
-
-namespace {
-int64_t NowMicros() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 TableCopies::TableCopies(const core::SourceConfig& source, pg::Connection& catalog,
                          snapshot::SyncBoard& board, staging::StateStore& states,
@@ -60,18 +54,15 @@ void TableCopies::ScheduleCopies() {
         job.range_index.push_back(i);
       }
     }
-    auto est = catalog_.ExecParams(
-        "SELECT CASE WHEN reltuples > 0 THEN reltuples::int8 "
-        "ELSE pg_total_relation_size(oid) / 100 END FROM pg_class WHERE oid = $1::oid",
-        {std::to_string(info->oid)});
+    uint64_t estimated_rows = pg::EstimateRows(catalog_, info->oid);
     board_.Update([&](staging::CaptureState& st) {
       auto* ts = st.Find(t.table);
       if (fresh) {
         ts->ranges = {staging::KeyRange{}};
         ts->rows_copied = 0;
         ts->bytes_copied = 0;
-        ts->started_at = NowMicros();
-        ts->estimated_rows = est.rows() ? std::stoull(std::string(est.Get(0, 0))) : 0;
+        ts->started_at = core::NowMicros();
+        ts->estimated_rows = estimated_rows;
       }
       ts->phase = staging::SyncPhase::kCopying;
       ts->method = "watermark";
@@ -180,7 +171,7 @@ void TableCopies::ApplyProgress(Lsn durable_end) {
       if (all) {
         ts->phase = staging::SyncPhase::kReady;
         ts->catchup_lsn = durable_end;
-        ts->finished_at = NowMicros();
+        ts->finished_at = core::NowMicros();
         copying_.erase(p.table);
         spdlog::info("capture {}: {} copied ({} rows)", source_.name, p.table, ts->rows_copied);
       }
@@ -199,7 +190,7 @@ void TableCopies::MarkCaughtUp(Lsn flushed) {
     for (auto& t : st.tables) {
       if (t.phase == staging::SyncPhase::kCatchup && t.catchup_lsn <= flushed) {
         t.phase = staging::SyncPhase::kReady;
-        if (!t.finished_at) t.finished_at = NowMicros();
+        if (!t.finished_at) t.finished_at = core::NowMicros();
       }
     }
   });

@@ -1,4 +1,5 @@
 #include "cli/progress.hpp"
+#include "core/clock.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -9,24 +10,21 @@
 namespace wharf::cli {
 
 namespace {
-int64_t NowMicros() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 std::string Human(double v) {
   if (v >= 1e9) return fmt::format("{:.1f}G", v / 1e9);
   if (v >= 1e6) return fmt::format("{:.1f}M", v / 1e6);
   if (v >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
   return fmt::format("{:.0f}", v);
 }
-std::string Duration(double s) {
+}  // namespace
+
+std::string FormatDuration(double s) {
   if (s < 0) return "-";
   auto n = static_cast<uint64_t>(s);
   if (n >= 3600) return fmt::format("{}h{:02}m", n / 3600, n % 3600 / 60);
   if (n >= 60) return fmt::format("{}m{:02}s", n / 60, n % 60);
   return fmt::format("{}s", n);
 }
-}  // namespace
 
 std::string ProgressLine(const std::string& name, uint64_t rows, uint64_t estimated, uint64_t bytes,
                          double seconds, bool bar) {
@@ -39,7 +37,7 @@ std::string ProgressLine(const std::string& name, uint64_t rows, uint64_t estima
     out += "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] ";
   }
   out += fmt::format("{:>3.0f}%  {} rows  {}B  {} rows/s  eta {}", fraction * 100, Human(rows),
-                     Human(static_cast<double>(bytes)), Human(rate), Duration(eta));
+                     Human(static_cast<double>(bytes)), Human(rate), FormatDuration(eta));
   return out;
 }
 
@@ -73,7 +71,7 @@ void ProgressReporter::Run() {
                std::chrono::steady_clock::now() - last_plain >= std::chrono::seconds(10)) {
       last_plain = std::chrono::steady_clock::now();
       for (const auto& [source, t] : copying) {
-        double secs = t.started_at ? (NowMicros() - t.started_at) / 1e6 : 0;
+        double secs = t.started_at ? (core::NowMicros() - t.started_at) / 1e6 : 0;
         spdlog::info("full load {}: {}", source,
                      ProgressLine(t.table, t.rows_copied, t.estimated_rows, t.bytes_copied, secs, false));
       }
@@ -89,7 +87,7 @@ void ProgressReporter::Render(const std::vector<std::pair<std::string, staging::
   uint64_t rows = 0, est = 0, bytes = 0;
   int64_t first_start = 0;
   for (const auto& [source, t] : copying) {
-    double secs = t.started_at ? (NowMicros() - t.started_at) / 1e6 : 0;
+    double secs = t.started_at ? (core::NowMicros() - t.started_at) / 1e6 : 0;
     out += ProgressLine(t.table, t.rows_copied, t.estimated_rows, t.bytes_copied, secs, true) + "\n";
     rows += t.rows_copied;
     est += std::max(t.estimated_rows, t.rows_copied);
@@ -98,7 +96,7 @@ void ProgressReporter::Render(const std::vector<std::pair<std::string, staging::
     ++drawn_lines_;
   }
   if (!copying.empty()) {
-    double secs = first_start ? (NowMicros() - first_start) / 1e6 : 0;
+    double secs = first_start ? (core::NowMicros() - first_start) / 1e6 : 0;
     out += ProgressLine("total", rows, est, bytes, secs, true) + "\n";
     ++drawn_lines_;
   }

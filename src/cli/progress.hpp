@@ -13,6 +13,9 @@
 
 namespace wharf::cli {
 
+// Pure: "42s", "3m07s", "2h05m"; "-" for a negative (unknown) duration.
+std::string FormatDuration(double seconds);
+
 // Pure: one line for a table (or the total when `name` is "total").
 std::string ProgressLine(const std::string& name, uint64_t rows, uint64_t estimated, uint64_t bytes,
                          double seconds, bool bar);

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "load/warehouse.hpp"
 #include "pg/connection.hpp"
@@ -15,15 +17,10 @@ namespace wharf::cli {
 
 namespace {
 
-int64_t NowMicros() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // Rows per second and seconds left for a table being copied.
 nlohmann::json CopyFigures(const staging::TableSync& t) {
   nlohmann::json j = nlohmann::json::object();
-  int64_t end = t.finished_at ? t.finished_at : NowMicros();
+  int64_t end = t.finished_at ? t.finished_at : core::NowMicros();
   double secs = t.started_at ? (end - t.started_at) / 1e6 : 0;
   double rate = secs > 0 ? t.rows_copied / secs : 0;
   j["rows_per_second"] = static_cast<uint64_t>(rate);
@@ -33,14 +30,6 @@ nlohmann::json CopyFigures(const staging::TableSync& t) {
     j["eta_seconds"] = nullptr;
   }
   return j;
-}
-
-std::string Eta(const nlohmann::json& eta) {
-  if (eta.is_null()) return "-";
-  uint64_t s = eta.get<uint64_t>();
-  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, s % 3600 / 60);
-  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
-  return fmt::format("{}s", s);
 }
 
 }  // namespace
@@ -114,7 +103,7 @@ int Status(const core::Config& config, bool json) {
     for (const auto& t : s["tables"]) {
       fmt::print("  {:<36} {:<8} {:>12} {:>10} {:>8} {:>14}\n", t["target"].get<std::string>(),
                  t["phase"].get<std::string>(), t["rows_copied"].get<uint64_t>(),
-                 t["rows_per_second"].get<uint64_t>(), Eta(t["eta_seconds"]),
+                 t["rows_per_second"].get<uint64_t>(), t["eta_seconds"].is_null() ? std::string("-") : FormatDuration(t["eta_seconds"].get<double>()),
                  t["warehouse_rows"].is_null() ? std::string("-")
                                                : std::to_string(t["warehouse_rows"].get<uint64_t>()));
       if (!t["error"].get<std::string>().empty())

@@ -148,6 +148,14 @@ core::Column TypeResolver::ResolveColumn(Connection& conn, uint32_t relid, const
   return col;
 }
 
+uint64_t EstimateRows(Connection& conn, uint32_t table_oid) {
+  auto r = conn.ExecParams(
+      "SELECT CASE WHEN reltuples > 0 THEN reltuples::int8 "
+      "ELSE pg_total_relation_size(oid) / 100 END FROM pg_class WHERE oid = $1::oid",
+      {std::to_string(table_oid)});
+  return r.rows() ? std::stoull(std::string(r.Get(0, 0))) : 0;
+}
+
 core::RelationSchema DescribeTable(Connection& conn, const TableInfo& table, TypeResolver& types) {
   auto r = conn.ExecParams(R"SQL(
     SELECT a.attname, a.atttypid, a.atttypmod,

@@ -57,6 +57,10 @@ class TypeResolver {
   std::map<uint32_t, Resolved> cache_;  // type OID at or above 10000 -> resolved
 };
 
+// Rows a table holds, as the planner estimates them; a never-analysed table
+// (no reltuples yet) is guessed from its size on disk.
+uint64_t EstimateRows(Connection& conn, uint32_t table_oid);
+
 // Columns in attnum order (dropped and generated ones omitted), key flags from
 // the primary key or the replica identity index, types resolved.
 core::RelationSchema DescribeTable(Connection& conn, const TableInfo& table, TypeResolver& types);

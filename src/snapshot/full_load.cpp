@@ -1,4 +1,5 @@
 #include "snapshot/full_load.hpp"
+#include "core/clock.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
+#include "pg/catalog.hpp"
 #include "pg/connection.hpp"
 #include "pg/copy_text.hpp"
 #include "snapshot/keyset.hpp"
@@ -17,11 +19,6 @@
 namespace wharf::snapshot {
 
 namespace {
-
-int64_t NowMicros() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 pg::Connection OpenInSnapshot(const core::SourceConfig& source, const std::string& snapshot_name) {
   auto conn = pg::Connection::Open(source.dsn, false, "wharf snapshot " + source.name);
@@ -58,7 +55,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
   BatchSequencer sequencer(next_seq);
   std::vector<KeyInfo> keys(tables.size());
   std::deque<Task> tasks;
-  int64_t now = NowMicros();
+  int64_t now = core::NowMicros();
 
   // Plan ranges inside the snapshot, so they describe the rows being copied.
   {
@@ -67,12 +64,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
     std::vector<uint64_t> estimates(tables.size());
     for (size_t i = 0; i < tables.size(); ++i) {
       keys[i] = DescribeKey(plan_conn, tables[i]);
-      // Never-analysed tables have no reltuples yet: guess from the size on disk.
-      auto est = plan_conn.ExecParams(
-          "SELECT CASE WHEN reltuples > 0 THEN reltuples::int8 "
-          "ELSE pg_total_relation_size(oid) / 100 END FROM pg_class WHERE oid = $1::oid",
-          {std::to_string(tables[i].oid)});
-      estimates[i] = est.rows() ? std::stoull(std::string(est.Get(0, 0))) : 0;
+      estimates[i] = pg::EstimateRows(plan_conn, tables[i].oid);
       ranges[i] = PlanRanges(plan_conn, tables[i], keys[i], estimates[i], options.workers,
                              options.min_rows_per_range);
       for (size_t r = 0; r < ranges[i].size(); ++r) tasks.push_back({i, r});
@@ -158,7 +150,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
             if (all_done) {
               t->phase = staging::SyncPhase::kCatchup;
               t->catchup_lsn = snapshot_lsn;
-              t->finished_at = NowMicros();
+              t->finished_at = core::NowMicros();
             }
           });
           if (manifest) on_batch(*manifest);

@@ -1,4 +1,5 @@
 #include "staging/batch_writer.hpp"
+#include "core/clock.hpp"
 
 #include <chrono>
 
@@ -7,13 +8,6 @@
 #include "staging/layout.hpp"
 
 namespace wharf::staging {
-
-namespace {
-int64_t NowMicros() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 BatchWriter::BatchWriter(ObjectStore& store, std::string source, uint64_t seq, BatchOptions options)
     : store_(store), options_(options) {
@@ -35,7 +29,7 @@ BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, 
   f.meta.relation = schema;
   f.meta.format = "jsonl";
   f.meta.compression = CompressionName(options_.compression);
-  f.meta.path = DataPath(manifest_.source, schema.table, ts ? ts : NowMicros(), manifest_.seq, part,
+  f.meta.path = DataPath(manifest_.source, schema.table, ts ? ts : core::NowMicros(), manifest_.seq, part,
                          "jsonl" + CompressionExtension(options_.compression));
   f.writer = std::make_unique<EncodingWriter>(store_.OpenWriter(f.meta.path), options_.compression);
   return files_.emplace(schema.oid, std::move(f)).first->second;
@@ -68,7 +62,7 @@ Manifest BatchWriter::Commit(Lsn first_lsn, Lsn last_lsn, Lsn end_lsn, uint64_t 
   manifest_.last_lsn = last_lsn;
   manifest_.end_lsn = end_lsn;
   manifest_.transactions = transactions;
-  manifest_.created_at = NowMicros();
+  manifest_.created_at = core::NowMicros();
   core::FaultPoint("staging.before_manifest");
   store_.Put(ManifestPath(manifest_.source, manifest_.seq), manifest_.ToJson());
   core::FaultPoint("staging.after_manifest");

@@ -86,21 +86,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_taken() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-  pg_isready -q -h 127.0.0.1 -p "$1" -t 1 >/dev/null 2>&1 && return 0
-  return 1
-}
-for attempt in $(seq 1 20); do
-  while port_taken "$PORT"; do PORT=$((PORT + 1)); done
-  PG_STARTED=1
-  if "$ROOT/scripts/pg-cluster.sh" start "$WORK/pg" "$PORT" 2>"$WORK/pg-start.log"; then break; fi
-  # Lost a race for the port: move on.
-  "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  rm -rf "$WORK/pg"
-  PORT=$((PORT + 1))
-  ((attempt < 20)) || die "could not start PostgreSQL: $(cat "$WORK/pg-start.log")"
-done
+PG_STARTED=1
+PORT=$("$ROOT/scripts/pg-cluster.sh" start-free "$WORK/pg" "$PORT") || die "could not start PostgreSQL"
 
 DSN="postgres://postgres@127.0.0.1:$PORT/bench"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d bench "$@"; }

@@ -67,26 +67,9 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 
 # --- PostgreSQL ----------------------------------------------------------------------------
-port_taken() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-  pg_isready -q -h 127.0.0.1 -p "$1" -t 1 >/dev/null 2>&1 && return 0
-  return 1
-}
-for attempt in $(seq 1 20); do
-  while port_taken "$PORT"; do PORT=$((PORT + 1)); done
-  say "starting PostgreSQL on port $PORT"
-  PG_STARTED=1
-  if "$ROOT/scripts/pg-cluster.sh" start "$WORK/pg" "$PORT" 2>"$WORK/pg-start.log"; then
-    break
-  fi
-  # Someone took the port in between, or the server failed: try the next port from scratch.
-  "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  PG_STARTED=0
-  ((attempt < 20)) || { cat "$WORK/pg-start.log" >&2; die "could not start PostgreSQL"; }
-  note "port $PORT did not work out, trying $((PORT + 1))"
-  rm -rf "$WORK/pg" "$WORK/pg.initdb.log"
-  PORT=$((PORT + 1))
-done
+PG_STARTED=1
+PORT=$("$ROOT/scripts/pg-cluster.sh" start-free "$WORK/pg" "$PORT") || die "could not start PostgreSQL"
+say "started PostgreSQL on port $PORT"
 note "data directory .demo/pg, server log .demo/pg/server.log"
 
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "capture/source_setup.hpp"
+#include "snapshot/keyset.hpp"
 
 namespace wharf::capture {
 
@@ -42,7 +43,10 @@ void TableCopies::ScheduleCopies() {
     }
     snapshot::WatermarkCopier::Job job;
     job.schema = pg::DescribeTable(catalog_, *info, types_);
-    bool fresh = t.phase == staging::SyncPhase::kInit || t.ranges.empty();
+    // A key-less table cannot resume after a staged key: its copy starts over,
+    // emptying what an interrupted copy left (else the multiset would double).
+    bool keyed = snapshot::DescribeKey(catalog_, job.schema).Usable();
+    bool fresh = t.phase == staging::SyncPhase::kInit || t.ranges.empty() || !keyed;
     job.truncate_first = fresh || t.truncate_first;
     if (fresh) {
       job.ranges = {staging::KeyRange{}};

@@ -109,6 +109,14 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
     return t;
   };
 
+  // Row batches of the first load are fresh: the truncate batch above emptied
+  // their tables and ranges are disjoint, so no row reaches the warehouse
+  // twice. A crash between a batch's manifest and the range's saved progress
+  // re-copies some rows, but as a watermark copy (TableCopies), whose rows are
+  // upserts, and a key-less table then starts over from a truncate.
+  staging::BatchOptions row_batches = options.batch;
+  row_batches.fresh = true;
+
   auto worker = [&]() {
     std::optional<pg::Connection> conn;
     try {
@@ -168,7 +176,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
             pg::ParseCopyTextRow(line, change.row, schema.columns.size());
             if (!batch) {
               batch_seq = sequencer.Reserve();
-              batch = std::make_unique<staging::BatchWriter>(store, source.name, batch_seq, options.batch);
+              batch = std::make_unique<staging::BatchWriter>(store, source.name, batch_seq, row_batches);
             }
             change.seq = static_cast<uint32_t>(batch_rows);
             batch->Add(schema, change);

@@ -29,6 +29,7 @@ BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, 
   f.meta.relation = schema;
   f.meta.format = "jsonl";
   f.meta.compression = CompressionName(options_.compression);
+  f.meta.fresh = options_.fresh;
   f.meta.path = DataPath(manifest_.source, schema.table, ts ? ts : core::NowMicros(), manifest_.seq, part,
                          "jsonl" + CompressionExtension(options_.compression));
   f.writer = std::make_unique<EncodingWriter>(store_.OpenWriter(f.meta.path), options_.compression);

@@ -15,6 +15,9 @@ namespace wharf::staging {
 
 struct BatchOptions {
   Compression compression = Compression::kNone;
+  // Marks every file of the batch fresh (ManifestFile::fresh): only for the
+  // row batches of the first full load.
+  bool fresh = false;
 };
 
 class BatchWriter {

@@ -64,6 +64,7 @@ std::string Manifest::ToJson() const {
                           {"compression", f.compression},
                           {"ops", ops_json},
                           {"relation", RelationToJson(f.relation)}});
+    if (f.fresh) files_json.back()["fresh"] = true;
   }
   json j = {{"version", version},
             {"source", source},
@@ -102,6 +103,7 @@ Manifest Manifest::FromJson(const std::string& text, const std::string& where) {
       f.sha256 = fj.at("sha256").get<std::string>();
       f.format = fj.value("format", std::string("jsonl"));
       f.compression = fj.value("compression", std::string("none"));
+      f.fresh = fj.value("fresh", false);
       for (auto& [k, v] : fj.at("ops").items()) f.ops[k.at(0)] = v.get<uint64_t>();
       f.relation = RelationFromJson(fj.at("relation"));
       m.files.push_back(std::move(f));

@@ -20,6 +20,10 @@ struct ManifestFile {
   std::map<char, uint64_t> ops;  // op letter -> count
   std::string format = "jsonl";
   std::string compression = "none";
+  // Every row is a snapshot row new to the warehouse: the first full load
+  // emptied the table ahead of it and no earlier batch staged that row, so the
+  // loader may append the rows without looking for them (see full_load.cpp).
+  bool fresh = false;
 };
 
 struct Manifest {

@@ -119,6 +119,24 @@ TEST_F(FullLoad, ResumesAfterCrashWithoutCopyingAgain) {
   ExpectValidateEqual();
 }
 
+TEST_F(FullLoad, KeylessTableKilledAfterItsBatchStartsOverWithoutDoubling) {
+  // A key-less table has no key to resume after: a crash between its batch's
+  // manifest and the saved progress must not stage its rows a second time on
+  // top of the first (a multiset would double).
+  PgRun("CREATE TABLE bag (v int, note text) ; ALTER TABLE bag REPLICA IDENTITY FULL;"
+        "INSERT INTO bag SELECT g % 50, 'n' FROM generate_series(1, 5000) g;");
+  WriteConfig("  - name: src\n    dsn: " + dsn_ + "\n", "full_load:\n  workers: 1\n");
+  // Manifest 1 is the truncate batch, manifest 2 the table's rows.
+  auto crashed = Wharf({"run", "--once"}, {"WHARF_FAULT=staging.after_manifest:2"});
+  ASSERT_EQ(crashed.exit_code, 137) << crashed.output;
+  PgRun("INSERT INTO bag VALUES (1, 'n'); DELETE FROM bag WHERE ctid = (SELECT min(ctid) FROM bag WHERE v = 2);");
+  auto r = RunOnce();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.bag")[0][0], "5000");
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.bag WHERE v = 1")[0][0], "101");
+  ExpectValidateEqual();
+}
+
 TEST_F(FullLoad, TableAddedWhileStreamingIsCopied) {
   PgRun("CREATE TABLE first (id int PRIMARY KEY, v text); INSERT INTO first VALUES (1, 'a');");
   WriteDefaultConfig();

@@ -369,6 +369,67 @@ TEST_F(Types, EveryTypeLandsExactlyFromFullLoadAndStream) {
   ExpectValidateEqual();
 }
 
+// A table of scalar columns takes the bulk path (values converted straight
+// into DuckDB vectors); one with a list column the value-by-value appender.
+// Both must land every value and reject the same ones.
+TEST_F(Types, ScalarTypesLandTheSameThroughTheBulkPath) {
+  PgRun(kSchema);
+  PgRun(kRows);
+  PgRun("CREATE TABLE scalars AS SELECT * FROM typed;"
+        "ALTER TABLE scalars ADD PRIMARY KEY (id), DROP COLUMN a_int, DROP COLUMN a_text,"
+        " DROP COLUMN a_2d, DROP COLUMN a_num, DROP COLUMN a_tz, DROP COLUMN a_inet,"
+        " DROP COLUMN a_jb, DROP COLUMN a_box, DROP COLUMN a_bytea, DROP COLUMN a_e,"
+        " DROP COLUMN dom_arr, DROP COLUMN a_dom, DROP COLUMN dom_mat, DROP COLUMN a_price,"
+        " ADD COLUMN d4 numeric(4,2) DEFAULT -12.34, ADD COLUMN d9 numeric(9,3) DEFAULT 123456.789,"
+        " ADD COLUMN d18 numeric(18,0) DEFAULT 999999999999999999;");
+  WriteDefaultConfig();
+  auto r = RunOnce();  // the full load: fresh rows, appended in bulk
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Streamed inserts of new keys take the same path.
+  PgRun("INSERT INTO scalars SELECT id + 1000, i2, i4, i8, o, f4, f8, n, n_p, n_wide, m, t, vc, ch,"
+        " b, by, js, jb, d, ts, tz, tm, ttz, iv, u, ip, cid, mac, bt, vb, e, dom, dom_num, comp, rng,"
+        " tsv, x, d4, d9, d18 FROM scalars WHERE id < 1000;"
+        "INSERT INTO typed SELECT * FROM typed WHERE false;");
+  r = RunOnce();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  std::vector<std::string> columns;
+  for (const auto& c : Duck("SELECT column_name FROM information_schema.columns WHERE "
+                            "table_name = 'scalars' AND column_name NOT IN ('id', '_wharf_lsn', "
+                            "'_wharf_synced_at', 'd4', 'd9', 'd18') ORDER BY ordinal_position")) {
+    columns.push_back(Str(c[0]));
+  }
+  ASSERT_EQ(columns.size(), 36u);
+  for (int offset : {0, 1000}) {
+    std::string sql = "SELECT ''";
+    for (const auto& c : columns) {
+      sql += " || CASE WHEN count(*) FILTER (WHERE a.\"" + c + "\" IS DISTINCT FROM b.\"" + c +
+             "\" OR CAST(a.\"" + c + "\" AS VARCHAR) IS DISTINCT FROM CAST(b.\"" + c +
+             "\" AS VARCHAR)) > 0 THEN '" + c + " ' ELSE '' END";
+    }
+    sql += ", count(*) FROM public.typed a JOIN public.scalars b ON b.id = a.id + " + std::to_string(offset);
+    Rows diff = Duck(sql);
+    EXPECT_EQ(diff[0][0], "") << "offset " << offset;
+    EXPECT_NE(diff[0][1], "0") << "offset " << offset;
+  }
+  // Decimals of every storage width DuckDB uses (16, 32, 64 and 128 bits).
+  EXPECT_EQ(Duck("SELECT DISTINCT CAST(d4 AS VARCHAR), CAST(d9 AS VARCHAR), CAST(d18 AS VARCHAR),"
+                 " typeof(d4), typeof(d9), typeof(d18) FROM public.scalars"),
+            (Rows{{"-12.34", "123456.789", "999999999999999999", "DECIMAL(4,2)", "DECIMAL(9,3)",
+                   "DECIMAL(18,0)"}}));
+  // The same values are rejected, with the same raw text, on both paths.
+  Rows typed_rejects = Duck(
+      "SELECT key, column_name, raw_text, reason FROM _wharf.rejects WHERE table_name = 'public.typed'"
+      " AND column_name IN (SELECT column_name FROM information_schema.columns WHERE table_name = "
+      "'scalars') ORDER BY ALL");
+  Rows scalar_rejects = Duck(
+      "SELECT key, column_name, raw_text, reason FROM _wharf.rejects WHERE table_name = "
+      "'public.scalars' AND key NOT LIKE '(id)=(10__)' ORDER BY ALL");
+  EXPECT_FALSE(scalar_rejects.empty());
+  EXPECT_EQ(scalar_rejects, typed_rejects);
+  ExpectValidateEqual();
+}
+
 // Unconstrained numeric as configured by target.numeric, in columns and in array elements.
 class NumericMapping : public Types {
  protected:

@@ -70,6 +70,8 @@ struct ValueGuard {
 constexpr int32_t kDateInfinity = std::numeric_limits<int32_t>::max();
 constexpr int64_t kTimestampInfinity = std::numeric_limits<int64_t>::max();
 
+}  // namespace
+
 int32_t DuckDays(const core::DateValue& d) {
   return d.infinity > 0 ? kDateInfinity : d.infinity < 0 ? -kDateInfinity : d.days;
 }
@@ -83,13 +85,16 @@ duckdb_hugeint Huge(__int128 s) {
   return h;
 }
 
+namespace {
+
 duckdb_value Checked(duckdb_value v, const char* what) {
   if (v == nullptr) Fail(ErrorKind::kWarehouse, "DuckDB could not create a {} value", what);
   return v;
 }
 
-// The DuckDB type of a list element (a scalar logical type). The caller owns the result.
-duckdb_logical_type CreateElementType(const core::LogicalType& t) {
+}  // namespace
+
+duckdb_logical_type CreateScalarType(const core::LogicalType& t) {
   using K = core::LogicalKind;
   switch (t.kind) {
     case K::kBool:
@@ -129,6 +134,8 @@ duckdb_logical_type CreateElementType(const core::LogicalType& t) {
   }
   Fail(ErrorKind::kInternal, "no DuckDB element type for {}", core::LogicalTypeName(t));
 }
+
+namespace {
 
 // A converted scalar (or monostate, NULL) as a duckdb_value of type `t`. The caller owns it.
 duckdb_value CreateElementValue(const core::LogicalType& t, const core::Value& v) {
@@ -211,7 +218,7 @@ class OwnedValues {
 class LevelTypes {
  public:
   LevelTypes(const core::LogicalType& element, int dims) {
-    types_[count_++] = CreateElementType(element);
+    types_[count_++] = CreateScalarType(element);
     while (count_ < dims) {
       types_[count_] = duckdb_create_list_type(types_[count_ - 1]);
       ++count_;

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
+#include "load/duckdb/duckdb_chunk.hpp"
 #include "load/duckdb/duckdb_types.hpp"
 
 namespace wharf::load::duckdb {
@@ -307,6 +308,19 @@ void DuckDbWarehouse::AppendInserts(const core::TableName& table, const core::Re
   app.Check(duckdb_appender_add_column(app.raw(), "_wharf_synced_at"), "column");
   using namespace std::chrono;
   int64_t now = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+  if (ChunkAppendable(types)) {
+    ChunkAppender chunk(app, types);
+    for (const auto& row : rows) {
+      chunk.Add(row.values, static_cast<int64_t>(row.lsn.value()), now,
+                [&](size_t i, const std::string& why) {
+                  rejects.push_back({table.ToString(), KeyText(schema, keys, row.values),
+                                     schema.columns[i].name, *row.values[i], why, row.lsn});
+                });
+    }
+    chunk.Flush();
+    app.Close();
+    return;
+  }
   for (const auto& row : rows) {
     for (size_t i = 0; i < schema.columns.size(); ++i) {
       if (auto why = AppendDatum(app, types[i], row.values[i])) {

@@ -1,0 +1,55 @@
+#pragma once
+// Appends rows through DuckDB data chunks: each value converted (core
+// ConvertText, the one converter per type) straight into its column vector,
+// DuckDB's vector size rows at a time. Several times faster than the
+// appender's value-per-call API, which boxes decimals, timestamps with time
+// zone and UUIDs into heap values. Scalar columns only: a table with a LIST
+// column goes through AppendDatum.
+#include <duckdb.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/change.hpp"
+#include "core/pg_types.hpp"
+#include "load/duckdb/duckdb_handle.hpp"
+
+namespace wharf::load::duckdb {
+
+// Whether ChunkAppender can take every one of these column types.
+bool ChunkAppendable(const std::vector<core::LogicalType>& types);
+
+class ChunkAppender {
+ public:
+  // Called for a value the column's type cannot hold (appended as NULL).
+  using RejectFn = std::function<void(size_t column, const std::string& reason)>;
+
+  // The appender's active columns are `types` followed by `_wharf_lsn`
+  // (BIGINT) and `_wharf_synced_at` (TIMESTAMPTZ). `app` must outlive this.
+  ChunkAppender(Appender& app, std::vector<core::LogicalType> types);
+  ~ChunkAppender();
+  ChunkAppender(const ChunkAppender&) = delete;
+  ChunkAppender& operator=(const ChunkAppender&) = delete;
+
+  void Add(const std::vector<core::Datum>& values, int64_t lsn, int64_t synced_at_micros,
+           const RejectFn& on_reject);
+  // Hands the rows added so far to the appender (call before closing it).
+  void Flush();
+
+ private:
+  void SetValue(size_t column, const core::Datum& datum, const RejectFn& on_reject);
+  void SetNull(size_t column);
+
+  Appender& app_;
+  std::vector<core::LogicalType> types_;
+  duckdb_data_chunk chunk_ = nullptr;
+  std::vector<duckdb_vector> vectors_;
+  std::vector<void*> data_;
+  uint64_t capacity_ = 0;
+  uint64_t rows_ = 0;
+};
+
+}  // namespace wharf::load::duckdb

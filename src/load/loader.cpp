@@ -98,46 +98,52 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   tb.schema = f.relation;
   tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
                f.relation.table.name};
-  Planner planner(f.relation);
-  // Rows of the first full load need no reconciliation (ManifestFile::fresh):
-  // they go straight to the warehouse as inserts, skipping the planner's map
-  // and the warehouse's delete join, which dominate a bulk load otherwise.
-  const bool append = f.fresh && f.ops.size() == 1 && f.ops.begin()->first == 'R';
-  TablePlan appended;
-  size_t held = 0;
   size_t chunks = 0;
-  auto flush = [&] {
-    if (append) {
-      appended.changes = appended.inserts.size();
-      tb.plan = std::move(appended);
-      appended = TablePlan{};
+  if (f.fresh && f.ops.size() == 1 && f.ops.begin()->first == 'R') {
+    // Rows of the first full load need no reconciliation (ManifestFile::fresh):
+    // they stream straight into the table, skipping the planner's map and the
+    // warehouse's delete join, which dominate a bulk load otherwise.
+    core::Change change;
+    if (lines.Next(change)) {
+      const Lsn lsn = change.lsn;
+      bool first = true;
+      warehouse_.AppendRows(tb.target, f.relation, lsn, [&](std::vector<core::Datum>& row) {
+        if (!first && !lines.Next(change)) return false;
+        first = false;
+        if (change.op != core::Op::kSnapshot || change.lsn != lsn) {
+          Fail(ErrorKind::kStaging,
+               "staged file {} is marked fresh but line {} is not a snapshot row of LSN {}", where,
+               lines.line_number(), lsn.ToString());
+        }
+        row.swap(change.row);  // the reader refills the previous row's buffers
+        return true;
+      });
     } else {
+      warehouse_.AppendRows(tb.target, f.relation, Lsn(), [](std::vector<core::Datum>&) { return false; });
+    }
+    chunks = 1;
+  } else {
+    Planner planner(f.relation);
+    size_t held = 0;
+    auto flush = [&] {
       tb.plan = planner.Finish();
-    }
-    warehouse_.ApplyTable(tb);
-    tb.plan = TablePlan{};  // release the chunk before reading the next
-    // Hand the chunk's freed heap back to the system: without it glibc keeps
-    // the pages of thousands of freed values, and a long batch's RSS creeps up.
-    malloc_trim(0);
-    held = 0;
-    ++chunks;
-  };
-  core::Change change;
-  while (lines.Next(change)) {
-    held += Footprint(change);
-    if (append) {
-      if (change.op != core::Op::kSnapshot) {
-        Fail(ErrorKind::kStaging, "staged file {} is marked fresh but line {} is not a snapshot row",
-             where, lines.line_number());
-      }
-      appended.inserts.push_back(PlannedRow{std::move(change.row), change.lsn, {}, {}});
-    } else {
+      warehouse_.ApplyTable(tb);
+      tb.plan = TablePlan{};  // release the chunk before reading the next
+      // Hand the chunk's freed heap back to the system: without it glibc keeps
+      // the pages of thousands of freed values, and a long batch's RSS creeps up.
+      malloc_trim(0);
+      held = 0;
+      ++chunks;
+    };
+    core::Change change;
+    while (lines.Next(change)) {
+      held += Footprint(change);
       planner.Add(std::move(change));
+      if (held >= options_.chunk_bytes) flush();
     }
-    if (held >= options_.chunk_bytes) flush();
+    // The last chunk; also the only call for an empty file, so its table exists.
+    if (planner.pending_changes() > 0 || chunks == 0) flush();
   }
-  // The last chunk; also the only call for an empty file, so its table exists.
-  if (planner.pending_changes() > 0 || !appended.inserts.empty() || chunks == 0) flush();
   if (text.stored_bytes() != f.bytes) {
     // Changed since it was verified: what was read cannot be trusted.
     Fail(ErrorKind::kStaging,

@@ -18,6 +18,29 @@ void Warehouse::Apply(const BatchApply& batch) {
   }
 }
 
+void Warehouse::AppendRows(const core::TableName& target, const core::RelationSchema& schema,
+                           Lsn lsn, const RowSource& next) {
+  constexpr size_t kChunkBytes = size_t{16} << 20;
+  TableBatch tb{target, schema, {}};
+  size_t bytes = 0;
+  std::vector<core::Datum> row;
+  bool any = false;
+  auto flush = [&] {
+    tb.plan.changes = tb.plan.inserts.size();
+    ApplyTable(tb);
+    tb.plan = TablePlan{};
+    bytes = 0;
+    any = true;
+  };
+  while (next(row)) {
+    for (const auto& v : row) bytes += sizeof(v) + (v ? v->size() : 0);
+    tb.plan.inserts.push_back(PlannedRow{std::move(row), lsn, {}, {}});
+    row.clear();
+    if (bytes >= kChunkBytes) flush();
+  }
+  if (!tb.plan.inserts.empty() || !any) flush();  // an empty file still creates its table
+}
+
 std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const std::string& base_dir) {
   if (target.type == "duckdb") {
     std::filesystem::path p(target.path);

@@ -75,6 +75,15 @@ class Warehouse {
   // table first). Callable many times per batch, also several times for the
   // same table: plans take effect in call order, each completely before the next.
   virtual void ApplyTable(const TableBatch& table) = 0;
+  // Appends rows known to be new to the table (ManifestFile::fresh: first
+  // full-load rows) inside the open batch, with no reconciliation. `next`
+  // fills `row` (schema order) and returns false after the last row; rows
+  // stream through, so a file of any size appends in bounded memory. The
+  // default goes through ApplyTable in chunks of plan inserts; an adapter
+  // with a bulk path overrides it.
+  using RowSource = std::function<bool(std::vector<core::Datum>& row)>;
+  virtual void AppendRows(const core::TableName& target, const core::RelationSchema& schema,
+                          Lsn lsn, const RowSource& next);
   // Records the batch in the warehouse's progress (last commit LSN, end LSN)
   // and commits everything applied since BeginBatch.
   virtual void CommitBatch(Lsn last_lsn, Lsn end_lsn) = 0;

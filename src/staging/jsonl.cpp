@@ -252,6 +252,7 @@ constexpr size_t kBigLine = 8u << 20;
 struct JsonLinesReader::Impl {
   core::RelationSchema schema;  // owned: `index` points into its column names
   std::unordered_map<std::string_view, size_t> index;
+  std::vector<uint8_t> seen;  // per column of the line being parsed: present in "row"
   ObjectReader& source;  // non-owning: the caller keeps it alive for the reader's life
   std::string where;
   size_t read_size;
@@ -343,10 +344,22 @@ void JsonLinesReader::Impl::Parse(std::string_view line, size_t allocated, uint6
   auto fail = [&](const std::string& why) {
     Fail(ErrorKind::kStaging, "staged file {} line {} is malformed: {}", where, line_no, why);
   };
-  c = core::Change{};
+  // Reset field by field: the row's strings keep their buffers, so a reader
+  // that reuses one Change (a bulk append) allocates nothing per value.
+  c.op = core::Op::kInsert;
+  c.lsn = Lsn();
+  c.end_lsn = Lsn();
+  c.seq = 0;
+  c.xid = 0;
+  c.ts = 0;
+  c.old.clear();
+  c.has_old = false;
+  c.old_kind = 'K';
+  c.unchanged.clear();
   try {
     auto doc = parser.iterate(line.data(), line.size(), allocated);
-    c.row.assign(schema.columns.size(), std::nullopt);
+    c.row.resize(schema.columns.size());
+    seen.assign(schema.columns.size(), 0);
     size_t old_columns = 0;
     bool has_row = false;
     for (auto field : doc.get_object()) {
@@ -377,20 +390,30 @@ void JsonLinesReader::Impl::Parse(std::string_view line, size_t allocated, uint6
         } else {
           has_row = true;
         }
+        size_t expected = 0;  // columns usually come in schema order: try that before hashing
         for (auto col : value.get_object()) {
           std::string_view name = col.unescaped_key();
-          auto it = index.find(name);
-          if (it == index.end()) fail(fmt::format("column '{}' is not in the file's schema", name));
+          size_t at;
+          if (expected < schema.columns.size() && schema.columns[expected].name == name) {
+            at = expected;
+          } else {
+            auto it = index.find(name);
+            if (it == index.end()) fail(fmt::format("column '{}' is not in the file's schema", name));
+            at = it->second;
+          }
+          expected = at + 1;
           auto v = col.value();
+          if (is_row) seen[at] = 1;
           if (!is_row) ++old_columns;
           if (v.is_null()) {
-            dst[it->second].reset();
+            dst[at].reset();
             continue;
           }
           std::string_view body;
           if (!StringTokenBody(v.raw_json_token(), body))
             fail(fmt::format("the value of column '{}' is not a string or null", name));
-          if (!UnescapeJson(body, dst[it->second].emplace()))
+          if (!dst[at]) dst[at].emplace();
+          if (!UnescapeJson(body, *dst[at]))
             fail(fmt::format("the value of column '{}' has a bad escape", name));
         }
       } else if (key == "unchanged") {
@@ -401,7 +424,12 @@ void JsonLinesReader::Impl::Parse(std::string_view line, size_t allocated, uint6
         }
       }
     }
-    if (!has_row) c.row.clear();
+    if (!has_row) {
+      c.row.clear();
+    } else {
+      for (size_t i = 0; i < seen.size(); ++i)
+        if (!seen[i]) c.row[i].reset();  // absent: an unchanged TOAST value
+    }
     if (c.has_old) c.old_kind = old_columns == schema.columns.size() ? 'O' : 'K';
   } catch (const simdjson::simdjson_error& e) {
     fail(e.what());

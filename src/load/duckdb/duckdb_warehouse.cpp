@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
+#include "core/clock.hpp"
 #include "load/duckdb/duckdb_chunk.hpp"
 #include "load/duckdb/duckdb_types.hpp"
 
@@ -300,35 +301,70 @@ void DuckDbWarehouse::AppendInserts(const core::TableName& table, const core::Re
                                     const std::vector<core::LogicalType>& types,
                                     const std::vector<size_t>& keys,
                                     const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects) {
+  size_t i = 0;
+  AppendStream(table, schema, types, keys,
+               [&](const std::vector<core::Datum>*& values, Lsn& lsn) {
+                 if (i == rows.size()) return false;
+                 values = &rows[i].values;
+                 lsn = rows[i++].lsn;
+                 return true;
+               },
+               rejects);
+}
+
+void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::RelationSchema& source_schema,
+                                 Lsn lsn, const RowSource& next) {
+  if (!batch_) Fail(ErrorKind::kInternal, "rows for {} were appended with no batch open", target.ToString());
+  try {
+    const core::RelationSchema schema = WarehouseSchema(source_schema);
+    EnsureTable(target, schema);
+    std::vector<core::Datum> row;
+    std::vector<Reject> rejects;
+    AppendStream(target, schema, TypesOf(schema), KeyColumns(schema),
+                 [&](const std::vector<core::Datum>*& values, Lsn& row_lsn) {
+                   if (!next(row)) return false;
+                   values = &row;
+                   row_lsn = lsn;
+                   return true;
+                 },
+                 rejects);
+    WriteRejects(rejects);
+    core::FaultPoint("load.mid_apply");
+  } catch (Error& e) {
+    throw e.AddContext("loading batch " + std::to_string(batch_->seq) + " of source " +
+                       batch_->source + " into " + target.ToString());
+  }
+}
+
+void DuckDbWarehouse::AppendStream(const core::TableName& table, const core::RelationSchema& schema,
+                                   const std::vector<core::LogicalType>& types,
+                                   const std::vector<size_t>& keys, const RowPointerSource& next,
+                                   std::vector<Reject>& rejects) {
   // Keys new to the warehouse need no delete and no staging table: straight
   // into the target, naming the columns (the table may have more).
   Appender app(conn_.raw(), "", table.schema, table.name);
   for (const auto& c : schema.columns) app.Check(duckdb_appender_add_column(app.raw(), c.name.c_str()), "column");
   app.Check(duckdb_appender_add_column(app.raw(), "_wharf_lsn"), "column");
   app.Check(duckdb_appender_add_column(app.raw(), "_wharf_synced_at"), "column");
-  using namespace std::chrono;
-  int64_t now = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+  const int64_t now = core::NowMicros();
+  const std::vector<core::Datum>* values = nullptr;
+  Lsn lsn;
+  auto reject = [&](size_t i, const std::string& why) {
+    rejects.push_back({table.ToString(), KeyText(schema, keys, *values), schema.columns[i].name,
+                       *(*values)[i], why, lsn});
+  };
   if (ChunkAppendable(types)) {
     ChunkAppender chunk(app, types);
-    for (const auto& row : rows) {
-      chunk.Add(row.values, static_cast<int64_t>(row.lsn.value()), now,
-                [&](size_t i, const std::string& why) {
-                  rejects.push_back({table.ToString(), KeyText(schema, keys, row.values),
-                                     schema.columns[i].name, *row.values[i], why, row.lsn});
-                });
-    }
+    while (next(values, lsn)) chunk.Add(*values, static_cast<int64_t>(lsn.value()), now, reject);
     chunk.Flush();
     app.Close();
     return;
   }
-  for (const auto& row : rows) {
+  while (next(values, lsn)) {
     for (size_t i = 0; i < schema.columns.size(); ++i) {
-      if (auto why = AppendDatum(app, types[i], row.values[i])) {
-        rejects.push_back({table.ToString(), KeyText(schema, keys, row.values), schema.columns[i].name,
-                           *row.values[i], *why, row.lsn});
-      }
+      if (auto why = AppendDatum(app, types[i], (*values)[i])) reject(i, *why);
     }
-    app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(row.lsn.value())), "lsn");
+    app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(lsn.value())), "lsn");
     duckdb_value synced = duckdb_create_timestamp_tz(duckdb_timestamp{now});
     duckdb_state st = duckdb_append_value(app.raw(), synced);
     duckdb_destroy_value(&synced);

@@ -28,6 +28,8 @@ class DuckDbWarehouse : public Warehouse {
   uint64_t AppliedSeq(const std::string& source) override;
   bool BeginBatch(const std::string& source, uint64_t seq) override;
   void ApplyTable(const TableBatch& table) override;
+  void AppendRows(const core::TableName& target, const core::RelationSchema& schema, Lsn lsn,
+                  const RowSource& next) override;
   void CommitBatch(Lsn last_lsn, Lsn end_lsn) override;
   void AbortBatch() noexcept override;
   std::vector<SourceProgress> Progress() override;
@@ -58,6 +60,12 @@ class DuckDbWarehouse : public Warehouse {
   void AppendInserts(const core::TableName& table, const core::RelationSchema& schema,
                      const std::vector<core::LogicalType>& types, const std::vector<size_t>& keys,
                      const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects);
+  // Appends rows straight into the table: `next` points `values` at the next
+  // row (schema order) and sets its commit LSN, or returns false at the end.
+  using RowPointerSource = std::function<bool(const std::vector<core::Datum>*& values, Lsn& lsn)>;
+  void AppendStream(const core::TableName& table, const core::RelationSchema& schema,
+                    const std::vector<core::LogicalType>& types, const std::vector<size_t>& keys,
+                    const RowPointerSource& next, std::vector<Reject>& rejects);
   void RemoveCopies(const core::TableName& target, const core::RelationSchema& schema,
                     const std::vector<CountedRow>& removes);
   void WriteRejects(const std::vector<Reject>& rejects);

@@ -284,6 +284,39 @@ TEST(Jsonl, DecodesHandWrittenLineWithKeysInAnyOrder) {
   EXPECT_EQ(out[0].unchanged, std::vector<uint32_t>({2}));
 }
 
+TEST(Jsonl, OneChangeReusedAcrossLinesHoldsExactlyEachLine) {
+  // A bulk reader reuses one Change: nothing of a line may leak into the next.
+  std::vector<Change> want;
+  Change a = Base(Op::kUpdate);
+  a.row = {"1", "long enough to live on the heap, not in the small buffer", "b", std::nullopt};
+  a.has_old = true;
+  a.old = {"0", std::nullopt, std::nullopt, std::nullopt};
+  want.push_back(a);
+  Change b = Base(Op::kUpdate);
+  b.lsn = Lsn(5);
+  b.row = {"2", std::nullopt, std::nullopt, ""};
+  b.unchanged = {1, 2};
+  want.push_back(b);
+  Change c = Base(Op::kSnapshot);
+  c.row = {"3", "x", std::nullopt, "y"};
+  want.push_back(c);
+  Change d = Base(Op::kDelete);
+  d.has_old = true;
+  d.old = {"4", std::nullopt, std::nullopt, std::nullopt};
+  want.push_back(d);
+  std::string text;
+  for (const auto& w : want) EncodeJsonLine(Schema(), w, text);
+  MemoryReader source(text);
+  JsonLinesReader reader(Schema(), source, "reuse.jsonl");
+  Change got;
+  for (const auto& w : want) {
+    ASSERT_TRUE(reader.Next(got));
+    ExpectSame(w, got);
+    EXPECT_EQ(got.old_kind, 'K');
+  }
+  EXPECT_FALSE(reader.Next(got));
+}
+
 TEST(Jsonl, MalformedJsonThrows) {
   ExpectStagingError("{\"op\":\"I\",\"lsn\":1,\n");
   ExpectStagingError("not json at all\n");

@@ -57,8 +57,7 @@ LoaderOptions LoaderOptions::FromEnvironment() {
   return o;
 }
 
-void Loader::Verify(const staging::Manifest& m) {
-  std::unique_ptr<char[]> buf = std::make_unique_for_overwrite<char[]>(kReadSize);
+void Loader::CheckFiles(const staging::Manifest& m) {
   for (const auto& f : m.files) {
     std::string where = Where(store_, f);
     if (!store_.Exists(f.path)) {
@@ -71,29 +70,56 @@ void Loader::Verify(const staging::Manifest& m) {
            f.format);
     }
     staging::ParseCompression(f.compression);  // an unknown one fails here, before anything applies
-    auto reader = store_.OpenReader(f.path);
-    staging::Sha256 sha;
-    uint64_t size = 0;
-    while (size_t n = reader->Read(buf.get(), kReadSize)) {
-      sha.Update(std::string_view(buf.get(), n));
-      size += n;
-    }
-    std::string digest = sha.HexDigest();
-    if (size != f.bytes || digest != f.sha256) {
-      Fail(ErrorKind::kStaging,
-           "staged file {} is corrupt or truncated ({} bytes, manifest says {}; checksum {}); "
-           "nothing of batch {} was applied. Restore the file, or resynchronise the source",
-           where, size, f.bytes, digest == f.sha256 ? "matches" : "differs", m.seq);
-    }
   }
+}
+
+void Loader::ExpectIntact(const staging::ManifestFile& f, uint64_t seq, uint64_t size,
+                          const std::string& digest) {
+  if (size != f.bytes || digest != f.sha256) {
+    Fail(ErrorKind::kStaging,
+         "staged file {} is corrupt or truncated ({} bytes, manifest says {}; checksum {}); "
+         "nothing of batch {} was applied. Restore the file, or resynchronise the source",
+         Where(store_, f), size, f.bytes, digest == f.sha256 ? "matches" : "differs", seq);
+  }
+}
+
+void Loader::VerifyFile(const staging::ManifestFile& f, uint64_t seq) {
+  std::unique_ptr<char[]> buf = std::make_unique_for_overwrite<char[]>(kReadSize);
+  staging::HashingReader reader(store_.OpenReader(f.path));
+  while (reader.Read(buf.get(), kReadSize)) {
+  }
+  ExpectIntact(f, seq, reader.bytes(), reader.HexDigest());
+}
+
+void Loader::Verify(const staging::Manifest& m) {
+  CheckFiles(m);
+  for (const auto& f : m.files) VerifyFile(f, m.seq);
 }
 
 void Loader::ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& f,
                        uint64_t seq) {
   std::string where = Where(store_, f);
-  staging::DecodingReader text(store_.OpenReader(f.path), staging::ParseCompression(f.compression),
-                               where, kReadSize);
+  auto hashing = std::make_unique<staging::HashingReader>(store_.OpenReader(f.path));
+  staging::HashingReader& stored = *hashing;  // owned by `text` below
+  staging::DecodingReader text(std::move(hashing), staging::ParseCompression(f.compression), where,
+                               kReadSize);
   staging::JsonLinesReader lines(f.relation, text, where, kReadSize);
+  try {
+    ApplyChanges(source, f, seq, lines);
+  } catch (const Error& e) {
+    // A corrupt or truncated file usually fails as undecodable bytes; its
+    // checksum then says what happened better than the decoder.
+    if (e.kind() == ErrorKind::kStaging) VerifyFile(f, seq);
+    throw;
+  }
+  // Read to its end: what was applied was exactly the file the manifest
+  // names (else the batch rolls back).
+  ExpectIntact(f, seq, stored.bytes(), stored.HexDigest());
+}
+
+void Loader::ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& f,
+                          uint64_t seq, staging::JsonLinesReader& lines) {
+  const std::string where = Where(store_, f);
   TableBatch tb;
   tb.schema = f.relation;
   tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
@@ -144,13 +170,6 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
     // The last chunk; also the only call for an empty file, so its table exists.
     if (planner.pending_changes() > 0 || chunks == 0) flush();
   }
-  if (text.stored_bytes() != f.bytes) {
-    // Changed since it was verified: what was read cannot be trusted.
-    Fail(ErrorKind::kStaging,
-         "staged file {} changed while batch {} was loading ({} bytes read, manifest says {}); "
-         "nothing of the batch was applied. Restore the file, or resynchronise the source",
-         where, seq, text.stored_bytes(), f.bytes);
-  }
   if (chunks > 1) {
     // Once per large file: says why a big batch's transaction is long.
     spdlog::info("load {}: batch {}: {} changes to {} applied in {} chunks", source.name, seq,
@@ -160,7 +179,7 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
 
 bool Loader::ApplyBatch(const core::SourceConfig& source, uint64_t seq) {
   staging::Manifest m = staging::ReadManifest(store_, source.name, seq);
-  Verify(m);
+  CheckFiles(m);
   if (!warehouse_.BeginBatch(source.name, m.seq)) return false;
   try {
     for (const auto& f : m.files) ApplyFile(source, f, m.seq);

@@ -2,19 +2,24 @@
 // Applies a source's staged batches to the warehouse in seq order, each as
 // one warehouse transaction, in memory bounded whatever the batch's size:
 //
-//   1. verify: every file of the batch is streamed once to check its size and
-//      SHA-256 against the manifest; a missing, corrupt or truncated file
-//      stops the load before anything of its batch is applied.
-//   2. apply: each file is streamed again (decompression and JSON-lines
-//      decoding a piece at a time), its changes planned in chunks of about
-//      `chunk_bytes`, and each chunk's plan applied inside the batch's one
-//      warehouse transaction before the next chunk is read. Applying the
-//      chunks' plans in order has the same effect as the batch's net effect.
+//   1. check: every file of the batch exists, in a format and compression
+//      this loader reads, before anything is applied.
+//   2. apply: each file is streamed once (decompression and decoding a piece
+//      at a time) while its size and SHA-256 are computed, its changes planned
+//      in chunks of about `chunk_bytes`, and each chunk's plan applied inside
+//      the batch's one warehouse transaction before the next chunk is read.
+//      Applying the chunks' plans in order has the same effect as the batch's
+//      net effect. Fresh full-load rows skip the planner (Warehouse::AppendRows).
+//   3. a file whose size or checksum differs from its manifest (corrupt,
+//      truncated, or changed while loading) fails the batch, whose
+//      transaction then rolls back: nothing of it is applied. Reading once
+//      instead of verifying first halves the I/O and hashing of a bulk load.
 #include <cstddef>
 #include <string>
 
 #include "core/config.hpp"
 #include "load/warehouse.hpp"
+#include "staging/jsonl.hpp"
 #include "staging/manifest.hpp"
 #include "staging/object_store.hpp"
 
@@ -51,7 +56,15 @@ class Loader {
   void Verify(const staging::Manifest& manifest);
 
  private:
+  // Presence, format and compression of every file (no reading).
+  void CheckFiles(const staging::Manifest& manifest);
+  // Size and SHA-256 of one file, streaming; throws kStaging when they differ.
+  void VerifyFile(const staging::ManifestFile& file, uint64_t seq);
+  void ExpectIntact(const staging::ManifestFile& file, uint64_t seq, uint64_t size,
+                    const std::string& digest);
   void ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& file, uint64_t seq);
+  void ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& file, uint64_t seq,
+                    staging::JsonLinesReader& lines);
 
   staging::ObjectStore& store_;
   Warehouse& warehouse_;

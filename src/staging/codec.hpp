@@ -65,6 +65,28 @@ std::string Sha256Hex(std::string_view bytes);
 // codec's window plus `input_size`, however large the object. Throws kStaging
 // naming `where` when the stored bytes are corrupt, end before their
 // compressed stream does (truncated), or go on after it.
+class DecodingReader;
+
+// Passes an object's bytes through while hashing them, so a file can be
+// checked against its manifest in the same pass that reads it.
+class HashingReader : public ObjectReader {
+ public:
+  explicit HashingReader(std::unique_ptr<ObjectReader> inner) : inner_(std::move(inner)) {}
+  size_t Read(char* buf, size_t size) override {
+    size_t n = inner_->Read(buf, size);
+    sha_.Update(std::string_view(buf, n));
+    bytes_ += n;
+    return n;
+  }
+  uint64_t bytes() const { return bytes_; }
+  std::string HexDigest() { return sha_.HexDigest(); }  // call once, after the last Read
+
+ private:
+  std::unique_ptr<ObjectReader> inner_;
+  Sha256 sha_;
+  uint64_t bytes_ = 0;
+};
+
 class DecodingReader : public ObjectReader {
  public:
   DecodingReader(std::unique_ptr<ObjectReader> stored, Compression compression, std::string where,

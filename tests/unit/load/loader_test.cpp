@@ -371,6 +371,35 @@ TEST(Loader, TruncatedFileAppliesNothingAndNamesTheFile) {
   ExpectNothingApplied(f);
 }
 
+TEST(Loader, AlteredButDecodableFileAppliesNothing) {
+  // A changed value that still decodes is caught by the checksum at the end
+  // of the file's one pass, after its rows reached the open transaction.
+  Fixture f;
+  std::string damaged;
+  StageDamagedBatch(f, [&](const std::string& path) {
+    damaged = path;
+    staging::DecodingReader in(f.store.OpenReader(path), staging::Compression::kZstd, path);
+    std::string text(1 << 16, '\0');
+    text.resize(in.Read(text.data(), text.size()));
+    auto at = text.find(R"("m")");
+    ASSERT_NE(at, std::string::npos);
+    text[at + 1] = 'n';
+    auto m = staging::ReadManifest(f.store, "src", 1);
+    staging::EncodingWriter w(f.store.OpenWriter(path), staging::ParseCompression(m.files[1].compression));
+    w.Write(text);
+    w.Finish();
+  });
+  Loader loader(f.store, *f.warehouse, LoaderOptions{1});
+  try {
+    loader.CatchUp(f.source);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find(damaged), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("corrupt or truncated"), std::string::npos) << e.what();
+  }
+  ExpectNothingApplied(f);
+}
+
 TEST(Loader, MissingFileAppliesNothing) {
   Fixture f;
   StageDamagedBatch(f, [&](const std::string& path) { fs::remove(f.store.root() / path); });
@@ -436,7 +465,9 @@ class RecordingWarehouse : public Warehouse {
   }
 };
 
-TEST(Loader, VerifiesEveryFileBeforeBeginningTheBatch) {
+TEST(Loader, CorruptFileFailsItsBatchWhichIsAbortedNotCommitted) {
+  // Files are checked in the pass that applies them: a damaged one fails the
+  // batch, which the warehouse rolls back, naming the file.
   Fixture f;
   StageDamagedBatch(f, [&](const std::string& path) {
     std::string stored = f.store.Read(path);
@@ -445,8 +476,17 @@ TEST(Loader, VerifiesEveryFileBeforeBeginningTheBatch) {
   });
   RecordingWarehouse w;
   Loader loader(f.store, w, LoaderOptions{1});
-  EXPECT_THROW(loader.CatchUp(f.source), Error);
-  EXPECT_TRUE(w.calls.empty()) << w.calls.front();
+  try {
+    loader.CatchUp(f.source);
+    ADD_FAILURE() << "a corrupt file was loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
+    EXPECT_NE(e.message().find("corrupt or truncated"), std::string::npos) << e.what();
+  }
+  ASSERT_FALSE(w.calls.empty());
+  EXPECT_EQ(w.calls.front(), "begin 1");
+  EXPECT_EQ(w.calls.back(), "abort");
+  EXPECT_EQ(std::count(w.calls.begin(), w.calls.end(), "commit"), 0);
 }
 
 TEST(Loader, ChunksOfOneFileAreAppliedInOrderInOneBatch) {

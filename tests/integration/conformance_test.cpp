@@ -58,6 +58,9 @@ class Conformance : public WharfTest, public ::testing::WithParamInterface<Targe
 
   bool IsPostgres() const { return GetParam().type == "postgres"; }
 
+  core::TargetConfig target_;  // this parameter's target, as wharf.yaml describes it
+  std::string wh_dsn_;         // postgres: the warehouse database (beside the source's)
+
   // SQL on the warehouse; queries use what both dialects share (CAST(x AS VARCHAR), md5, ...).
   Rows W(const std::string& sql) { return IsPostgres() ? PgQuery(wh_dsn_, sql) : Duck(sql); }
   void WExec(const std::string& sql) {

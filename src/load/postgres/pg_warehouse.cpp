@@ -30,6 +30,8 @@ void CopyRows(pg::Connection& conn, const std::string& copy_sql, const Rows& row
 PgWarehouse::PgWarehouse(const core::TargetConfig& config)
     : conn_(pg::Connection::Open(config.dsn, false, "wharf-load")) {
   try {
+    // "already exists, skipping" notices of IF [NOT] EXISTS would reach stderr.
+    conn_.Exec("SET client_min_messages = warning");
     conn_.Exec(StateDdl());
   } catch (Error& e) {
     throw e.AddContext("preparing the _wharf schema in the warehouse " + conn_.description());

@@ -119,7 +119,7 @@ class Conformance : public WharfTest, public ::testing::WithParamInterface<Targe
     auto pg = Pg("SELECT id::text, n::text, md5(body), length(body)::text FROM " + table +
                  " t ORDER BY t.id");
     auto duck = W("SELECT CAST(id AS VARCHAR), CAST(n AS VARCHAR), md5(body), "
-                     "CAST(length(body) AS VARCHAR) FROM public." + table + " ORDER BY id");
+                     "CAST(length(body) AS VARCHAR) FROM public." + table + " t ORDER BY t.id");
     EXPECT_EQ(duck, pg) << table;
   }
 
@@ -128,7 +128,7 @@ class Conformance : public WharfTest, public ::testing::WithParamInterface<Targe
     auto pg = Pg("SELECT t.k::text, t.v, count(*)::text FROM " + table +
                  " t GROUP BY t.k, t.v ORDER BY t.k, t.v NULLS LAST");
     auto duck = W("SELECT CAST(k AS VARCHAR), v, CAST(count(*) AS VARCHAR) FROM public." +
-                     table + " GROUP BY k, v ORDER BY k, v NULLS LAST");
+                     table + " t GROUP BY t.k, t.v ORDER BY t.k, t.v NULLS LAST");
     EXPECT_EQ(duck, pg) << table;
   }
 };
@@ -195,7 +195,9 @@ core::Change UpdFull(uint64_t lsn, uint32_t seq, std::vector<Datum> old, std::ve
   return c;
 }
 
-const std::string kRowsOf = "SELECT CAST(id AS VARCHAR), v, body FROM public.";
+// Rows of a table in key order. Both dialects name the column CAST(id AS VARCHAR) differently
+// (PostgreSQL: "id"), so ORDER BY names the table's column.
+const std::string kRowsOf = "SELECT CAST(t.id AS VARCHAR), t.v, t.body FROM public.";
 
 // ---- Api: the Warehouse interface ---------------------------------------------------------
 
@@ -219,7 +221,7 @@ TEST_P(Conformance, ApiBatchCommitsWithItsProgressRowAndReplayIsANoOp) {
   // Replaying batch 1 (or an older one) does nothing, even with different content.
   EXPECT_FALSE(ApplyBatch(1, t, {Ins(100, 0, {"3", "c", "C"})}));
   EXPECT_FALSE(ApplyBatch(0, t, {Trunc(90, 0)}));
-  EXPECT_EQ(W(kRowsOf + "items ORDER BY id"), (Rows{{"1", "a", "A"}, {"2", "b", "B"}}));
+  EXPECT_EQ(W(kRowsOf + "items t ORDER BY t.id"), (Rows{{"1", "a", "A"}, {"2", "b", "B"}}));
 
   // An aborted batch leaves neither its rows nor its progress row, and can be applied afterwards.
   {
@@ -232,11 +234,11 @@ TEST_P(Conformance, ApiBatchCommitsWithItsProgressRowAndReplayIsANoOp) {
     w->AbortBatch();
     EXPECT_EQ(w->AppliedSeq("api"), 1u);
   }
-  EXPECT_EQ(W(kRowsOf + "items ORDER BY id"), (Rows{{"1", "a", "A"}, {"2", "b", "B"}}));
+  EXPECT_EQ(W(kRowsOf + "items t ORDER BY t.id"), (Rows{{"1", "a", "A"}, {"2", "b", "B"}}));
   ASSERT_TRUE(ApplyBatch(2, t, {Upd(200, 0, {"1", "a2", "A"})}));
   EXPECT_EQ(W("SELECT CAST(batch_seq AS VARCHAR), CAST(lsn AS VARCHAR) FROM _wharf.state WHERE source = 'api'"),
             (Rows{{"2", "200"}}));
-  EXPECT_EQ(W("SELECT CAST(_wharf_lsn AS VARCHAR) FROM public.items ORDER BY id"), (Rows{{"200"}, {"100"}}));
+  EXPECT_EQ(W("SELECT CAST(_wharf_lsn AS VARCHAR) FROM public.items t ORDER BY t.id"), (Rows{{"200"}, {"100"}}));
   EXPECT_EQ(W("SELECT count(*) FROM public.items WHERE _wharf_synced_at IS NULL"), (Rows{{"0"}}));
 }
 
@@ -267,10 +269,10 @@ TEST_P(Conformance, ApiNetEffectPerKeyInOrderOfLsnAndSeq) {
                                Del(240, 0, {"5", std::nullopt, std::nullopt}),
                            },
                            chunk));
-    EXPECT_EQ(W(kRowsOf + t.table.name + " ORDER BY id"),
+    EXPECT_EQ(W(kRowsOf + t.table.name + " t ORDER BY t.id"),
               (Rows{{"1", "reborn", "R1"}, {"3", "v3", "z"}, {"40", "forty", "B4"}}));
     EXPECT_EQ(W("SELECT CAST(id AS VARCHAR), CAST(_wharf_lsn AS VARCHAR) FROM public." + t.table.name +
-                " ORDER BY id"),
+                " t ORDER BY t.id"),
               (Rows{{"1", "200"}, {"3", "220"}, {"40", "230"}}));
   }
 }
@@ -297,7 +299,7 @@ TEST_P(Conformance, ApiUnchangedToastFromTheLatestCarryingChangeElseTheWarehouse
                                Upd(220, 1, {"44", "d3", std::nullopt}, "4", {2}),
                            },
                            chunk));
-    EXPECT_EQ(W(kRowsOf + t.table.name + " ORDER BY id"),
+    EXPECT_EQ(W(kRowsOf + t.table.name + " t ORDER BY t.id"),
               (Rows{{"1", "a2", "W1"}, {"2", "b3", "NEW2"}, {"30", "c3", "W3"}, {"44", "d3", "NEW4"}}));
   }
 }
@@ -314,7 +316,7 @@ TEST_P(Conformance, ApiTruncateInTheMiddleEmptiesThenKeepsWhatFollows) {
                              {Ins(200, 0, {"3", "before", "X"}), Trunc(210, 0), Ins(220, 0, {"4", "after", "A"}),
                               Ins(220, 1, {"5", "after", "A"})},
                              chunk));
-      EXPECT_EQ(W(kRowsOf + t->table.name + " ORDER BY id"), (Rows{{"4", "after", "A"}, {"5", "after", "A"}}));
+      EXPECT_EQ(W(kRowsOf + t->table.name + " t ORDER BY t.id"), (Rows{{"4", "after", "A"}, {"5", "after", "A"}}));
       // The next batch of this table's own source: sources keep separate progress.
       auto w = Open();
       EXPECT_EQ(w->AppliedSeq("api"), 2u);
@@ -345,8 +347,8 @@ TEST_P(Conformance, ApiKeylessTablesAreMultisets) {
                              Ins(210, 2, {"9", "tmp", n}),
                              Del(210, 3, {"9", "tmp", n}, 'O'),
                          }));
-  EXPECT_EQ(W("SELECT CAST(id AS VARCHAR), v, body, CAST(count(*) AS VARCHAR) FROM public.bag GROUP BY id, v, body "
-              "ORDER BY id NULLS LAST, v"),
+  EXPECT_EQ(W("SELECT CAST(id AS VARCHAR), v, body, CAST(count(*) AS VARCHAR) FROM public.bag t GROUP BY t.id, t.v, t.body "
+              "ORDER BY t.id NULLS LAST, t.v"),
             (Rows{{"1", "x", n, "1"}, {"1", "y", n, "1"}, {"2", "", "y", "1"}, {n, n, n, "2"}}));
 }
 
@@ -364,7 +366,7 @@ TEST_P(Conformance, ApiSnapshotRowsAreHandedOverToTheStream) {
                           Del(320, 0, {"3", std::nullopt, std::nullopt}), Ins(320, 1, {"4", "streamed", "N4"}),
                           // a snapshot row of a later range copy replaces what the warehouse holds
                           Ins(330, 0, {"1", "recopied", "R1"}, Op::kSnapshot)}));
-  EXPECT_EQ(W(kRowsOf + "copied ORDER BY id"),
+  EXPECT_EQ(W(kRowsOf + "copied t ORDER BY t.id"),
             (Rows{{"1", "recopied", "R1"}, {"2", "streamed", "C2"}, {"4", "streamed", "N4"}}));
 }
 
@@ -586,6 +588,7 @@ TEST_P(Conformance, BatchSplitIntoManyChunksEqualsTheSource) {
 TEST_P(Conformance, KillMidBatchThenRestartAppliesExactlyOnce) {
   ShopWorkload shop(dsn_);
   shop.Create(300);
+  WriteDefaultConfig();
   auto r = RunOnce();
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string orders = "SELECT CAST(count(*) AS VARCHAR), CAST(sum(id) AS VARCHAR) FROM public.orders";
@@ -649,8 +652,14 @@ TEST_P(Conformance, EveryBuiltInTypeRoundTrips) {
     for (const auto& col : Pg("SELECT attname FROM pg_attribute WHERE attrelid = 'typed'::regclass AND "
                               "attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
       const std::string c = "\"" + *col[0] + "\"";
-      EXPECT_EQ(W("SELECT id::text, " + c + "::text FROM public.typed ORDER BY id"),
-                Pg("SELECT id::text, " + c + "::text FROM typed ORDER BY id"))
+      // Under wharf's session settings (pg::kSessionOptions), as `wharf validate` compares.
+      const std::string session =
+          "SET DateStyle = ISO; SET IntervalStyle = postgres; SET TimeZone = 'UTC'; "
+          "SET extra_float_digits = 3; SET bytea_output = hex; SET lc_monetary = 'C'; ";
+      // format('%s') is the type's output function (what COPY and validate see); ::text is not
+      // for every type (true::text is 'true').
+      EXPECT_EQ(W(session + "SELECT t.id::text, format('%s', t." + c + ") FROM public.typed t ORDER BY t.id"),
+                Pg(session + "SELECT t.id::text, format('%s', t." + c + ") FROM typed t ORDER BY t.id"))
           << *col[0];
     }
     EXPECT_EQ(W("SELECT to_regclass('_wharf.rejects') IS NULL")[0][0], "t")

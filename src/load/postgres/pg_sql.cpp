@@ -294,10 +294,14 @@ void EncodeSourceRow(std::string& out, const std::vector<core::Datum>& values) {
 
 std::string WarehouseAsText(const core::TableName& target, const core::RelationSchema& schema,
                             const std::string& alias) {
+  // Through each type's output function, as COPY writes the source's values:
+  // a cast to text is not always that (true::text is 'true' where the output
+  // is 't'; inet's and char(n)'s casts drop a /32 or trailing blanks).
   std::string cols;
   for (const auto& c : schema.columns) {
     const std::string col = QuoteIdent(c.name);
-    cols += (cols.empty() ? "" : ", ") + col + "::text AS " + col;
+    cols += (cols.empty() ? "" : ", ") + std::string("CASE WHEN ") + col + " IS NULL THEN NULL ELSE format('%s', " +
+            col + ") END AS " + col;
   }
   return "(SELECT " + cols + " FROM " + Qualified(target) + ") " + alias;
 }

@@ -103,5 +103,13 @@ TEST(PgSql, ProgressIsOneRowPerSourceUpserted) {
             "end_lsn = excluded.end_lsn, applied_at = excluded.applied_at");
 }
 
+TEST(PgSql, WarehouseValuesAreComparedThroughTheirOutputFunction) {
+  // Not ::text, which is not the output function for boolean, inet or char(n).
+  EXPECT_EQ(WarehouseAsText({"s", "t"}, Schema(true), "w"),
+            "(SELECT CASE WHEN \"id\" IS NULL THEN NULL ELSE format('%s', \"id\") END AS \"id\", CASE WHEN "
+            "\"We\"\"ird\" IS NULL THEN NULL ELSE format('%s', \"We\"\"ird\") END AS \"We\"\"ird\", CASE WHEN "
+            "\"n\" IS NULL THEN NULL ELSE format('%s', \"n\") END AS \"n\" FROM \"s\".\"t\") w");
+}
+
 }  // namespace
 }  // namespace wharf::load::postgres

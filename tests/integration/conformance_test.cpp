@@ -38,6 +38,7 @@ struct TargetParam {
   std::string type;  // target.type
   std::string mode = "mirror";
 };
+void PrintTo(const TargetParam& p, std::ostream* os) { *os << p.name; }
 
 class Conformance : public WharfTest, public ::testing::WithParamInterface<TargetParam> {
  protected:

@@ -398,6 +398,20 @@ TEST_P(Conformance, ApiCompareByKeyAndAsMultiset) {
   EXPECT_EQ(d.extra, 2u);
 }
 
+TEST_P(Conformance, ApiAddedColumnsWidenTheTableAndNamesAreQuoted) {
+  core::RelationSchema t;
+  t.table = {"Sch\"ema", "Odd Table"};
+  t.columns = {{"id", core::oid::kInt4, -1, true}, {"Mixed Case", core::oid::kText, -1, false}};
+  ASSERT_TRUE(ApplyBatch(1, t, {Ins(100, 0, {"1", "one"})}));
+  // The source gained a column: the warehouse table widens, older rows hold NULL there.
+  core::RelationSchema wider = t;
+  wider.columns.push_back({"select", core::oid::kNumeric, (10 << 16) + 2 + 4, false});  // numeric(10,2)
+  ASSERT_TRUE(ApplyBatch(2, wider, {Ins(200, 0, {"2", "two", "2.50"}), Upd(200, 1, {"1", "uno", std::nullopt})}));
+  EXPECT_EQ(W("SELECT CAST(\"id\" AS VARCHAR), \"Mixed Case\", CAST(\"select\" AS VARCHAR) FROM "
+              "\"Sch\"\"ema\".\"Odd Table\" t ORDER BY t.id"),
+            (Rows{{"1", "uno", std::nullopt}, {"2", "two", "2.50"}}));
+}
+
 // ---- end to end: the wharf binary ---------------------------------------------------------
 
 TEST_P(Conformance, TableWithoutKeyKeepsIdenticalRowsApart) {

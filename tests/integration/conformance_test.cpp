@@ -412,6 +412,28 @@ TEST_P(Conformance, ApiAddedColumnsWidenTheTableAndNamesAreQuoted) {
             (Rows{{"1", "uno", std::nullopt}, {"2", "two", "2.50"}}));
 }
 
+TEST_P(Conformance, ApiReadersSeeNoPartOfAnOpenBatch) {
+  if (!IsPostgres()) {
+    // One process holds a DuckDB file: no other reader can look while a batch is open.
+    GTEST_SKIP() << "DuckDB has no concurrent reader outside the loading process";
+  }
+  const auto t = Table("seen", true);
+  ASSERT_TRUE(ApplyBatch(1, t, {Ins(100, 0, {"1", "a", "A"}), Ins(100, 1, {"2", "b", "B"})}));
+  auto w = Open();
+  ASSERT_TRUE(w->BeginBatch("api", 2));
+  load::Planner planner(t);
+  planner.Add(Upd(200, 0, {"1", "changed", std::nullopt}, {}, {2}));
+  planner.Add(Del(200, 1, {"2", std::nullopt, std::nullopt}));
+  planner.Add(Ins(200, 2, {"3", "c", "C"}));
+  w->ApplyTable({t.table, t, planner.Finish()});
+  // Another session sees the table and the progress as before the batch.
+  EXPECT_EQ(W(kRowsOf + "seen t ORDER BY t.id"), (Rows{{"1", "a", "A"}, {"2", "b", "B"}}));
+  EXPECT_EQ(W("SELECT batch_seq::text FROM _wharf.state WHERE source = 'api'"), (Rows{{"1"}}));
+  w->CommitBatch(Lsn(200), Lsn(201));
+  EXPECT_EQ(W(kRowsOf + "seen t ORDER BY t.id"), (Rows{{"1", "changed", "A"}, {"3", "c", "C"}}));
+  EXPECT_EQ(W("SELECT batch_seq::text FROM _wharf.state WHERE source = 'api'"), (Rows{{"2"}}));
+}
+
 // ---- end to end: the wharf binary ---------------------------------------------------------
 
 TEST_P(Conformance, TableWithoutKeyKeepsIdenticalRowsApart) {

@@ -209,12 +209,25 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     }
   }
   if (auto t = root["target"]) {
-    ctx.CheckKeys(t, "target", {"type", "path", "mode", "memory_limit", "numeric"});
+    ctx.CheckKeys(t, "target", {"type", "path", "dsn", "mode", "memory_limit", "numeric"});
     if (t["type"]) cfg.target.type = ctx.Str(t["type"], "type");
-    if (cfg.target.type != "duckdb") {
-      ctx.Bad(t["type"], "target.type '" + cfg.target.type + "' is not available in this build; use duckdb");
+    if (cfg.target.type != "duckdb" && cfg.target.type != "postgres") {
+      ctx.Bad(t["type"], "target.type '" + cfg.target.type +
+                             "' is not available in this build; use duckdb or postgres");
     }
-    if (t["path"]) cfg.target.path = ctx.Str(t["path"], "path");
+    if (t["path"]) {
+      if (cfg.target.type != "duckdb")
+        ctx.Bad(t["path"], "target.path is the DuckDB file; a postgres target takes target.dsn");
+      cfg.target.path = ctx.Str(t["path"], "path");
+    }
+    if (t["dsn"]) {
+      if (cfg.target.type != "postgres")
+        ctx.Bad(t["dsn"], "target.dsn is for target.type postgres; a duckdb target takes target.path");
+      cfg.target.dsn = ctx.Str(t["dsn"], "dsn");
+    }
+    if (cfg.target.type == "postgres" && cfg.target.dsn.empty()) {
+      ctx.Bad(t, "target.type postgres needs target.dsn, e.g. dsn: postgres://wharf@host/warehouse");
+    }
     if (t["mode"]) {
       cfg.target.mode = ctx.Str(t["mode"], "mode");
       if (cfg.target.mode != "mirror") {

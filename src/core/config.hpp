@@ -30,7 +30,10 @@ struct StagingConfig {
 
 struct TargetConfig {
   std::string type = "duckdb";
-  std::string path = "./warehouse.duckdb";
+  std::string path = "./warehouse.duckdb";  // duckdb only
+  // postgres only: the warehouse database, URL or key=value form. May hold a
+  // password: never log it, use pg::RedactDsn.
+  std::string dsn;
   std::string mode = "mirror";
   std::string memory_limit;  // DuckDB memory_limit, e.g. "1GB"; empty: DuckDB's default
   TypeOptions types;

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "load/duckdb/duckdb_warehouse.hpp"
+#include "load/postgres/pg_warehouse.hpp"
 
 namespace wharf::load {
 
@@ -48,8 +49,9 @@ std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     return std::make_unique<duckdb::DuckDbWarehouse>(p.lexically_normal().string(), target);
   }
+  if (target.type == "postgres") return std::make_unique<postgres::PgWarehouse>(target);
   Fail(ErrorKind::kUnsupported,
-       "target.type '{}' is not available in this build; use duckdb", target.type);
+       "target.type '{}' is not available in this build; use duckdb or postgres", target.type);
 }
 
 }  // namespace wharf::load

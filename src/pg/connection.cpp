@@ -1,5 +1,6 @@
 #include "pg/connection.hpp"
 
+#include <cstdlib>
 #include <regex>
 
 #include "core/error.hpp"
@@ -138,6 +139,42 @@ void Connection::CopyOut(const std::string& copy_sql,
     ThrowError(fmt::format("COPY failed on {}", description_), end.raw());
   }
   while (PGresult* extra = PQgetResult(conn_.get())) PQclear(extra);
+}
+
+uint64_t Connection::CopyIn(const std::string& copy_sql,
+                            const std::function<void(const CopyPut& put)>& produce) {
+  Result start(PQexec(conn_.get(), copy_sql.c_str()));
+  if (PQresultStatus(start.raw()) != PGRES_COPY_IN) {
+    ThrowError(fmt::format("COPY failed on {}", description_), start.raw());
+  }
+  constexpr size_t kBlock = size_t{1} << 20;
+  std::string buffer;
+  bool failed = false;  // a put failed: the COPY is ended with an error below
+  auto flush = [&] {
+    if (buffer.empty() || failed) return;
+    if (PQputCopyData(conn_.get(), buffer.data(), static_cast<int>(buffer.size())) != 1) failed = true;
+    buffer.clear();
+  };
+  try {
+    produce([&](std::string_view piece) {
+      buffer.append(piece);
+      if (buffer.size() >= kBlock) flush();
+    });
+    flush();
+  } catch (...) {
+    // End the COPY so the connection stays usable (the transaction is failed).
+    PQputCopyEnd(conn_.get(), "wharf: producing COPY data failed");
+    while (PGresult* extra = PQgetResult(conn_.get())) PQclear(extra);
+    throw;
+  }
+  if (PQputCopyEnd(conn_.get(), nullptr) != 1) failed = true;
+  Result end(PQgetResult(conn_.get()));
+  if (PQresultStatus(end.raw()) != PGRES_COMMAND_OK || failed) {
+    ThrowError(fmt::format("COPY failed on {}", description_), end.raw());
+  }
+  uint64_t rows = std::strtoull(PQcmdTuples(end.raw()), nullptr, 10);
+  while (PGresult* extra = PQgetResult(conn_.get())) PQclear(extra);
+  return rows;
 }
 
 std::string Connection::QuoteIdent(std::string_view ident) const { return pg::QuoteIdent(ident); }

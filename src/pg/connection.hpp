@@ -59,6 +59,11 @@ class Connection {
   // Runs `COPY ... TO STDOUT` and calls `on_row` with each data row (text format,
   // including its trailing newline).
   void CopyOut(const std::string& copy_sql, const std::function<void(std::string_view)>& on_row);
+  // Runs `COPY ... FROM STDIN`: `produce` is called once and hands its data
+  // (text format rows, each ending in a newline) to `put` in pieces of any
+  // size; they are sent in blocks of about 1 MB. Returns the rows copied.
+  using CopyPut = std::function<void(std::string_view)>;
+  uint64_t CopyIn(const std::string& copy_sql, const std::function<void(const CopyPut& put)>& produce);
 
   std::string QuoteIdent(std::string_view ident) const;
   std::string QuoteLiteral(std::string_view literal) const;

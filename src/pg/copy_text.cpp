@@ -88,4 +88,28 @@ void ParseCopyTextRow(std::string_view line, std::vector<std::optional<std::stri
   }
 }
 
+void AppendCopyTextField(std::string& out, const std::optional<std::string>& value) {
+  if (!value) {
+    out += "\\N";
+    return;
+  }
+  const std::string& v = *value;
+  size_t start = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    char esc = 0;
+    switch (v[i]) {
+      case '\\': esc = '\\'; break;
+      case '\t': esc = 't'; break;
+      case '\n': esc = 'n'; break;
+      case '\r': esc = 'r'; break;
+      default: continue;
+    }
+    out.append(v, start, i - start);
+    out += '\\';
+    out += esc;
+    start = i + 1;
+  }
+  out.append(v, start, v.size() - start);
+}
+
 }  // namespace wharf::pg

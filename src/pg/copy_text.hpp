@@ -14,4 +14,8 @@ namespace wharf::pg {
 void ParseCopyTextRow(std::string_view line, std::vector<std::optional<std::string>>& out,
                       size_t expected_columns = 0);
 
+// The inverse: appends `value` as one COPY text field (\N for NULL; backslash,
+// tab, newline and carriage return escaped) to `out`, without a separator.
+void AppendCopyTextField(std::string& out, const std::optional<std::string>& value);
+
 }  // namespace wharf::pg

@@ -475,7 +475,7 @@ void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& 
   std::ofstream out(config_);
   out << "sources:\n" << sources_yaml << "staging:\n  url: file://./stage\n  compression: zstd\n"
       << "  batch: " << batch_yaml_ << "\n"
-      << "target:\n  type: duckdb\n  path: ./warehouse.duckdb\n" << extra_yaml;
+      << "target:\n" << target_yaml_ << extra_yaml;
 }
 
 void WharfTest::WriteDefaultConfig(const std::string& source_extra) {

@@ -135,6 +135,8 @@ class WharfTest : public ::testing::Test {
   std::vector<std::pair<std::string, std::string>> slots_;  // (dsn, slot) to drop
   // The staging.batch mapping WriteConfig writes.
   std::string batch_yaml_ = "{ max_bytes: 8MB, max_interval: 200ms }";
+  // The target mapping's entries WriteConfig writes (indented two spaces).
+  std::string target_yaml_ = "  type: duckdb\n  path: ./warehouse.duckdb\n";
   std::unique_ptr<PgCluster> own_cluster_;  // set by UseOwnCluster
 };
 

@@ -358,5 +358,21 @@ TEST(Progress, LineShowsPercentRateAndEta) {
   EXPECT_NE(plain.find("eta -"), std::string::npos) << plain;
 }
 
+TEST(ConfigLoader, PostgresTargetTakesADsn) {
+  EnvVar pw("WHARF_TEST_WH_PW", "hunter2");
+  const std::string base = "sources:\n  - name: m\n    dsn: d\ntarget:\n  type: postgres\n";
+  auto cfg = ParseConfig(base + "  dsn: postgres://wh:${WHARF_TEST_WH_PW}@h/wh\n", "w.yaml");
+  EXPECT_EQ(cfg.target.type, "postgres");
+  EXPECT_EQ(cfg.target.dsn, "postgres://wh:hunter2@h/wh");
+  std::string msg = ParseError(base);
+  EXPECT_NE(msg.find("needs target.dsn"), std::string::npos) << msg;
+  msg = ParseError(base + "  dsn: postgres://h/wh\n  path: ./w.duckdb\n");
+  EXPECT_NE(msg.find("takes target.dsn"), std::string::npos) << msg;
+  msg = ParseError("sources:\n  - name: m\n    dsn: d\ntarget:\n  dsn: postgres://h/wh\n");
+  EXPECT_NE(msg.find("duckdb target takes target.path"), std::string::npos) << msg;
+  msg = ParseError("sources:\n  - name: m\n    dsn: d\ntarget:\n  type: oracle\n");
+  EXPECT_NE(msg.find("use duckdb or postgres"), std::string::npos) << msg;
+}
+
 }  // namespace
 }  // namespace wharf::cli

@@ -184,8 +184,9 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
             ++batch_rows;
             ++page_rows;
             total_rows++;
-            if (key.Usable()) last_key = KeyOf(key, change.row);
           });
+          // change.row still holds the page's last row: its key is where the range resumes.
+          if (key.Usable() && page_rows > 0) last_key = KeyOf(key, change.row);
           if (!last_key.empty()) range.after = last_key;
           done = !key.Usable() || page_rows < options.page_rows;
           if (done || (batch && batch->raw_bytes() >= options.max_batch_bytes)) commit(done);

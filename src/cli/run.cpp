@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 #include <algorithm>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "capture/capture.hpp"
@@ -13,9 +15,12 @@
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "load/loader.hpp"
+#include "server/http_server.hpp"
+#include "server/s3_notify.hpp"
 #include "staging/codec.hpp"
 #include "staging/layout.hpp"
 #include "staging/local_store.hpp"
+#include "staging/s3/s3_store.hpp"
 
 namespace wharf::cli {
 
@@ -45,6 +50,25 @@ void CheckTargetCollisions(const core::Config& config) {
     }
   }
 }
+// POST /notify/s3: wakes the loader for objects created under this store's prefix.
+server::Reply OnS3Notification(const std::string& body, const staging::ObjectStore& store,
+                               const std::function<void()>& wake_loader) {
+  std::vector<server::ObjectEvent> events;
+  try {
+    events = server::ParseS3Events(body);
+  } catch (const Error& e) {
+    spdlog::warn("server: rejected a notification: {}", e.message());
+    return {400, nlohmann::json{{"error", e.message()}}.dump()};
+  }
+  size_t relevant = 0;
+  if (auto* s3 = dynamic_cast<const staging::s3::S3Store*>(&store)) {
+    for (const auto& e : events)
+      if (server::WakesLoader(e, s3->location().bucket, s3->location().prefix)) ++relevant;
+  }
+  spdlog::debug("server: notification with {} event(s), {} for this staging store", events.size(), relevant);
+  if (relevant) wake_loader();
+  return {200, nlohmann::json{{"events", events.size()}, {"relevant", relevant}}.dump()};
+}
 }  // namespace
 
 void InstallSignalHandlers() {
@@ -57,7 +81,7 @@ void InstallSignalHandlers() {
 }
 
 int RunPipeline(const core::Config& config, bool once, Stages stages) {
-  auto store = staging::OpenObjectStore(config.staging.url, config.base_dir);
+  auto store = staging::OpenObjectStore(config.staging, config.base_dir);
   std::unique_ptr<load::Warehouse> warehouse;
   if (stages != Stages::kCaptureOnly) warehouse = load::OpenWarehouse(config.target, config.base_dir);
   if (stages != Stages::kLoadOnly) CheckTargetCollisions(config);
@@ -118,6 +142,20 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
 
   std::unique_ptr<load::Loader> loader;
   if (warehouse) loader = std::make_unique<load::Loader>(*store, *warehouse);
+  // Upload notifications wake the loader the moment a batch lands (a capture
+  // on another machine writing to the same bucket); polling stays the fallback.
+  std::unique_ptr<server::HttpServer> http;
+  if (loader && config.server.listen != "off") {
+    http = std::make_unique<server::HttpServer>(server::ParseListen(config.server.listen));
+    http->Post("/notify/s3", [&](const std::string& body) {
+      return OnS3Notification(body, *store, [&] {
+        std::lock_guard lock(mu);
+        pending = true;
+        wake.notify_all();
+      });
+    });
+    http->Start();
+  }
   auto catch_up = [&]() {
     for (const auto& s : config.sources) loader->CatchUp(s);
   };
@@ -130,7 +168,10 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
       {
         std::unique_lock lock(mu);
         if (!pending && !captures_done && !capture_stop) {
-          wake.wait_for(lock, std::chrono::milliseconds(stages == Stages::kLoadOnly ? 1000 : 200));
+          // Captures in this process wake the loader per batch; alone, it polls (start-after
+          // listing, so a poll costs one small request) unless a notification wakes it.
+          wake.wait_for(lock, stages == Stages::kLoadOnly ? config.staging.poll_interval
+                                                          : std::chrono::milliseconds(200));
         }
         pending = false;
       }

@@ -71,6 +71,9 @@ class Process {
  public:
   Process(const std::vector<std::string>& args, const std::filesystem::path& log,
           const std::vector<std::string>& env = {});
+  // Runs `program` (a path, not searched in PATH) instead of wharf.
+  Process(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& log,
+          const std::vector<std::string>& env = {});
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
   ~Process();
@@ -135,6 +138,9 @@ class WharfTest : public ::testing::Test {
   std::vector<std::pair<std::string, std::string>> slots_;  // (dsn, slot) to drop
   // The staging.batch mapping WriteConfig writes.
   std::string batch_yaml_ = "{ max_bytes: 8MB, max_interval: 200ms }";
+  // staging.url and further staging keys (indented two spaces) WriteConfig writes.
+  std::string staging_url_ = "file://./stage";
+  std::string staging_extra_yaml_;
   std::unique_ptr<PgCluster> own_cluster_;  // set by UseOwnCluster
 };
 

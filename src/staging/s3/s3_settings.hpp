@@ -35,6 +35,7 @@ struct Settings {
   int max_attempts = 6;          // per request, with exponential backoff and jitter
   size_t part_size = 8u << 20;   // multipart upload part (S3's minimum is 5 MiB)
   size_t read_chunk = 8u << 20;  // ranged GET size when streaming an object
+  int list_page = 1000;          // max-keys per ListObjectsV2 request (S3's maximum)
 };
 
 using EnvLookup = std::function<std::string(const std::string&)>;  // "" when unset

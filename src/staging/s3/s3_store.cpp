@@ -174,7 +174,8 @@ std::vector<std::string> S3Store::ListAfter(const std::string& prefix, const std
   std::vector<std::string> out;
   std::optional<std::string> token;
   do {
-    Params q = {{"list-type", "2"}, {"prefix", Key(prefix)}};
+    Params q = {{"list-type", "2"}, {"prefix", Key(prefix)},
+                {"max-keys", std::to_string(client_->settings().list_page)}};
     if (token) q.emplace_back("continuation-token", *token);
     else if (!start_after.empty()) q.emplace_back("start-after", Key(start_after));
     auto page = ParseListObjectsV2(client_->Send({"GET", "", q, {}, {}}).body);

@@ -8,7 +8,10 @@ namespace wharf::test {
 namespace fs = std::filesystem;
 
 NodeService::NodeService(const std::string& script, const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> argv = {"node", std::string(WHARF_SOURCE_DIR) + "/tests/support/" + script};
+  // s3rver's ListObjectsV2 continuation tokens use DES, which Node 17+ only
+  // has with OpenSSL's legacy provider.
+  std::vector<std::string> argv = {"node", "--openssl-legacy-provider",
+                                   std::string(WHARF_SOURCE_DIR) + "/tests/support/" + script};
   argv.insert(argv.end(), args.begin(), args.end());
   fs::remove(log);
   process_ = std::make_unique<Process>("/usr/bin/env", argv, log);
@@ -30,7 +33,8 @@ S3Server::S3Server(const fs::path& dir, const std::vector<std::string>& buckets,
   fs::create_directories(dir / "data");
   std::string list;
   for (const auto& b : buckets) list += (list.empty() ? "" : ",") + b;
-  std::vector<std::string> args = {"--dir", (dir / "data").string(), "--buckets", list};
+  std::vector<std::string> args = {"--dir", (dir / "data").string(), "--buckets", list, "--key",
+                                   std::string(kAccessKey) + ":" + kSecretKey};
   if (!notify_url.empty()) {
     args.push_back("--notify");
     args.push_back(notify_url);

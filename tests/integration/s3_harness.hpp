@@ -25,8 +25,10 @@ class NodeService {
 
 class S3Server {
  public:
-  static constexpr const char* kAccessKey = "S3RVER";  // s3rver's built-in account
-  static constexpr const char* kSecretKey = "S3RVER";
+  // A key pair the wrapper adds to s3rver's account; the secret is distinctive
+  // so tests can assert it never appears in wharf's output.
+  static constexpr const char* kAccessKey = "WHARFTESTKEY";
+  static constexpr const char* kSecretKey = "wharf-secret-7Hq2pZ";
 
   // Buckets are created before the constructor returns. With `notify_url`,
   // each created object is POSTed there as an S3 event notification.

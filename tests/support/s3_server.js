@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // A real S3-compatible server for wharf's integration tests: s3rver (pinned,
 // installed by scripts/setup.sh) on 127.0.0.1, storing under a directory.
-//   node s3_server.js --dir DIR --buckets a,b [--port N] [--notify URL]
+//   node s3_server.js --dir DIR --buckets a,b [--port N] [--notify URL] [--key ID:SECRET]
+// --key adds an access key to s3rver's account (besides its built-in S3RVER:S3RVER),
+// so tests can look for a distinctive secret in wharf's output.
 // Prints "s3_server listening on port N" once the buckets exist. With
 // --notify, every object-created/removed event s3rver raises in-process is
 // POSTed to URL as S3 event-notification JSON ({"Records":[...]}), the shape
@@ -23,6 +25,12 @@ if (!dir) {
 }
 const buckets = arg('buckets', '').split(',').filter(Boolean);
 const notify = arg('notify', '');
+const key = arg('key', '');
+if (key) {
+  const AWSAccount = require(path.join(__dirname, '../../third_party/node/node_modules/s3rver/lib/models/account'));
+  const colon = key.indexOf(':');
+  AWSAccount.DUMMY_ACCOUNT.createKeyPair(key.slice(0, colon), key.slice(colon + 1));
+}
 
 function post(url, body) {
   return new Promise(resolve => {

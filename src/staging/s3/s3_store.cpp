@@ -91,14 +91,25 @@ class S3Writer : public ObjectWriter {
 
 class S3Reader : public ObjectReader {
  public:
-  // `client` must outlive the reader (the store owns it).
-  S3Reader(Client& client, std::string key) : client_(client), key_(std::move(key)) { Fetch(); }
+  // `client` must outlive the reader (the store owns it). A HEAD gives the
+  // size and ETag; ranged GETs then fetch exactly the bytes up to it, each
+  // conditional on the ETag so an object replaced mid-read fails loudly
+  // instead of mixing two versions.
+  S3Reader(Client& client, std::string key) : client_(client), key_(std::move(key)) {
+    auto r = client_.Send({"HEAD", key_, {}, {}, {}}, {404});
+    if (r.status == 404) Fail(ErrorKind::kStaging, "staged object {} does not exist", client_.Where(key_));
+    std::string length = r.Header("content-length");
+    if (length.empty()) {
+      Fail(ErrorKind::kProtocol, "HEAD of {} returned no Content-Length", client_.Where(key_));
+    }
+    size_ = std::stoull(length);
+    etag_ = r.Header("etag");
+  }
 
   size_t Read(char* buf, size_t size) override {
     if (pos_ == chunk_.size()) {
-      if (done_) return 0;
+      if (offset_ >= size_) return 0;
       Fetch();
-      if (pos_ == chunk_.size()) return 0;
     }
     size_t n = std::min(size, chunk_.size() - pos_);
     std::memcpy(buf, chunk_.data() + pos_, n);
@@ -108,41 +119,33 @@ class S3Reader : public ObjectReader {
 
  private:
   void Fetch() {
-    size_t chunk = client_.settings().read_chunk;
-    std::string range = "bytes=" + std::to_string(offset_) + "-" + std::to_string(offset_ + chunk - 1);
-    auto r = client_.Send({"GET", key_, {}, {{"range", range}}, {}}, {404, 416});
-    if (r.status == 404) {
-      Fail(ErrorKind::kStaging, "staged object {} does not exist{}", client_.Where(key_),
-           offset_ ? " any more (removed while being read)" : "");
+    uint64_t last = std::min<uint64_t>(offset_ + client_.settings().read_chunk, size_) - 1;
+    Params headers = {{"range", "bytes=" + std::to_string(offset_) + "-" + std::to_string(last)}};
+    if (!etag_.empty()) headers.emplace_back("if-match", etag_);
+    auto r = client_.Send({"GET", key_, {}, headers, {}}, {404, 412});
+    if (r.status == 404 || r.status == 412) {
+      Fail(ErrorKind::kStaging, "staged object {} was {} while being read", client_.Where(key_),
+           r.status == 404 ? "removed" : "replaced");
+    }
+    uint64_t want = last - offset_ + 1;
+    if (r.status == 200 && offset_ == 0 && r.body.size() == size_) {
+      // The server ignored the range and sent the whole object.
+    } else if (r.body.size() != want) {
+      Fail(ErrorKind::kStaging, "ranged GET of {} returned {} bytes instead of {} (HTTP {})", client_.Where(key_),
+           r.body.size(), want, r.status);
     }
     chunk_ = std::move(r.body);
     pos_ = 0;
-    if (r.status == 416) {  // past the end (an empty object answers this to any range)
-      chunk_.clear();
-      done_ = true;
-      return;
-    }
     offset_ += chunk_.size();
-    if (r.status == 200) {  // the server ignored the range: this is the whole object
-      done_ = true;
-      return;
-    }
-    // Content-Range: bytes first-last/total
-    std::string cr = r.Header("content-range");
-    auto slash = cr.rfind('/');
-    if (slash != std::string::npos && cr.substr(slash + 1) != "*") {
-      done_ = offset_ >= std::stoull(cr.substr(slash + 1));
-    } else {
-      done_ = chunk_.size() < chunk;
-    }
   }
 
   Client& client_;
   std::string key_;
-  std::string chunk_;  // the current ranged GET's bytes
-  size_t pos_ = 0;     // read position in chunk_
+  uint64_t size_ = 0;    // from the HEAD
+  std::string etag_;     // from the HEAD; every range must match it
+  std::string chunk_;    // the current ranged GET's bytes
+  size_t pos_ = 0;       // read position in chunk_
   uint64_t offset_ = 0;  // object offset of the next range to fetch
-  bool done_ = false;
 };
 
 }  // namespace

@@ -144,8 +144,10 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   if (warehouse) loader = std::make_unique<load::Loader>(*store, *warehouse);
   // Upload notifications wake the loader the moment a batch lands (a capture
   // on another machine writing to the same bucket); polling stays the fallback.
+  // A batch job (--once) ends when caught up and needs no endpoint. A port
+  // already in use costs only the prompt wake-up, so it is logged, not fatal.
   std::unique_ptr<server::HttpServer> http;
-  if (loader && config.server.listen != "off") {
+  if (loader && !once && config.server.listen != "off") {
     http = std::make_unique<server::HttpServer>(server::ParseListen(config.server.listen));
     http->Post("/notify/s3", [&](const std::string& body) {
       return OnS3Notification(body, *store, [&] {
@@ -154,7 +156,13 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
         wake.notify_all();
       });
     });
-    http->Start();
+    try {
+      http->Start();
+    } catch (const Error& e) {
+      spdlog::error("{}; upload notifications are off, the loader looks for new batches every {} ms",
+                    e.message(), stages == Stages::kLoadOnly ? config.staging.poll_interval.count() : 200);
+      http.reset();
+    }
   }
   auto catch_up = [&]() {
     for (const auto& s : config.sources) loader->CatchUp(s);

@@ -73,7 +73,10 @@ bool WakesLoader(const ObjectEvent& e, const std::string& bucket, const std::str
   // MinIO names events "s3:ObjectCreated:Put", S3 "ObjectCreated:Put".
   std::string_view name = e.name;
   if (name.rfind("s3:", 0) == 0) name.remove_prefix(3);
-  return name.rfind("ObjectCreated:", 0) == 0 && e.bucket == bucket && e.key.rfind(prefix, 0) == 0;
+  if (name.rfind("ObjectCreated:", 0) != 0 || e.bucket != bucket || e.key.rfind(prefix, 0) != 0) return false;
+  std::string_view rest = std::string_view(e.key).substr(prefix.size());
+  auto slash = rest.find('/');
+  return slash != std::string_view::npos && rest.substr(slash).rfind("/manifests/", 0) == 0;
 }
 
 }  // namespace wharf::server

@@ -21,7 +21,9 @@ struct ObjectEvent {
 // Throws kProtocol with a message saying what is wrong with the body.
 std::vector<ObjectEvent> ParseS3Events(std::string_view body);
 
-// True for a created object in `bucket` under `prefix` ("" or ending in '/').
+// True for a created manifest (<prefix><source>/manifests/...) in `bucket`:
+// a manifest commits a batch, so data files landing first wake nobody.
+// `prefix` is "" or ends in '/'.
 bool WakesLoader(const ObjectEvent& e, const std::string& bucket, const std::string& prefix);
 
 std::string DecodeEventKey(std::string_view key);

@@ -19,21 +19,25 @@ TEST(S3Notify, S3Shape) {
   EXPECT_TRUE(WakesLoader(events[0], "wharf", "prod/"));
   EXPECT_FALSE(WakesLoader(events[0], "wharf", "staging/"));
   EXPECT_FALSE(WakesLoader(events[0], "other", "prod/"));
+  EXPECT_FALSE(WakesLoader(events[0], "wharf", ""));  // "prod" is not a source's manifests
+  events[0].key = "prod/src/data/public/t/2026/11/26/7.jsonl.zst";
+  EXPECT_FALSE(WakesLoader(events[0], "wharf", "prod/"));  // data files land before their manifest
+  events[0].key = "src/manifests/00000000000000000007.json";
   EXPECT_TRUE(WakesLoader(events[0], "wharf", ""));
 }
 
 TEST(S3Notify, MinioShapeAndEncodedKeys) {
   auto events = ParseS3Events(R"({"EventName":"s3:ObjectCreated:CompleteMultipartUpload",
     "Key":"wharf/p/a b","Records":[{"eventName":"s3:ObjectCreated:CompleteMultipartUpload",
-    "s3":{"bucket":{"name":"wharf"},"object":{"key":"p%2Fa+b%25","size":1}}}]})");
+    "s3":{"bucket":{"name":"wharf"},"object":{"key":"p%2Fa+b%25/manifests/1.json","size":1}}}]})");
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].key, "p/a b%");
+  EXPECT_EQ(events[0].key, "p/a b%/manifests/1.json");
   EXPECT_TRUE(WakesLoader(events[0], "wharf", "p/"));
 }
 
 TEST(S3Notify, RemovalsDoNotWake) {
   auto events = ParseS3Events(R"({"Records":[{"eventName":"ObjectRemoved:Delete",
-    "s3":{"bucket":{"name":"b"},"object":{"key":"p/x"}}}]})");
+    "s3":{"bucket":{"name":"b"},"object":{"key":"p/s/manifests/1.json"}}}]})");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_FALSE(WakesLoader(events[0], "b", "p/"));
 }

@@ -194,6 +194,12 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     capture_stop = true;
     std::lock_guard lock(mu);
     if (!failure) failure = e;
+  } catch (const std::exception& e) {
+    // Anything else must still stop and join the capture threads (a joinable
+    // thread destroyed while unwinding would abort without a word).
+    capture_stop = true;
+    std::lock_guard lock(mu);
+    if (!failure) failure = Error(ErrorKind::kInternal, e.what());
   }
   capture_stop = true;
   for (auto& t : threads) t.join();

@@ -3,9 +3,8 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
-
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace wharf::server {
 
@@ -19,12 +18,9 @@ ListenAddress ParseListen(const std::string& listen) {
   if (a.host.empty()) a.host = "127.0.0.1";
   if (a.host.size() > 2 && a.host.front() == '[' && a.host.back() == ']') a.host = a.host.substr(1, a.host.size() - 2);
   std::string port = listen.substr(colon + 1);
-  char* end = nullptr;
-  long p = std::strtol(port.c_str(), &end, 10);
-  if (port.empty() || *end || p < 0 || p > 65535) {
-    Fail(ErrorKind::kConfig, "server.listen '{}': '{}' is not a port number (0-65535)", listen, port);
-  }
-  a.port = static_cast<int>(p);
+  auto p = core::ParsePort(port, 0);
+  if (!p) Fail(ErrorKind::kConfig, "server.listen '{}': '{}' is not a port number (0-65535)", listen, port);
+  a.port = *p;
   return a;
 }
 

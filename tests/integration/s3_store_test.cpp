@@ -50,6 +50,21 @@ class S3StoreTest : public ::testing::Test {
   std::unique_ptr<S3Server> server_;
 };
 
+// Runs `fn`, expecting an Error of `kind` whose description holds each of `parts`.
+template <typename Fn>
+std::string ExpectError(Fn fn, ErrorKind kind, std::initializer_list<std::string> parts) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    std::string m = e.Describe();
+    EXPECT_EQ(e.kind(), kind) << m;
+    for (const auto& p : parts) EXPECT_NE(m.find(p), std::string::npos) << "no '" << p << "' in: " << m;
+    return m;
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
 std::string RandomBytes(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
   std::string s(n, '\0');
@@ -91,13 +106,7 @@ TEST_F(S3StoreTest, PutReadListStartAfterExistsRemove) {
   store->Remove("other/never-was");  // removing what is not there is fine
   EXPECT_FALSE(store->Exists("other/x"));
   EXPECT_EQ(store->Describe(), "s3://wharf/p");
-  try {
-    store->Read("missing");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
-    EXPECT_NE(e.message().find("s3://wharf/p/missing"), std::string::npos) << e.message();
-  }
+  ExpectError([&] { store->Read("missing"); }, ErrorKind::kStaging, {"s3://wharf/p/missing"});
 }
 
 TEST_F(S3StoreTest, ListingPaginates) {
@@ -183,13 +192,7 @@ TEST_F(S3StoreTest, UncommittedWritersLeaveNothing) {
 
 TEST_F(S3StoreTest, ReaderOfAMissingObjectSaysSo) {
   auto store = Store();
-  try {
-    store->OpenReader("nope");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
-    EXPECT_NE(e.message().find("does not exist"), std::string::npos) << e.message();
-  }
+  ExpectError([&] { store->OpenReader("nope"); }, ErrorKind::kStaging, {"does not exist"});
 }
 
 TEST_F(S3StoreTest, RetriesThrough503SlowDownAndDroppedConnections) {
@@ -209,14 +212,7 @@ TEST_F(S3StoreTest, GivesUpAfterMaxAttemptsWithTheLastError) {
   auto s = MakeSettings(proxy.Endpoint());
   s.max_attempts = 3;
   auto store = Store("s3://wharf/p", s);
-  try {
-    store->Put("k", "v");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
-    EXPECT_NE(e.message().find("after 3 attempts"), std::string::npos) << e.message();
-    EXPECT_NE(e.message().find("503"), std::string::npos) << e.message();
-  }
+  ExpectError([&] { store->Put("k", "v"); }, ErrorKind::kStaging, {"after 3 attempts", "503"});
   EXPECT_EQ(proxy.Failed(), 3);
 }
 
@@ -228,54 +224,34 @@ TEST_F(S3StoreTest, RefusedCredentialsSayToCheckThemAndTheClock) {
   s.credentials.access_key_id = "UNKNOWNKEY";
   s.credentials.secret_access_key = "refused-secret-Kx81";
   for (int op = 0; op < 2; ++op) {
-    try {
-      if (op == 0) Store("s3://wharf/p", s)->Put("k", "v");
-      else Store("s3://wharf/p", s)->List("");
-      FAIL();
-    } catch (const Error& e) {
-      std::string m = e.Describe();
-      EXPECT_EQ(e.kind(), ErrorKind::kConfig);
-      EXPECT_NE(m.find("access denied"), std::string::npos) << m;
-      EXPECT_NE(m.find("InvalidAccessKeyId"), std::string::npos) << m;
-      EXPECT_NE(m.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << m;
-      EXPECT_NE(m.find("clock"), std::string::npos) << m;
-      EXPECT_EQ(m.find("refused-secret-Kx81"), std::string::npos) << m;
-    }
+    std::string m = ExpectError(
+        [&] {
+          if (op == 0) Store("s3://wharf/p", s)->Put("k", "v");
+          else Store("s3://wharf/p", s)->List("");
+        },
+        ErrorKind::kConfig, {"access denied", "InvalidAccessKeyId", "AWS_SECRET_ACCESS_KEY", "clock"});
+    EXPECT_EQ(m.find("refused-secret-Kx81"), std::string::npos) << m;
   }
 }
 
 TEST_F(S3StoreTest, MissingBucketSaysCreateIt) {
   auto store = Store("s3://no-such-bucket/p");
-  try {
-    store->Put("k", "v");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
-    EXPECT_NE(e.message().find("bucket no-such-bucket does not exist"), std::string::npos) << e.message();
-    EXPECT_NE(e.message().find("aws s3 mb s3://no-such-bucket"), std::string::npos) << e.message();
-  }
+  ExpectError([&] { store->Put("k", "v"); }, ErrorKind::kConfig,
+              {"bucket no-such-bucket does not exist", "aws s3 mb s3://no-such-bucket"});
+  // Calls that accept a missing object still say the bucket is missing.
+  ExpectError([&] { store->Remove("k"); }, ErrorKind::kConfig, {"bucket no-such-bucket does not exist"});
+  ExpectError([&] { store->Read("k"); }, ErrorKind::kConfig, {"bucket no-such-bucket does not exist"});
 }
 
 TEST_F(S3StoreTest, UnreachableEndpointAndUnknownHost) {
   auto s = MakeSettings("http://127.0.0.1:" + std::to_string(FreePort()));
   s.max_attempts = 2;
-  try {
-    Store("s3://wharf/p", s)->List("");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kConnection);
-    EXPECT_NE(e.message().find("cannot reach the S3 endpoint after 2 attempts"), std::string::npos) << e.message();
-    EXPECT_NE(e.message().find("AWS_ENDPOINT_URL"), std::string::npos) << e.message();
-  }
+  ExpectError([&] { Store("s3://wharf/p", s)->List(""); }, ErrorKind::kConnection,
+              {"cannot reach the S3 endpoint after 2 attempts", "AWS_ENDPOINT_URL"});
   s = MakeSettings("http://no-such-host.invalid:9000");
   s.max_attempts = 1;
-  try {
-    Store("s3://wharf/p", s)->List("");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kConnection);
-    EXPECT_NE(e.message().find("cannot resolve host no-such-host.invalid"), std::string::npos) << e.message();
-  }
+  ExpectError([&] { Store("s3://wharf/p", s)->List(""); }, ErrorKind::kConnection,
+              {"cannot resolve host no-such-host.invalid"});
 }
 
 }  // namespace

@@ -184,7 +184,8 @@ Client::Attempt Client::Perform(const Request& request) {
     curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   } else if (request.method == "POST") {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    // Never a null pointer: curl would then read the body from stdin.
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   } else if (request.method != "GET") {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
@@ -207,8 +208,10 @@ Response Client::Send(const Request& request, std::initializer_list<long> accept
   for (int attempt = 1;; ++attempt) {
     Attempt a = Perform(request);
     long st = a.response.status;
-    bool ok = a.code == CURLE_OK &&
-              ((st >= 200 && st < 300) || std::find(accept.begin(), accept.end(), st) != accept.end());
+    // A 404 the caller accepts means "no such object", never "no such bucket".
+    bool accepted = std::find(accept.begin(), accept.end(), st) != accept.end() &&
+                    a.response.body.find("<Code>NoSuchBucket</Code>") == std::string::npos;
+    bool ok = a.code == CURLE_OK && ((st >= 200 && st < 300) || accepted);
     if (ok) return std::move(a.response);
     bool retry = a.code != CURLE_OK ? Retryable(a.code) : RetryableStatus(st, a.response.body);
     if (retry && attempt < settings_.max_attempts) {

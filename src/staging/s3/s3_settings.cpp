@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace wharf::staging::s3 {
 
@@ -75,12 +76,9 @@ Endpoint ParseEndpoint(const std::string& url) {
   auto colon = rest.rfind(':');
   if (colon != std::string::npos && rest.find(']') == std::string::npos) {
     std::string port = rest.substr(colon + 1);
-    char* end = nullptr;
-    long p = std::strtol(port.c_str(), &end, 10);
-    if (port.empty() || *end || p < 1 || p > 65535) {
-      Fail(ErrorKind::kConfig, "S3 endpoint '{}': '{}' is not a port number", url, port);
-    }
-    e.port = static_cast<int>(p);
+    auto p = core::ParsePort(port);
+    if (!p) Fail(ErrorKind::kConfig, "S3 endpoint '{}': '{}' is not a port number", url, port);
+    e.port = *p;
     rest = rest.substr(0, colon);
   }
   if (rest.empty()) Fail(ErrorKind::kConfig, "S3 endpoint '{}' has no host", url);

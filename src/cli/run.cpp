@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -108,8 +109,14 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
                             : std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 8);
     auto* local = dynamic_cast<staging::LocalStore*>(store.get());
     for (const auto& s : config.sources) {
-      // Streamed transactions spool next to a local staging directory.
-      opts.spool_dir = local ? (local->root() / staging::EncodePathSegment(s.name) / "spool").string() : "";
+      // Streamed transactions spool next to a local staging directory; with a
+      // remote store, in a temp folder named after the store, so captures of
+      // two buckets or prefixes on one machine never share a spool.
+      opts.spool_dir = local ? (local->root() / staging::EncodePathSegment(s.name) / "spool").string()
+                             : (std::filesystem::temp_directory_path() /
+                                ("wharf-spool-" + staging::Sha256Hex(store->Describe()).substr(0, 16)) /
+                                staging::EncodePathSegment(s.name))
+                                   .string();
       captures.push_back(std::make_unique<capture::Capture>(s, *store, opts, [&](const staging::Manifest&) {
         std::lock_guard lock(mu);
         pending = true;

@@ -51,6 +51,7 @@ class FaultProxy {
   int port() const { return service_->port(); }
   std::string Endpoint() const { return "http://127.0.0.1:" + std::to_string(port()); }
   int Failed() const;  // requests failed so far
+  std::string Output() const { return service_->Output(); }
 
  private:
   std::unique_ptr<NodeService> service_;

@@ -109,6 +109,26 @@ TEST_F(S3StoreTest, PutReadListStartAfterExistsRemove) {
   ExpectError([&] { store->Read("missing"); }, ErrorKind::kStaging, {"s3://wharf/p/missing"});
 }
 
+TEST_F(S3StoreTest, VirtualHostedAddressing) {
+  // Through a pass-through proxy that logs each request's Host and path.
+  FaultProxy proxy(dir_, server_->port(), 0, "503");
+  auto s = MakeSettings("http://s3.localhost:" + std::to_string(proxy.port()));
+  s.path_style = false;
+  s.part_size = 5u << 20;
+  auto store = Store("s3://wharf/v", s);
+  std::string big = RandomBytes((5u << 20) + 99, 5);
+  store->Put("a/one", "1");
+  store->Put("a/big", big);
+  EXPECT_EQ(store->List("a/"), (std::vector<std::string>{"a/big", "a/one"}));
+  EXPECT_TRUE(store->Read("a/big") == big);
+  std::string host = "wharf.s3.localhost:" + std::to_string(proxy.port());
+  EXPECT_NE(proxy.Output().find("passed PUT " + host + "/v/a/one"), std::string::npos) << proxy.Output();
+  EXPECT_NE(proxy.Output().find("passed GET " + host + "/?"), std::string::npos) << proxy.Output();
+  EXPECT_EQ(proxy.Output().find("/wharf/"), std::string::npos) << proxy.Output();
+  // The same objects through path-style requests.
+  EXPECT_EQ(Store("s3://wharf/v")->Read("a/one"), "1");
+}
+
 TEST_F(S3StoreTest, ListingPaginates) {
   auto s = MakeSettings(server_->Endpoint());
   s.list_page = 3;

@@ -5,7 +5,8 @@
 // 503: answers 503 ServiceUnavailable; slowdown: 503 SlowDown (S3's throttle);
 // drop: closes the connection without answering. Later requests are passed
 // through unchanged (the Host header too, so SigV4 signatures stay valid).
-// Prints "fault_proxy listening on port N", then "fault_proxy failed K" per failure.
+// Prints "fault_proxy listening on port N", then "fault_proxy failed K ..." per
+// failure and "fault_proxy passed METHOD HOST/PATH" per request passed on.
 'use strict';
 const http = require('http');
 
@@ -34,6 +35,7 @@ const server = http.createServer((req, res) => {
             `<Message>injected by fault_proxy</Message></Error>`);
     return;
   }
+  console.log(`fault_proxy passed ${req.method} ${req.headers.host}${req.url}`);
   const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url,
                             headers: req.headers }, upRes => {
     res.writeHead(upRes.statusCode, upRes.headers);

@@ -4,6 +4,8 @@
 //   node s3_server.js --dir DIR --buckets a,b [--port N] [--notify URL] [--key ID:SECRET]
 // --key adds an access key to s3rver's account (besides its built-in S3RVER:S3RVER),
 // so tests can look for a distinctive secret in wharf's output.
+// Virtual-hosted requests are recognised for hosts <bucket>.s3.localhost
+// (curl resolves *.localhost to loopback).
 // Prints "s3_server listening on port N" once the buckets exist. With
 // --notify, every object-created/removed event s3rver raises in-process is
 // POSTed to URL as S3 event-notification JSON ({"Records":[...]}), the shape
@@ -54,6 +56,7 @@ const server = new S3rver({
   port: Number(arg('port', '0')),
   directory: dir,
   silent: true,
+  serviceEndpoint: 'localhost',
   configureBuckets: buckets.map(name => ({ name })),
 });
 server.on('event', event => {

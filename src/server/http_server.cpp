@@ -31,6 +31,13 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(ListenAddress address) : impl_(std::make_unique<Impl>()), address_(std::move(address)) {
   // Bodies are small JSON documents; a large one is a mistake or abuse.
   impl_->server.set_payload_max_length(1 << 20);
+  // cpp-httplib's default adds SO_REUSEPORT, which lets a second wharf bind
+  // the same port and silently take half the notifications. SO_REUSEADDR
+  // alone still allows a quick restart over TIME_WAIT connections.
+  impl_->server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 }
 
 HttpServer::~HttpServer() {

@@ -1,5 +1,6 @@
 // S3 event notifications (S3, MinIO and SNS-wrapped shapes) and server.listen parsing.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include "core/error.hpp"
 #include "server/http_server.hpp"
@@ -78,6 +79,39 @@ TEST(Listen, HostPort) {
   EXPECT_THROW(ParseListen("9187"), Error);
   EXPECT_THROW(ParseListen("host:http"), Error);
   EXPECT_THROW(ParseListen("host:70000"), Error);
+}
+
+}  // namespace
+}  // namespace wharf::server
+
+namespace wharf::server {
+namespace {
+
+TEST(HttpServer, ServesPostsAndRefusesABusyPort) {
+  HttpServer a(ParseListen("127.0.0.1:0"));
+  std::string seen;
+  a.Post("/echo", [&](const std::string& body) {
+    seen = body;
+    return Reply{201, "{\"ok\":true}"};
+  });
+  a.Start();
+  ASSERT_GT(a.port(), 0);
+  httplib::Client client("127.0.0.1", a.port());
+  auto r = client.Post("/echo", "hello", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201);
+  EXPECT_EQ(r->body, "{\"ok\":true}");
+  EXPECT_EQ(seen, "hello");
+
+  HttpServer b(ParseListen("127.0.0.1:" + std::to_string(a.port())));
+  try {
+    b.Start();
+    FAIL() << "bound a busy port";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
+    EXPECT_NE(e.message().find("cannot listen on 127.0.0.1:" + std::to_string(a.port())), std::string::npos)
+        << e.message();
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "server/http_server.hpp"
 
 namespace wharf::cli {
 
@@ -264,7 +265,16 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
   }
   if (auto s = root["server"]) {
     ctx.CheckKeys(s, "server", {"listen"});
-    if (s["listen"]) cfg.server.listen = ctx.Str(s["listen"], "listen");
+    if (s["listen"]) {
+      cfg.server.listen = ctx.Str(s["listen"], "listen");
+      if (cfg.server.listen != "off") {
+        try {
+          server::ParseListen(cfg.server.listen);
+        } catch (const Error& e) {
+          ctx.Bad(s["listen"], e.message() + ", or off");
+        }
+      }
+    }
   }
   return cfg;
 }

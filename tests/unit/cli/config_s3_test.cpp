@@ -64,6 +64,10 @@ TEST(ConfigS3, ErrorsNamePositionAndSuggest) {
   EXPECT_NE(m.find("auto, path or virtual"), std::string::npos) << m;
   m = ErrorOf(kHead + "staging:\n  poll_intervall: 1s\n");
   EXPECT_NE(m.find("did you mean 'poll_interval'"), std::string::npos) << m;
+  m = ErrorOf(kHead + "server:\n  listen: 9187\n");
+  EXPECT_NE(m.find("w.yaml:5:11"), std::string::npos) << m;
+  EXPECT_NE(m.find("must be host:port"), std::string::npos) << m;
+  EXPECT_EQ(ParseConfig(kHead + "server:\n  listen: \"off\"\n", "w.yaml").server.listen, "off");
   m = ErrorOf(kHead + "staging:\n  poll_interval: 1ms\n");
   EXPECT_NE(m.find("at least 10ms"), std::string::npos) << m;
 }

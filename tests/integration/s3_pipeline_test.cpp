@@ -34,19 +34,15 @@ class S3Pipeline : public WharfTest {
     for (const char* v : {"WHARF_TEST_S3_SECRET", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_REGION"}) unsetenv(v);
     WharfTest::TearDown();
   }
-  // What the test sees in the bucket, through wharf's own store.
-  std::vector<std::string> StagedManifests(const std::string& prefix) {
-    core::StagingConfig staging;
-    staging.url = "s3://wharf/" + prefix;
-    staging.s3.secret_access_key = S3Server::kSecretKey;
-    auto store = staging::OpenObjectStore(staging, work_.string());
-    return store->List("src/manifests/");
-  }
   std::unique_ptr<staging::ObjectStore> Bucket(const std::string& prefix) {
     core::StagingConfig staging;
     staging.url = "s3://wharf/" + prefix;
     staging.s3.secret_access_key = S3Server::kSecretKey;
     return staging::OpenObjectStore(staging, work_.string());
+  }
+  // What the test sees in the bucket, through wharf's own store.
+  std::vector<std::string> StagedManifests(const std::string& prefix) {
+    return Bucket(prefix)->List("src/manifests/");
   }
   // SIGKILL at the n-th `point` (WHARF_FAULT=point:n) while streaming into S3, restart: nothing lost or doubled,
   // and no data object is left above the last manifest.

@@ -17,7 +17,9 @@ APT_PACKAGES=(
   libfmt-dev libspdlog-dev  # formatting and logging
   libcli11-dev            # command line
   libzstd-dev zlib1g-dev  # staged-file compression
-  libssl-dev              # checksums
+  libssl-dev              # checksums, S3 request signing (SHA-256, HMAC)
+  libcurl4-openssl-dev    # S3 staging: HTTP client
+  libcpp-httplib-dev      # HTTP server: S3 upload notifications (server.listen)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   postgresql-15 postgresql-client-15  # test and demo source (pgbench, pg_recvlogical)
   time                    # peak memory in benchmarks
@@ -47,5 +49,14 @@ if [[ ! -f "$DUCKDB_DIR/lib/libduckdb.so" || ! -f "$DUCKDB_DIR/include/duckdb.h"
   mv "$tmp/package/libduckdb.so" "$DUCKDB_DIR/lib/"
   tar -xzf "$tmp/duckdb-$DUCKDB_VERSION.tgz" -C "$tmp" package/src/duckdb/src/include/duckdb.h
   mv "$tmp/package/src/duckdb/src/include/duckdb.h" "$DUCKDB_DIR/include/"
+fi
+# s3rver: a real S3-compatible server for the integration tests (tests/support/s3_server.js).
+S3RVER_VERSION="3.7.1"
+NODE_DIR="$ROOT/third_party/node"
+if [[ ! -f "$NODE_DIR/node_modules/s3rver/package.json" ]] ||
+   ! grep -q "\"version\": \"$S3RVER_VERSION\"" "$NODE_DIR/node_modules/s3rver/package.json"; then
+  echo "setup: installing s3rver $S3RVER_VERSION from npm"
+  mkdir -p "$NODE_DIR"
+  (cd "$NODE_DIR" && npm install --silent --no-audit --no-fund --no-save --prefix "$NODE_DIR" "s3rver@$S3RVER_VERSION" >/dev/null)
 fi
 echo "setup: ok (DuckDB $DUCKDB_VERSION in ${DUCKDB_DIR#$ROOT/})"

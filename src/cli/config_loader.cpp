@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "server/http_server.hpp"
 
 namespace wharf::cli {
 
@@ -187,8 +188,26 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
   }
 
   if (auto st = root["staging"]) {
-    ctx.CheckKeys(st, "staging", {"url", "format", "compression", "batch"});
+    ctx.CheckKeys(st, "staging", {"url", "format", "compression", "batch", "s3", "poll_interval"});
     if (st["url"]) cfg.staging.url = ctx.Str(st["url"], "url");
+    if (st["poll_interval"]) {
+      cfg.staging.poll_interval = ParseDuration(ctx.Str(st["poll_interval"], "poll_interval"), ctx.Where(st["poll_interval"]));
+      if (cfg.staging.poll_interval.count() < 10) ctx.Bad(st["poll_interval"], "staging.poll_interval must be at least 10ms");
+    }
+    if (auto s3 = st["s3"]) {
+      ctx.CheckKeys(s3, "staging.s3", {"endpoint", "region", "access_key_id", "secret_access_key", "session_token", "addressing"});
+      auto& c = cfg.staging.s3;
+      if (s3["endpoint"]) c.endpoint = ctx.Str(s3["endpoint"], "endpoint");
+      if (s3["region"]) c.region = ctx.Str(s3["region"], "region");
+      if (s3["access_key_id"]) c.access_key_id = ctx.Str(s3["access_key_id"], "access_key_id");
+      if (s3["secret_access_key"]) c.secret_access_key = ctx.Str(s3["secret_access_key"], "secret_access_key");
+      if (s3["session_token"]) c.session_token = ctx.Str(s3["session_token"], "session_token");
+      if (s3["addressing"]) {
+        c.addressing = ctx.Str(s3["addressing"], "addressing");
+        if (c.addressing != "auto" && c.addressing != "path" && c.addressing != "virtual")
+          ctx.Bad(s3["addressing"], "staging.s3.addressing must be auto, path or virtual");
+      }
+    }
     if (st["format"]) {
       cfg.staging.format = ctx.Str(st["format"], "format");
       if (cfg.staging.format != "jsonl") {
@@ -259,7 +278,16 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
   }
   if (auto s = root["server"]) {
     ctx.CheckKeys(s, "server", {"listen"});
-    if (s["listen"]) cfg.server.listen = ctx.Str(s["listen"], "listen");
+    if (s["listen"]) {
+      cfg.server.listen = ctx.Str(s["listen"], "listen");
+      if (cfg.server.listen != "off") {
+        try {
+          server::ParseListen(cfg.server.listen);
+        } catch (const Error& e) {
+          ctx.Bad(s["listen"], e.message() + ", or off");
+        }
+      }
+    }
   }
   return cfg;
 }

@@ -11,7 +11,7 @@ namespace wharf::cli {
 // picks it up within seconds and copies the table again while the others keep
 // streaming; without a running capture, the next start does.
 int Resync(const core::Config& config, const std::string& table) {
-  auto store = staging::OpenObjectStore(config.staging.url, config.base_dir);
+  auto store = staging::OpenObjectStore(config.staging, config.base_dir);
   int requested = 0;
   for (const auto& s : config.sources) {
     staging::StateStore states(*store, s.name);

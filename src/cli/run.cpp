@@ -5,6 +5,9 @@
 #include <map>
 #include <mutex>
 #include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "capture/capture.hpp"
@@ -13,9 +16,12 @@
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "load/loader.hpp"
+#include "server/http_server.hpp"
+#include "server/s3_notify.hpp"
 #include "staging/codec.hpp"
 #include "staging/layout.hpp"
 #include "staging/local_store.hpp"
+#include "staging/s3/s3_store.hpp"
 
 namespace wharf::cli {
 
@@ -45,6 +51,25 @@ void CheckTargetCollisions(const core::Config& config) {
     }
   }
 }
+// POST /notify/s3: wakes the loader for objects created under this store's prefix.
+server::Reply OnS3Notification(const std::string& body, const staging::ObjectStore& store,
+                               const std::function<void()>& wake_loader) {
+  std::vector<server::ObjectEvent> events;
+  try {
+    events = server::ParseS3Events(body);
+  } catch (const Error& e) {
+    spdlog::warn("server: rejected a notification: {}", e.message());
+    return {400, nlohmann::json{{"error", e.message()}}.dump()};
+  }
+  size_t relevant = 0;
+  if (auto* s3 = dynamic_cast<const staging::s3::S3Store*>(&store)) {
+    for (const auto& e : events)
+      if (server::WakesLoader(e, s3->location().bucket, s3->location().prefix)) ++relevant;
+  }
+  spdlog::debug("server: notification with {} event(s), {} for this staging store", events.size(), relevant);
+  if (relevant) wake_loader();
+  return {200, nlohmann::json{{"events", events.size()}, {"relevant", relevant}}.dump()};
+}
 }  // namespace
 
 void InstallSignalHandlers() {
@@ -57,7 +82,7 @@ void InstallSignalHandlers() {
 }
 
 int RunPipeline(const core::Config& config, bool once, Stages stages) {
-  auto store = staging::OpenObjectStore(config.staging.url, config.base_dir);
+  auto store = staging::OpenObjectStore(config.staging, config.base_dir);
   std::unique_ptr<load::Warehouse> warehouse;
   if (stages != Stages::kCaptureOnly) warehouse = load::OpenWarehouse(config.target, config.base_dir);
   if (stages != Stages::kLoadOnly) CheckTargetCollisions(config);
@@ -84,8 +109,14 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
                             : std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 8);
     auto* local = dynamic_cast<staging::LocalStore*>(store.get());
     for (const auto& s : config.sources) {
-      // Streamed transactions spool next to a local staging directory.
-      opts.spool_dir = local ? (local->root() / staging::EncodePathSegment(s.name) / "spool").string() : "";
+      // Streamed transactions spool next to a local staging directory; with a
+      // remote store, in a temp folder named after the store, so captures of
+      // two buckets or prefixes on one machine never share a spool.
+      opts.spool_dir = local ? (local->root() / staging::EncodePathSegment(s.name) / "spool").string()
+                             : (std::filesystem::temp_directory_path() /
+                                ("wharf-spool-" + staging::Sha256Hex(store->Describe()).substr(0, 16)) /
+                                staging::EncodePathSegment(s.name))
+                                   .string();
       captures.push_back(std::make_unique<capture::Capture>(s, *store, opts, [&](const staging::Manifest&) {
         std::lock_guard lock(mu);
         pending = true;
@@ -118,6 +149,28 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
 
   std::unique_ptr<load::Loader> loader;
   if (warehouse) loader = std::make_unique<load::Loader>(*store, *warehouse);
+  // Upload notifications wake the loader the moment a batch lands (a capture
+  // on another machine writing to the same bucket); polling stays the fallback.
+  // A batch job (--once) ends when caught up and needs no endpoint. A port
+  // already in use costs only the prompt wake-up, so it is logged, not fatal.
+  std::unique_ptr<server::HttpServer> http;
+  if (loader && !once && config.server.listen != "off") {
+    http = std::make_unique<server::HttpServer>(server::ParseListen(config.server.listen));
+    http->Post("/notify/s3", [&](const std::string& body) {
+      return OnS3Notification(body, *store, [&] {
+        std::lock_guard lock(mu);
+        pending = true;
+        wake.notify_all();
+      });
+    });
+    try {
+      http->Start();
+    } catch (const Error& e) {
+      spdlog::error("{}; upload notifications are off, the loader looks for new batches every {} ms",
+                    e.message(), stages == Stages::kLoadOnly ? config.staging.poll_interval.count() : 200);
+      http.reset();
+    }
+  }
   auto catch_up = [&]() {
     for (const auto& s : config.sources) loader->CatchUp(s);
   };
@@ -130,7 +183,10 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
       {
         std::unique_lock lock(mu);
         if (!pending && !captures_done && !capture_stop) {
-          wake.wait_for(lock, std::chrono::milliseconds(stages == Stages::kLoadOnly ? 1000 : 200));
+          // Captures in this process wake the loader per batch; alone, it polls (start-after
+          // listing, so a poll costs one small request) unless a notification wakes it.
+          wake.wait_for(lock, stages == Stages::kLoadOnly ? config.staging.poll_interval
+                                                          : std::chrono::milliseconds(200));
         }
         pending = false;
       }
@@ -145,6 +201,12 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     capture_stop = true;
     std::lock_guard lock(mu);
     if (!failure) failure = e;
+  } catch (const std::exception& e) {
+    // Anything else must still stop and join the capture threads (a joinable
+    // thread destroyed while unwinding would abort without a word).
+    capture_stop = true;
+    std::lock_guard lock(mu);
+    if (!failure) failure = Error(ErrorKind::kInternal, e.what());
   }
   capture_stop = true;
   for (auto& t : threads) t.join();

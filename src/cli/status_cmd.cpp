@@ -35,7 +35,7 @@ nlohmann::json CopyFigures(const staging::TableSync& t) {
 }  // namespace
 
 int Status(const core::Config& config, bool json) {
-  auto store = staging::OpenObjectStore(config.staging.url, config.base_dir);
+  auto store = staging::OpenObjectStore(config.staging, config.base_dir);
   std::unique_ptr<load::Warehouse> warehouse;
   std::string warehouse_note;
   try {

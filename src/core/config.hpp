@@ -20,12 +20,28 @@ struct SourceConfig {
   std::string publication;  // default: wharf_<name>
 };
 
+// staging.s3: each empty field falls back to the AWS environment variable
+// (AWS_ENDPOINT_URL_S3/AWS_ENDPOINT_URL, AWS_REGION/AWS_DEFAULT_REGION,
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+struct S3Config {
+  std::string endpoint;
+  std::string region;
+  std::string access_key_id;
+  std::string secret_access_key;  // never log it
+  std::string session_token;      // never log it
+  std::string addressing = "auto";  // auto | path | virtual
+};
+
 struct StagingConfig {
   std::string url = "file://./wharf-stage";
   std::string format = "jsonl";
   std::string compression = "zstd";
   uint64_t batch_max_bytes = 64ull << 20;
   std::chrono::milliseconds batch_max_interval{1000};
+  S3Config s3;
+  // How often a loader with nothing to do looks for new manifests (upload
+  // notifications and in-process capture wake it sooner).
+  std::chrono::milliseconds poll_interval{1000};
 };
 
 struct TargetConfig {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace wharf::staging {
 
@@ -169,24 +170,6 @@ bool ReadHex4(std::string_view s, size_t at, uint32_t& out) {
   return true;
 }
 
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Unescapes the body of a JSON string (between its quotes) into `out`.
 // Values are unescaped straight from the line buffer (not through simdjson's
 // string buffer), so a 50 MB value is held once, not three times.
@@ -223,7 +206,7 @@ bool UnescapeJson(std::string_view s, std::string& out) {
           i += 6;
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }
-        AppendUtf8(cp, out);
+        core::AppendUtf8(cp, out);
         break;
       }
       default: return false;

@@ -157,18 +157,4 @@ void LocalStore::Remove(const std::string& path) {
   fs::remove(root_ / path, ec);
 }
 
-std::unique_ptr<ObjectStore> OpenObjectStore(const std::string& url, const std::string& base_dir) {
-  std::string path = url;
-  if (path.rfind("file://", 0) == 0) path = path.substr(7);
-  if (path.rfind("s3://", 0) == 0) {
-    Fail(ErrorKind::kUnsupported,
-         "staging.url {}: S3 staging is not available in this build yet; use a local directory "
-         "(file://./wharf-stage)",
-         url);
-  }
-  fs::path p(path);
-  if (p.is_relative()) p = fs::path(base_dir) / p;
-  return std::make_unique<LocalStore>(p.lexically_normal());
-}
-
 }  // namespace wharf::staging

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config.hpp"
+
 namespace wharf::staging {
 
 // Streams one object. Nothing is visible under `path` until Commit() returns;
@@ -63,6 +65,14 @@ class ObjectStore {
   virtual bool Exists(const std::string& path) = 0;
   // All object paths under `prefix` (recursive), sorted.
   virtual std::vector<std::string> List(const std::string& prefix) = 0;
+  // The paths of List(prefix) that sort after `start_after` (a full path), so
+  // a loader lists only manifests newer than the last one applied; S3 asks
+  // the server for just those (ListObjectsV2 start-after).
+  virtual std::vector<std::string> ListAfter(const std::string& prefix, const std::string& start_after) {
+    auto all = List(prefix);
+    all.erase(all.begin(), std::upper_bound(all.begin(), all.end(), start_after));
+    return all;
+  }
   virtual void Remove(const std::string& path) = 0;
   // For messages: where this store is, without secrets.
   virtual std::string Describe() const = 0;
@@ -74,8 +84,10 @@ class ObjectStore {
   }
 };
 
-// Opens a store from a staging URL: file://path (relative to `base_dir` when not absolute)
-// or a plain path.
+// Opens a store from a staging URL: file://path (relative to `base_dir` when not absolute),
+// a plain path, or s3://bucket/prefix (settings from staging.s3 over the AWS_* environment).
+std::unique_ptr<ObjectStore> OpenObjectStore(const core::StagingConfig& staging, const std::string& base_dir);
+// The same with staging.s3 left at its defaults (environment only).
 std::unique_ptr<ObjectStore> OpenObjectStore(const std::string& url, const std::string& base_dir);
 
 }  // namespace wharf::staging

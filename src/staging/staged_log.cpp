@@ -8,7 +8,10 @@ namespace wharf::staging {
 
 std::vector<uint64_t> ListManifests(ObjectStore& store, const std::string& source, uint64_t after) {
   std::vector<uint64_t> out;
-  for (const auto& path : store.List(ManifestPrefix(source))) {
+  // Manifest names sort by seq (20 digits), so the store can skip the applied ones.
+  auto paths = after ? store.ListAfter(ManifestPrefix(source), ManifestPath(source, after))
+                     : store.List(ManifestPrefix(source));
+  for (const auto& path : paths) {
     auto seq = ManifestSeq(path);
     if (seq && *seq > after) out.push_back(*seq);
   }

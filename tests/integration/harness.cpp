@@ -212,9 +212,13 @@ void DuckExec(const fs::path& file, const std::string& sql) { DuckQuery(file, sq
 
 Process::Process(const std::vector<std::string>& args, const fs::path& log,
                  const std::vector<std::string>& env)
+    : Process(WharfBinary(), args, log, env) {}
+
+Process::Process(const std::string& program, const std::vector<std::string>& args, const fs::path& log,
+                 const std::vector<std::string>& env)
     : log_(log) {
   std::vector<char*> argv;
-  std::string bin = WharfBinary();
+  std::string bin = program;
   argv.push_back(bin.data());
   std::vector<std::string> copy = args;
   for (auto& a : copy) argv.push_back(a.data());
@@ -473,7 +477,8 @@ void WharfTest::TearDown() {
 
 void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& extra_yaml) {
   std::ofstream out(config_);
-  out << "sources:\n" << sources_yaml << "staging:\n  url: file://./stage\n  compression: zstd\n"
+  out << "sources:\n" << sources_yaml << "staging:\n  url: " << staging_url_ << "\n  compression: zstd\n"
+      << staging_extra_yaml_
       << "  batch: " << batch_yaml_ << "\n"
       << "target:\n" << target_yaml_ << extra_yaml;
 }

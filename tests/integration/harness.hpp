@@ -71,6 +71,9 @@ class Process {
  public:
   Process(const std::vector<std::string>& args, const std::filesystem::path& log,
           const std::vector<std::string>& env = {});
+  // Runs `program` (a path, not searched in PATH) instead of wharf.
+  Process(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& log,
+          const std::vector<std::string>& env = {});
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
   ~Process();
@@ -137,6 +140,9 @@ class WharfTest : public ::testing::Test {
   std::string batch_yaml_ = "{ max_bytes: 8MB, max_interval: 200ms }";
   // The target mapping's entries WriteConfig writes (indented two spaces).
   std::string target_yaml_ = "  type: duckdb\n  path: ./warehouse.duckdb\n";
+  // staging.url and further staging keys (indented two spaces) WriteConfig writes.
+  std::string staging_url_ = "file://./stage";
+  std::string staging_extra_yaml_;
   std::unique_ptr<PgCluster> own_cluster_;  // set by UseOwnCluster
 };
 

@@ -191,9 +191,10 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     if (st["url"]) cfg.staging.url = ctx.Str(st["url"], "url");
     if (st["format"]) {
       cfg.staging.format = ctx.Str(st["format"], "format");
-      if (cfg.staging.format != "jsonl") {
+      if (cfg.staging.format != "jsonl" && cfg.staging.format != "csv" &&
+          cfg.staging.format != "parquet") {
         ctx.Bad(st["format"], "staging.format '" + cfg.staging.format +
-                                  "' is not available in this build; use jsonl");
+                                  "' is not known; use jsonl, csv or parquet");
       }
     }
     if (st["compression"]) {

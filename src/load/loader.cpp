@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "load/planner.hpp"
 #include "staging/codec.hpp"
-#include "staging/jsonl.hpp"
+#include "staging/format.hpp"
 #include "staging/staged_log.hpp"
 
 namespace wharf::load {
@@ -66,11 +66,15 @@ void Loader::Verify(const staging::Manifest& m) {
            "staged file {} named by manifest {} is missing; restore it, or resynchronise the source",
            where, m.seq);
     }
-    if (f.format != "jsonl") {
-      Fail(ErrorKind::kUnsupported, "staged file {} has format {}; this loader reads jsonl", where,
-           f.format);
+    try {
+      staging::ParseFormat(f.format);  // an unknown one fails here, before anything applies
+    } catch (const Error&) {
+      Fail(ErrorKind::kUnsupported,
+           "staged file {} has format '{}'; this loader reads jsonl, csv and parquet. Load it with "
+           "the wharf version that wrote it",
+           where, f.format);
     }
-    staging::ParseCompression(f.compression);  // an unknown one fails here, before anything applies
+    staging::ParseCompression(f.compression);
     auto reader = store_.OpenReader(f.path);
     staging::Sha256 sha;
     uint64_t size = 0;
@@ -91,9 +95,7 @@ void Loader::Verify(const staging::Manifest& m) {
 void Loader::ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& f,
                        uint64_t seq) {
   std::string where = Where(store_, f);
-  staging::DecodingReader text(store_.OpenReader(f.path), staging::ParseCompression(f.compression),
-                               where, kReadSize);
-  staging::JsonLinesReader lines(f.relation, text, where, kReadSize);
+  auto changes = staging::OpenChangeReader(f, store_.OpenReader(f.path), where, kReadSize);
   TableBatch tb;
   tb.schema = f.relation;
   tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
@@ -112,24 +114,24 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
     ++chunks;
   };
   core::Change change;
-  while (lines.Next(change)) {
+  while (changes->Next(change)) {
     held += Footprint(change);
     planner.Add(std::move(change));
     if (held >= options_.chunk_bytes) flush();
   }
   // The last chunk; also the only call for an empty file, so its table exists.
   if (planner.pending_changes() > 0 || chunks == 0) flush();
-  if (text.stored_bytes() != f.bytes) {
+  if (changes->stored_bytes() != f.bytes) {
     // Changed since it was verified: what was read cannot be trusted.
     Fail(ErrorKind::kStaging,
          "staged file {} changed while batch {} was loading ({} bytes read, manifest says {}); "
          "nothing of the batch was applied. Restore the file, or resynchronise the source",
-         where, seq, text.stored_bytes(), f.bytes);
+         where, seq, changes->stored_bytes(), f.bytes);
   }
   if (chunks > 1) {
     // Once per large file: says why a big batch's transaction is long.
     spdlog::info("load {}: batch {}: {} changes to {} applied in {} chunks", source.name, seq,
-                 lines.line_number(), tb.target.ToString(), chunks);
+                 changes->changes_read(), tb.target.ToString(), chunks);
   }
 }
 

@@ -473,7 +473,8 @@ void WharfTest::TearDown() {
 
 void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& extra_yaml) {
   std::ofstream out(config_);
-  out << "sources:\n" << sources_yaml << "staging:\n  url: file://./stage\n  compression: zstd\n"
+  out << "sources:\n" << sources_yaml << "staging:\n  url: file://./stage\n  format: "
+      << staging_format_ << "\n  compression: " << staging_compression_ << "\n"
       << "  batch: " << batch_yaml_ << "\n"
       << "target:\n  type: duckdb\n  path: ./warehouse.duckdb\n" << extra_yaml;
 }

@@ -135,6 +135,9 @@ class WharfTest : public ::testing::Test {
   std::vector<std::pair<std::string, std::string>> slots_;  // (dsn, slot) to drop
   // The staging.batch mapping WriteConfig writes.
   std::string batch_yaml_ = "{ max_bytes: 8MB, max_interval: 200ms }";
+  // The staging.format and staging.compression WriteConfig writes.
+  std::string staging_format_ = "jsonl";
+  std::string staging_compression_ = "zstd";
   std::unique_ptr<PgCluster> own_cluster_;  // set by UseOwnCluster
 };
 

@@ -11,6 +11,7 @@
 #include "core/change.hpp"
 #include "core/error.hpp"
 #include "core/pg_types.hpp"
+#include "load/duckdb/duckdb_handle.hpp"
 #include "staging/csv.hpp"
 #include "staging/format.hpp"
 #include "staging/local_store.hpp"
@@ -419,6 +420,28 @@ TEST(Parquet, EveryTypeRoundTripsToTheSameText) {
   }
   for (Compression comp : {Compression::kZstd, Compression::kGzip, Compression::kNone}) {
     Staged s = Stage(store, Format::kParquet, comp, schema, in);
+    if (comp == Compression::kZstd) {
+      // What a Parquet reader sees: typed columns, and only the texts no typed value gives
+      // back exactly kept aside in _wharf_text.
+      auto db = load::duckdb::Database::Open(":memory:", "");
+      auto conn = db.Connect();
+      std::string file = load::duckdb::Literal((dir.path() / s.file.path).string());
+      auto types = conn.Query("SELECT string_agg(column_type, ',') FROM (DESCRIBE SELECT * FROM read_parquet(" + file + "))");
+      EXPECT_EQ(*types.GetString(0, 0),
+                "VARCHAR,TIMESTAMP,INTEGER,SMALLINT,INTEGER,BIGINT,FLOAT,DOUBLE,VARCHAR,DECIMAL(12,3),"
+                "DECIMAL(10,2),VARCHAR,VARCHAR,VARCHAR,BOOLEAN,BLOB,VARCHAR,VARCHAR,DATE,TIMESTAMP,"
+                "TIMESTAMP WITH TIME ZONE,TIME,VARCHAR,VARCHAR,UUID,VARCHAR,VARCHAR,VARCHAR,VARCHAR,"
+                "VARCHAR,UBIGINT,UBIGINT,UINTEGER,UINTEGER,VARCHAR,VARCHAR,STRUCT(i INTEGER, v "
+                "VARCHAR)[]");
+      auto kept = conn.Query("SELECT string_agg(x.i || '=' || x.v, ' | ' ORDER BY x.i) FROM (SELECT unnest(_wharf_text) AS x FROM read_parquet(" + file + "))");
+      EXPECT_EQ(kept.GetString(0, 0).value_or("NULL"),
+                "4=-Infinity | 4=NaN | 4=-0 | 5=NaN | 5=Infinity | 5=-0 | 7=NaN | 16=0044-03-15 BC | "
+                "16=4713-11-24 BC | 17=0044-03-15 12:00:00 BC | 17=294276-12-31 23:59:59.999999 | "
+                "18=0044-03-15 12:00:00+00 BC");
+      // A kept-aside value's typed cell is NULL, never a wrong value (year 44 AD for 44 BC).
+      EXPECT_EQ(conn.Query("SELECT count(c15) FROM read_parquet(" + file + ")").GetString(0, 0),
+                "5");
+    }
     EXPECT_EQ(s.file.compression, CompressionName(comp));
     EXPECT_EQ(s.bytes.substr(0, 4), "PAR1");  // a Parquet file, not a compressed one
     auto out = ReadBack(s.file, s.bytes);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "staging/format.hpp"
 
 namespace wharf::cli {
 
@@ -191,8 +192,9 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     if (st["url"]) cfg.staging.url = ctx.Str(st["url"], "url");
     if (st["format"]) {
       cfg.staging.format = ctx.Str(st["format"], "format");
-      if (cfg.staging.format != "jsonl" && cfg.staging.format != "csv" &&
-          cfg.staging.format != "parquet") {
+      try {
+        staging::ParseFormat(cfg.staging.format);
+      } catch (const Error&) {
         ctx.Bad(st["format"], "staging.format '" + cfg.staging.format +
                                   "' is not known; use jsonl, csv or parquet");
       }

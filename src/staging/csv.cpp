@@ -328,14 +328,4 @@ bool CsvReader::Next(core::Change& change) {
   return true;
 }
 
-std::vector<core::Change> DecodeCsv(const core::RelationSchema& schema, std::string_view text,
-                                    const std::string& where) {
-  MemoryReader source(text);
-  CsvReader reader(schema, source, where);
-  std::vector<core::Change> out;
-  core::Change c;
-  while (reader.Next(c)) out.push_back(std::move(c));
-  return out;
-}
-
 }  // namespace wharf::staging

@@ -63,8 +63,4 @@ class CsvReader {
   std::unique_ptr<Impl> impl_;
 };
 
-// Decodes a whole CSV text (small inputs, tests).
-std::vector<core::Change> DecodeCsv(const core::RelationSchema& schema, std::string_view text,
-                                    const std::string& where);
-
 }  // namespace wharf::staging

@@ -72,14 +72,27 @@ class TempFile {
 };
 
 // The process's in-memory DuckDB for Parquet files: opening a database costs ~50 ms, a
-// connection almost nothing, and capture writes a file per table per batch. One thread per
-// query, as capture and load run beside it; each file works on its own connection.
+// connection almost nothing, and capture writes a file per table per batch. Each file works on
+// its own connection. One thread, as capture and load run beside it; a memory limit with a
+// spill directory under TMPDIR, so one huge transaction's file spills instead of growing RSS.
 duckdb_database SharedDb() {
   struct Db {
     duckdb_database db = nullptr;
     Db() {
-      if (duckdb_open(nullptr, &db) != DuckDBSuccess)
-        Fail(ErrorKind::kStaging, "cannot open an in-memory DuckDB for Parquet staged files");
+      duckdb_config config = nullptr;
+      duckdb_create_config(&config);
+      std::string spill =
+          (std::filesystem::temp_directory_path() / ("wharf-parquet-spill-" + std::to_string(getpid())))
+              .string();
+      duckdb_set_config(config, "threads", "1");
+      duckdb_set_config(config, "memory_limit", "256MB");
+      duckdb_set_config(config, "temp_directory", spill.c_str());
+      char* error = nullptr;
+      bool ok = duckdb_open_ext(nullptr, &db, config, &error) == DuckDBSuccess;
+      duckdb_destroy_config(&config);
+      std::string why = error ? error : "unknown error";
+      if (error) duckdb_free(error);
+      if (!ok) Fail(ErrorKind::kStaging, "cannot open an in-memory DuckDB for Parquet staged files: {}", why);
     }
     ~Db() { duckdb_close(&db); }
   };
@@ -92,7 +105,6 @@ class MemoryDb {
   explicit MemoryDb(std::string where) : where_(std::move(where)) {
     if (duckdb_connect(SharedDb(), &conn_) != DuckDBSuccess)
       Fail(ErrorKind::kStaging, "cannot connect to an in-memory DuckDB for {}", where_);
-    Run("SET threads = 1");
   }
   ~MemoryDb() {
     if (conn_) duckdb_disconnect(&conn_);

@@ -402,7 +402,7 @@ echo "configuration: PostgreSQL $(q -c 'SHOW server_version') (shared_buffers $(
 echo "  table public.items: $ROWS rows x 8 columns (bigint pk, int, text 20-40, numeric(12,2), timestamptz,"
 echo "  boolean, date, varchar(30)), ~$ROW_BYTES bytes a row on disk, ~$COPY_BYTES bytes of COPY text a row,"
 echo "  heap $TABLE_MB MB + index $INDEX_MB MB (generated in ${GEN_S}s, vacuumed, cached);"
-echo "  wharf: staging file:// local, format jsonl, batch max_interval $BATCH_INTERVAL, target duckdb,"
+echo "  wharf: staging file:// local, format per run (jsonl unless named), batch max_interval $BATCH_INTERVAL, target duckdb,"
 echo "  log level debug; per run: full_load.workers : staging.compression : batch max_bytes [: target.memory_limit]"
 echo "  (memory_limit empty: DuckDB's default, 80% of RAM);"
 echo "  reference: psql COPY (SELECT * FROM public.items) TO STDOUT > /dev/null, before and after each run;"

@@ -85,14 +85,10 @@ bool ParseCsvTimestamp(std::string_view text, int64_t& unix_micros) {
 void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
   out += static_cast<char>(c.op);
   out += ',';
-  // Every row of a transaction shares its commit time: format it once.
-  thread_local int64_t cached_ts = INT64_MIN;
-  thread_local std::string cached_text;
-  if (c.ts != cached_ts) {
-    cached_text = FormatCsvTimestamp(c.ts);
-    cached_ts = c.ts;
-  }
-  out += cached_text;
+  const std::string& iso = CachedUtcMicros(c.ts);  // 2026-11-26T17:48:08.123456Z
+  out.append(iso, 0, 10);
+  out += ' ';
+  out.append(iso, 11, iso.size() - 12);
   const bool has_row = c.op == core::Op::kInsert || c.op == core::Op::kUpdate ||
                        c.op == core::Op::kSnapshot;
   // A delete shows its old key (or old row) in the table's columns, as DMS does.

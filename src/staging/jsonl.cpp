@@ -51,6 +51,17 @@ std::string FormatUtcMicros(int64_t unix_micros) {
                      hms.subseconds().count());
 }
 
+const std::string& CachedUtcMicros(int64_t unix_micros) {
+  // Every row of a transaction shares its commit time: format it once.
+  thread_local int64_t cached_ts = INT64_MIN;
+  thread_local std::string cached_text;
+  if (unix_micros != cached_ts) {
+    cached_text = FormatUtcMicros(unix_micros);
+    cached_ts = unix_micros;
+  }
+  return cached_text;
+}
+
 bool ParseUtcMicros(std::string_view t, int64_t& unix_micros) {
   // Exactly the shape FormatUtcMicros writes.
   if (t.size() != 27 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' ||
@@ -136,14 +147,7 @@ void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, s
   out += R"(,"xid":)";
   AppendNumber(c.xid, out);
   out += R"(,"ts":")";
-  // Every row of a transaction shares its commit time: format it once.
-  thread_local int64_t cached_ts = INT64_MIN;
-  thread_local std::string cached_text;
-  if (c.ts != cached_ts) {
-    cached_text = FormatUtcMicros(c.ts);
-    cached_ts = c.ts;
-  }
-  out += cached_text;
+  out += CachedUtcMicros(c.ts);
   out += '"';
   if (c.op == core::Op::kInsert || c.op == core::Op::kUpdate || c.op == core::Op::kSnapshot) {
     out += ",\"row\":";

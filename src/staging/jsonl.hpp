@@ -80,6 +80,8 @@ std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, st
                                           const std::string& where);
 
 std::string FormatUtcMicros(int64_t unix_micros);  // 2026-11-26T17:48:08.123456Z
+// The same, from a per-thread cache of the last time formatted (a transaction's rows share one).
+const std::string& CachedUtcMicros(int64_t unix_micros);
 bool ParseUtcMicros(std::string_view text, int64_t& unix_micros);
 
 void AppendJsonString(std::string_view s, std::string& out);

@@ -8,7 +8,7 @@
 #      20 to 40 characters, numeric(12,2), timestamptz, boolean, date, varchar(30);
 #      ~10 % NULLs in the last two), from generate_series; VACUUM (FREEZE,
 #      ANALYZE), so neither reader sets hint bits; one untimed COPY warms the cache
-#   3. for each configuration in CONFIGS (workers:compression:batch max_bytes[:memory_limit]),
+#   3. for each configuration in CONFIGS (workers:compression:batch max_bytes[:memory_limit[:format]]),
 #      alternating with the reference:
 #        reference: psql -c "COPY (SELECT * FROM public.items) TO STDOUT" > /dev/null
 #        wharf:     `wharf run -c fl_<i>.yaml --once` from an empty staging dir and
@@ -28,7 +28,8 @@
 #
 # Environment: WHARF (binary, default build/wharf), ROWS (5000000), CONFIGS
 # (default "1:zstd:64MB 2:zstd:64MB 3:zstd:64MB 2:none:64MB 2:zstd:256MB"; the
-# fourth field, DuckDB's memory_limit, is optional: empty is DuckDB's default),
+# fourth field, DuckDB's memory_limit, is optional: empty is DuckDB's default; the fifth,
+# staging.format, is optional: jsonl by default, e.g. 2:zstd:64MB::parquet),
 # REPEATS (passes over CONFIGS, even passes in reverse order; 1), VALIDATE,
 # BATCH_INTERVAL (1s), PERF=1 (`perf record` of the first wharf run into
 # BENCH_DIR/perf.data, its samples attributed to thread roles and phases (needs
@@ -281,8 +282,8 @@ log_time() {  # $1 = log, $2 = grep -E pattern; first match, or empty
   [[ -n "$line" ]] && date -d "$line" +%s.%N || true
 }
 run_wharf() {  # $1 = run index, $2 = configuration; prints a result line
-  local i=$1 cfg=$2 w z b m dir yaml pre=() before after mc0 mc1 t0 t1 kids
-  IFS=: read -r w z b m <<<"$cfg"
+  local i=$1 cfg=$2 w z b m f dir yaml pre=() before after mc0 mc1 t0 t1 kids
+  IFS=: read -r w z b m f <<<"$cfg"
   dir="$WORK/run_$i"
   mkdir -p "$dir"
   yaml="$dir/wharf.yaml"
@@ -293,7 +294,7 @@ run_wharf() {  # $1 = run index, $2 = configuration; prints a result line
     echo "    tables: [\"public.items\"]"
     echo "staging:"
     echo "  url: file://./stage"
-    echo "  format: jsonl"
+    echo "  format: ${f:-jsonl}"
     echo "  compression: $z"
     echo "  batch: { max_bytes: $b, max_interval: $BATCH_INTERVAL }"
     echo "target:"
@@ -401,12 +402,12 @@ echo "configuration: PostgreSQL $(q -c 'SHOW server_version') (shared_buffers $(
 echo "  table public.items: $ROWS rows x 8 columns (bigint pk, int, text 20-40, numeric(12,2), timestamptz,"
 echo "  boolean, date, varchar(30)), ~$ROW_BYTES bytes a row on disk, ~$COPY_BYTES bytes of COPY text a row,"
 echo "  heap $TABLE_MB MB + index $INDEX_MB MB (generated in ${GEN_S}s, vacuumed, cached);"
-echo "  wharf: staging file:// local, format jsonl, batch max_interval $BATCH_INTERVAL, target duckdb,"
+echo "  wharf: staging file:// local, format per run (jsonl unless named), batch max_interval $BATCH_INTERVAL, target duckdb,"
 echo "  log level debug; per run: full_load.workers : staging.compression : batch max_bytes [: target.memory_limit]"
 echo "  (memory_limit empty: DuckDB's default, 80% of RAM);"
 echo "  reference: psql COPY (SELECT * FROM public.items) TO STDOUT > /dev/null, before and after each run;"
 echo "  machine: $(nproc) cores (shared), client and server on the same host; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
-fmt_row='%-4s %-25s %-8s %-8s %-8s %-6s %-17s %-10s %-7s %-8s %-5s %s\n'
+fmt_row='%-4s %-33s %-8s %-8s %-8s %-6s %-17s %-10s %-7s %-8s %-5s %s\n'
 printf "$fmt_row" "run" "configuration" "wharf s" "rows/s" "COPY r/s" "ratio" "CPU us/row w+pg" "copy+stage" "tail s" "batches" "RSS" "busy"
 declare -A RATIOS
 declare -a DETAIL
@@ -417,8 +418,8 @@ for i in $(seq 1 "$n"); do
   cm=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f", (a + b) / 2 }')
   ratio=$(awk -v c="$cm" -v w="$real" 'BEGIN { printf "%.3f", c / w }')
   cfg="${ORDER[$i]}"
-  IFS=: read -r w z b m <<<"$cfg"
-  label="w$w $z $b mem ${m:-default}"
+  IFS=: read -r w z b m f <<<"$cfg"
+  label="w$w $z $b mem ${m:-default} ${f:-jsonl}"
   cpu_row="-"
   [[ "$cpu" != "-" ]] && cpu_row="$(us_row "$cpu") + $(us_row "$pgcpu")"
   printf "$fmt_row" "$i" "$label" "$real" "$(rate "$real")" "$(rate "$cm")" "$ratio" "$cpu_row" "$copy_s" "$tail_s" \

@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "server/http_server.hpp"
+#include "staging/format.hpp"
 
 namespace wharf::cli {
 
@@ -210,9 +211,11 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     }
     if (st["format"]) {
       cfg.staging.format = ctx.Str(st["format"], "format");
-      if (cfg.staging.format != "jsonl") {
+      try {
+        staging::ParseFormat(cfg.staging.format);
+      } catch (const Error&) {
         ctx.Bad(st["format"], "staging.format '" + cfg.staging.format +
-                                  "' is not available in this build; use jsonl");
+                                  "' is not known; use jsonl, csv or parquet");
       }
     }
     if (st["compression"]) {

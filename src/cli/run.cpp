@@ -101,6 +101,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   if (stages != Stages::kLoadOnly) {
     capture::CaptureOptions opts;
     opts.batch.compression = staging::ParseCompression(config.staging.compression);
+    opts.batch.format = staging::ParseFormat(config.staging.format);
     opts.max_batch_bytes = config.staging.batch_max_bytes;
     opts.max_interval = config.staging.batch_max_interval;
     opts.once = once;

@@ -34,7 +34,7 @@ struct S3Config {
 
 struct StagingConfig {
   std::string url = "file://./wharf-stage";
-  std::string format = "jsonl";
+  std::string format = "jsonl";  // jsonl | csv | parquet (staging/format.hpp)
   std::string compression = "zstd";
   uint64_t batch_max_bytes = 64ull << 20;
   std::chrono::milliseconds batch_max_interval{1000};

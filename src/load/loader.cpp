@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "load/planner.hpp"
 #include "staging/codec.hpp"
-#include "staging/jsonl.hpp"
+#include "staging/format.hpp"
 #include "staging/staged_log.hpp"
 
 namespace wharf::load {
@@ -65,9 +65,13 @@ void Loader::CheckFiles(const staging::Manifest& m) {
            "staged file {} named by manifest {} is missing; restore it, or resynchronise the source",
            where, m.seq);
     }
-    if (f.format != "jsonl") {
-      Fail(ErrorKind::kUnsupported, "staged file {} has format {}; this loader reads jsonl", where,
-           f.format);
+    try {
+      staging::ParseFormat(f.format);  // an unknown one fails here, before anything applies
+    } catch (const Error&) {
+      Fail(ErrorKind::kUnsupported,
+           "staged file {} has format '{}'; this loader reads jsonl, csv and parquet. Load it with "
+           "the wharf version that wrote it",
+           where, f.format);
     }
     staging::ParseCompression(f.compression);  // an unknown one fails here, before anything applies
   }
@@ -101,11 +105,9 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   std::string where = Where(store_, f);
   auto hashing = std::make_unique<staging::HashingReader>(store_.OpenReader(f.path));
   staging::HashingReader& stored = *hashing;  // owned by `text` below
-  staging::DecodingReader text(std::move(hashing), staging::ParseCompression(f.compression), where,
-                               kReadSize);
-  staging::JsonLinesReader lines(f.relation, text, where, kReadSize);
+  auto changes = staging::OpenChangeReader(f, std::move(hashing), where, kReadSize);
   try {
-    ApplyChanges(source, f, seq, lines);
+    ApplyChanges(source, f, seq, *changes);
   } catch (const Error& e) {
     // A corrupt or truncated file usually fails as undecodable bytes; its
     // checksum then says what happened better than the decoder.
@@ -118,7 +120,7 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
 }
 
 void Loader::ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& f,
-                          uint64_t seq, staging::JsonLinesReader& lines) {
+                          uint64_t seq, staging::ChangeReader& changes) {
   const std::string where = Where(store_, f);
   TableBatch tb;
   tb.schema = f.relation;
@@ -130,16 +132,16 @@ void Loader::ApplyChanges(const core::SourceConfig& source, const staging::Manif
     // they stream straight into the table, skipping the planner's map and the
     // warehouse's delete join, which dominate a bulk load otherwise.
     core::Change change;
-    if (lines.Next(change)) {
+    if (changes.Next(change)) {
       const Lsn lsn = change.lsn;
       bool first = true;
       warehouse_.AppendRows(tb.target, f.relation, lsn, [&](std::vector<core::Datum>& row) {
-        if (!first && !lines.Next(change)) return false;
+        if (!first && !changes.Next(change)) return false;
         first = false;
         if (change.op != core::Op::kSnapshot || change.lsn != lsn) {
           Fail(ErrorKind::kStaging,
-               "staged file {} is marked fresh but line {} is not a snapshot row of LSN {}", where,
-               lines.line_number(), lsn.ToString());
+               "staged file {} is marked fresh but change {} is not a snapshot row of LSN {}", where,
+               changes.changes_read(), lsn.ToString());
         }
         row.swap(change.row);  // the reader refills the previous row's buffers
         return true;
@@ -162,7 +164,7 @@ void Loader::ApplyChanges(const core::SourceConfig& source, const staging::Manif
       ++chunks;
     };
     core::Change change;
-    while (lines.Next(change)) {
+    while (changes.Next(change)) {
       held += Footprint(change);
       planner.Add(std::move(change));
       if (held >= options_.chunk_bytes) flush();
@@ -173,7 +175,7 @@ void Loader::ApplyChanges(const core::SourceConfig& source, const staging::Manif
   if (chunks > 1) {
     // Once per large file: says why a big batch's transaction is long.
     spdlog::info("load {}: batch {}: {} changes to {} applied in {} chunks", source.name, seq,
-                 lines.line_number(), tb.target.ToString(), chunks);
+                 changes.changes_read(), tb.target.ToString(), chunks);
   }
 }
 

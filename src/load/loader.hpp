@@ -19,7 +19,7 @@
 
 #include "core/config.hpp"
 #include "load/warehouse.hpp"
-#include "staging/jsonl.hpp"
+#include "staging/format.hpp"
 #include "staging/manifest.hpp"
 #include "staging/object_store.hpp"
 
@@ -64,7 +64,7 @@ class Loader {
                     const std::string& digest);
   void ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& file, uint64_t seq);
   void ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& file, uint64_t seq,
-                    staging::JsonLinesReader& lines);
+                    staging::ChangeReader& changes);
 
   staging::ObjectStore& store_;
   Warehouse& warehouse_;

@@ -4,7 +4,6 @@
 #include <chrono>
 
 #include "core/fault.hpp"
-#include "staging/jsonl.hpp"
 #include "staging/layout.hpp"
 
 namespace wharf::staging {
@@ -27,12 +26,12 @@ BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, 
   uint32_t part = parts_[schema.table.ToString()]++;
   OpenFile f;
   f.meta.relation = schema;
-  f.meta.format = "jsonl";
+  f.meta.format = FormatName(options_.format);
   f.meta.compression = CompressionName(options_.compression);
   f.meta.fresh = options_.fresh;
   f.meta.path = DataPath(manifest_.source, schema.table, ts ? ts : core::NowMicros(), manifest_.seq, part,
-                         "jsonl" + CompressionExtension(options_.compression));
-  f.writer = std::make_unique<EncodingWriter>(store_.OpenWriter(f.meta.path), options_.compression);
+                         FormatExtension(options_.format, options_.compression));
+  f.writer = OpenEncoder(options_.format, options_.compression, schema, store_.OpenWriter(f.meta.path));
   return files_.emplace(schema.oid, std::move(f)).first->second;
 }
 
@@ -46,12 +45,10 @@ void BatchWriter::Close(OpenFile& f) {
 
 void BatchWriter::Add(const core::RelationSchema& schema, const core::Change& change) {
   OpenFile& f = FileFor(schema, change.ts);
-  line_.clear();
-  EncodeJsonLine(schema, change, line_);
-  f.writer->Write(line_);
+  size_t bytes = f.writer->Add(change);
   f.meta.rows++;
   f.meta.ops[static_cast<char>(change.op)]++;
-  raw_bytes_ += line_.size();
+  raw_bytes_ += bytes;
   changes_++;
 }
 

@@ -8,6 +8,7 @@
 #include "core/change.hpp"
 #include "core/relation.hpp"
 #include "staging/codec.hpp"
+#include "staging/format.hpp"
 #include "staging/manifest.hpp"
 #include "staging/object_store.hpp"
 
@@ -15,6 +16,7 @@ namespace wharf::staging {
 
 struct BatchOptions {
   Compression compression = Compression::kNone;
+  Format format = Format::kJsonl;
   // Marks every file of the batch fresh (ManifestFile::fresh): only for the
   // row batches of the first full load.
   bool fresh = false;
@@ -39,7 +41,7 @@ class BatchWriter {
  private:
   struct OpenFile {
     ManifestFile meta;
-    std::unique_ptr<EncodingWriter> writer;
+    std::unique_ptr<FileEncoder> writer;
   };
   OpenFile& FileFor(const core::RelationSchema& schema, int64_t ts);
   void Close(OpenFile& f);
@@ -50,7 +52,6 @@ class BatchWriter {
   std::map<uint32_t, OpenFile> files_;            // relation oid -> open file
   std::map<std::string, uint32_t> parts_;         // table -> parts used so far
   std::vector<ManifestFile> closed_;
-  std::string line_;
   uint64_t raw_bytes_ = 0;
   uint64_t changes_ = 0;
 };

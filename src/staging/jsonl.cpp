@@ -52,6 +52,17 @@ std::string FormatUtcMicros(int64_t unix_micros) {
                      hms.subseconds().count());
 }
 
+const std::string& CachedUtcMicros(int64_t unix_micros) {
+  // Every row of a transaction shares its commit time: format it once.
+  thread_local int64_t cached_ts = INT64_MIN;
+  thread_local std::string cached_text;
+  if (unix_micros != cached_ts) {
+    cached_text = FormatUtcMicros(unix_micros);
+    cached_ts = unix_micros;
+  }
+  return cached_text;
+}
+
 bool ParseUtcMicros(std::string_view t, int64_t& unix_micros) {
   // Exactly the shape FormatUtcMicros writes.
   if (t.size() != 27 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' ||
@@ -103,6 +114,23 @@ void AppendNumber(uint64_t v, std::string& out) {
 }
 }  // namespace
 
+void AppendJsonOld(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
+  // An old key holds only the key columns, so a reader tells it from a full
+  // old row (which holds every column).
+  bool has_key = false;
+  for (const auto& col : schema.columns) has_key |= col.is_key;
+  AppendValues(schema, c.old, nullptr, out, c.old_kind == 'K' && has_key);
+}
+
+void AppendJsonUnchanged(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
+  out += '[';
+  for (size_t i = 0; i < c.unchanged.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(schema.columns[c.unchanged[i]].name, out);
+  }
+  out += ']';
+}
+
 void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
   // The hot path of capture: plain appends, no format parsing per line.
   out += R"({"op":")";
@@ -120,34 +148,19 @@ void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, s
   out += R"(,"xid":)";
   AppendNumber(c.xid, out);
   out += R"(,"ts":")";
-  // Every row of a transaction shares its commit time: format it once.
-  thread_local int64_t cached_ts = INT64_MIN;
-  thread_local std::string cached_text;
-  if (c.ts != cached_ts) {
-    cached_text = FormatUtcMicros(c.ts);
-    cached_ts = c.ts;
-  }
-  out += cached_text;
+  out += CachedUtcMicros(c.ts);
   out += '"';
   if (c.op == core::Op::kInsert || c.op == core::Op::kUpdate || c.op == core::Op::kSnapshot) {
     out += ",\"row\":";
     AppendValues(schema, c.row, c.unchanged.empty() ? nullptr : &c.unchanged, out);
   }
   if (c.has_old) {
-    // An old key holds only the key columns, so a reader tells it from a full
-    // old row (which holds every column).
     out += ",\"old\":";
-    bool has_key = false;
-    for (const auto& col : schema.columns) has_key |= col.is_key;
-    AppendValues(schema, c.old, nullptr, out, c.old_kind == 'K' && has_key);
+    AppendJsonOld(schema, c, out);
   }
   if (!c.unchanged.empty()) {
-    out += ",\"unchanged\":[";
-    for (size_t i = 0; i < c.unchanged.size(); ++i) {
-      if (i) out += ',';
-      AppendJsonString(schema.columns[c.unchanged[i]].name, out);
-    }
-    out += ']';
+    out += ",\"unchanged\":";
+    AppendJsonUnchanged(schema, c, out);
   }
   out += "}\n";
 }
@@ -230,11 +243,60 @@ constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
 // they are released after it so one huge row does not pin memory for the rest.
 constexpr size_t kBigLine = 8u << 20;
 
+using ColumnIndex = std::unordered_map<std::string_view, size_t>;
+
+// Reads a {"column":"text"|null,...} object into `dst` (sized to the schema);
+// `count` is how many columns it named. Returns why when malformed.
+std::optional<std::string> ReadValueObject(simdjson::ondemand::value value,
+                                           const std::vector<core::Column>& columns,
+                                           const ColumnIndex& index, std::vector<core::Datum>& dst,
+                                           size_t& count, std::vector<uint8_t>* seen) {
+  count = 0;
+  size_t expected = 0;  // columns usually come in schema order: try that before hashing
+  for (auto col : value.get_object()) {
+    std::string_view name = col.unescaped_key();
+    size_t at;
+    if (expected < columns.size() && columns[expected].name == name) {
+      at = expected;
+    } else {
+      auto it = index.find(name);
+      if (it == index.end()) return fmt::format("column '{}' is not in the file's schema", name);
+      at = it->second;
+    }
+    expected = at + 1;
+    auto v = col.value();
+    ++count;
+    if (seen) (*seen)[at] = 1;
+    if (v.is_null()) {
+      dst[at].reset();
+      continue;
+    }
+    std::string_view body;
+    if (!StringTokenBody(v.raw_json_token(), body))
+      return fmt::format("the value of column '{}' is not a string or null", name);
+    if (!dst[at]) dst[at].emplace();  // a reused Change keeps the string's buffer
+    if (!UnescapeJson(body, *dst[at]))
+      return fmt::format("the value of column '{}' has a bad escape", name);
+  }
+  return std::nullopt;
+}
+
+// Reads a ["column",...] array of unchanged TOAST columns into positions.
+std::optional<std::string> ReadUnchanged(simdjson::ondemand::value value, const ColumnIndex& index,
+                                         std::vector<uint32_t>& out) {
+  for (auto name : value.get_array()) {
+    auto it = index.find(std::string_view(name.get_string()));
+    if (it == index.end()) return std::string("unchanged column not in the file's schema");
+    out.push_back(static_cast<uint32_t>(it->second));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct JsonLinesReader::Impl {
   core::RelationSchema schema;  // owned: `index` points into its column names
-  std::unordered_map<std::string_view, size_t> index;
+  ColumnIndex index;
   std::vector<uint8_t> seen;  // per column of the line being parsed: present in "row"
   ObjectReader& source;  // non-owning: the caller keeps it alive for the reader's life
   std::string where;
@@ -369,42 +431,16 @@ void JsonLinesReader::Impl::Parse(std::string_view line, size_t allocated, uint6
         if (!is_row) {
           c.has_old = true;
           dst.assign(schema.columns.size(), std::nullopt);
-          old_columns = 0;
         } else {
           has_row = true;
         }
-        size_t expected = 0;  // columns usually come in schema order: try that before hashing
-        for (auto col : value.get_object()) {
-          std::string_view name = col.unescaped_key();
-          size_t at;
-          if (expected < schema.columns.size() && schema.columns[expected].name == name) {
-            at = expected;
-          } else {
-            auto it = index.find(name);
-            if (it == index.end()) fail(fmt::format("column '{}' is not in the file's schema", name));
-            at = it->second;
-          }
-          expected = at + 1;
-          auto v = col.value();
-          if (is_row) seen[at] = 1;
-          if (!is_row) ++old_columns;
-          if (v.is_null()) {
-            dst[at].reset();
-            continue;
-          }
-          std::string_view body;
-          if (!StringTokenBody(v.raw_json_token(), body))
-            fail(fmt::format("the value of column '{}' is not a string or null", name));
-          if (!dst[at]) dst[at].emplace();
-          if (!UnescapeJson(body, *dst[at]))
-            fail(fmt::format("the value of column '{}' has a bad escape", name));
-        }
+        size_t count = 0;
+        if (auto why = ReadValueObject(std::move(value), schema.columns, index, dst, count,
+                                       is_row ? &seen : nullptr))
+          fail(*why);
+        if (!is_row) old_columns = count;
       } else if (key == "unchanged") {
-        for (auto name : value.get_array()) {
-          auto it = index.find(std::string_view(name.get_string()));
-          if (it == index.end()) fail("unchanged column not in the file's schema");
-          c.unchanged.push_back(static_cast<uint32_t>(it->second));
-        }
+        if (auto why = ReadUnchanged(std::move(value), index, c.unchanged)) fail(*why);
       }
     }
     if (!has_row) {
@@ -417,6 +453,50 @@ void JsonLinesReader::Impl::Parse(std::string_view line, size_t allocated, uint6
   } catch (const simdjson::simdjson_error& e) {
     fail(e.what());
   }
+}
+
+struct JsonExtrasDecoder::Impl {
+  core::RelationSchema schema;  // owned: `index` points into its column names
+  ColumnIndex index;
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded;
+};
+
+JsonExtrasDecoder::JsonExtrasDecoder(const core::RelationSchema& schema) : impl_(std::make_unique<Impl>()) {
+  impl_->schema = schema;
+  for (size_t i = 0; i < impl_->schema.columns.size(); ++i)
+    impl_->index[impl_->schema.columns[i].name] = i;
+}
+
+JsonExtrasDecoder::~JsonExtrasDecoder() = default;
+
+std::optional<std::string> JsonExtrasDecoder::Decode(std::optional<std::string_view> old_json,
+                                                     std::optional<std::string_view> unchanged_json,
+                                                     core::Change& c) {
+  Impl& m = *impl_;
+  c.has_old = false;
+  c.old.clear();
+  c.old_kind = 'K';
+  c.unchanged.clear();
+  try {
+    if (old_json) {
+      m.padded = simdjson::padded_string(*old_json);
+      auto doc = m.parser.iterate(m.padded);
+      c.has_old = true;
+      c.old.assign(m.schema.columns.size(), std::nullopt);
+      size_t count = 0;
+      if (auto why = ReadValueObject(doc.get_value(), m.schema.columns, m.index, c.old, count, nullptr)) return why;
+      c.old_kind = count == m.schema.columns.size() ? 'O' : 'K';
+    }
+    if (unchanged_json) {
+      m.padded = simdjson::padded_string(*unchanged_json);
+      auto doc = m.parser.iterate(m.padded);
+      if (auto why = ReadUnchanged(doc.get_value(), m.index, c.unchanged)) return why;
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
 }
 
 std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, std::string_view text,

@@ -6,6 +6,7 @@
 // NULL is JSON null. `row` is absent for D and T, `old` when not sent,
 // `unchanged` when empty.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,30 @@ namespace wharf::staging {
 
 // Appends one line (with '\n') for `change` to `out`.
 void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& change, std::string& out);
+
+// The `old` object and `unchanged` array of a line, as JSON texts (CSV and
+// Parquet carry them in their _wharf_old and _wharf_unchanged columns).
+void AppendJsonOld(const core::RelationSchema& schema, const core::Change& change, std::string& out);
+void AppendJsonUnchanged(const core::RelationSchema& schema, const core::Change& change,
+                         std::string& out);
+
+// Decodes those two texts back into a change's has_old, old, old_kind and
+// unchanged, exactly as a JSON line's members decode.
+class JsonExtrasDecoder {
+ public:
+  explicit JsonExtrasDecoder(const core::RelationSchema& schema);
+  ~JsonExtrasDecoder();
+  JsonExtrasDecoder(const JsonExtrasDecoder&) = delete;
+  JsonExtrasDecoder& operator=(const JsonExtrasDecoder&) = delete;
+  // nullopt texts: not sent. Returns why when a text is malformed.
+  std::optional<std::string> Decode(std::optional<std::string_view> old_json,
+                                    std::optional<std::string_view> unchanged_json,
+                                    core::Change& change);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Decodes a JSON-lines stream written with `schema` one change at a time,
 // pulling `read_size` bytes at a time from `source`. A line may span any
@@ -55,6 +80,8 @@ std::vector<core::Change> DecodeJsonLines(const core::RelationSchema& schema, st
                                           const std::string& where);
 
 std::string FormatUtcMicros(int64_t unix_micros);  // 2026-11-26T17:48:08.123456Z
+// The same, from a per-thread cache of the last time formatted (a transaction's rows share one).
+const std::string& CachedUtcMicros(int64_t unix_micros);
 bool ParseUtcMicros(std::string_view text, int64_t& unix_micros);
 
 void AppendJsonString(std::string_view s, std::string& out);

@@ -477,7 +477,8 @@ void WharfTest::TearDown() {
 
 void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& extra_yaml) {
   std::ofstream out(config_);
-  out << "sources:\n" << sources_yaml << "staging:\n  url: " << staging_url_ << "\n  compression: zstd\n"
+  out << "sources:\n" << sources_yaml << "staging:\n  url: " << staging_url_ << "\n  format: "
+      << staging_format_ << "\n  compression: " << staging_compression_ << "\n"
       << staging_extra_yaml_
       << "  batch: " << batch_yaml_ << "\n"
       << "target:\n" << target_yaml_ << extra_yaml;

@@ -143,6 +143,9 @@ class WharfTest : public ::testing::Test {
   // staging.url and further staging keys (indented two spaces) WriteConfig writes.
   std::string staging_url_ = "file://./stage";
   std::string staging_extra_yaml_;
+  // The staging.format and staging.compression WriteConfig writes.
+  std::string staging_format_ = "jsonl";
+  std::string staging_compression_ = "zstd";
   std::unique_ptr<PgCluster> own_cluster_;  // set by UseOwnCluster
 };
 

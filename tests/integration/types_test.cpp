@@ -223,7 +223,12 @@ std::vector<ExpectedReject> ExpectedRejects() {
   };
 }
 
-TEST_F(Types, EveryTypeLandsExactlyFromFullLoadAndStream) {
+// The same in every staged format: the values must come back from CSV's text and Parquet's
+// typed columns exactly as from JSON lines.
+class TypesInFormat : public Types, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(TypesInFormat, EveryTypeLandsExactlyFromFullLoadAndStream) {
+  staging_format_ = GetParam();
   PgRun(kSchema);
   PgRun(kRows);
   WriteDefaultConfig();
@@ -299,6 +304,9 @@ TEST_F(Types, EveryTypeLandsExactlyFromFullLoadAndStream) {
   // (5) wharf validate agrees (with the same converters; (1) is the independent check).
   ExpectValidateEqual();
 }
+
+INSTANTIATE_TEST_SUITE_P(Staging, TypesInFormat, ::testing::Values("jsonl", "csv", "parquet"),
+                         [](const auto& info) { return std::string(info.param); });
 
 // A table of scalar columns takes the bulk path (values converted straight
 // into DuckDB vectors); one with a list column the value-by-value appender.

@@ -268,7 +268,7 @@ TEST(ConfigLoader, UnsupportedChoices) {
   const std::string base = "sources:\n  - name: m\n    dsn: d\n";
   EXPECT_NE(ParseError(base + "staging:\n  compression: lz4\n").find("none, gzip or zstd"),
             std::string::npos);
-  EXPECT_NE(ParseError(base + "staging:\n  format: parquet\n").find("use jsonl"),
+  EXPECT_NE(ParseError(base + "staging:\n  format: avro\n").find("use jsonl, csv or parquet"),
             std::string::npos);
   EXPECT_NE(ParseError(base + "target:\n  type: snowflake\n").find("use duckdb"),
             std::string::npos);

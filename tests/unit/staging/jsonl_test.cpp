@@ -12,6 +12,7 @@
 #include "core/change.hpp"
 #include "core/error.hpp"
 #include "core/relation.hpp"
+#include "unit/support/sample_changes.hpp"
 
 namespace wharf::staging {
 namespace {
@@ -20,40 +21,9 @@ using core::Change;
 using core::Datum;
 using core::Op;
 
-core::RelationSchema Schema() {
-  core::RelationSchema s;
-  s.oid = 42;
-  s.table = {"public", "notes"};
-  s.columns = {{"id", 23, -1, true},
-               {"note", 25, -1, false},
-               {"body", 25, -1, false},
-               {"we\"ird col\\", 25, -1, false}};
-  return s;
-}
-
-Change Base(Op op) {
-  Change c;
-  c.op = op;
-  c.lsn = Lsn(0x16B374D848ull);
-  c.end_lsn = Lsn(0x16B374D900ull);
-  c.seq = 3;
-  c.xid = 789;
-  c.ts = 1795715288123456;  // 2026-11-26T17:48:08.123456Z
-  return c;
-}
-
-void ExpectSame(const Change& want, const Change& got) {
-  EXPECT_EQ(static_cast<char>(got.op), static_cast<char>(want.op));
-  EXPECT_EQ(got.lsn, want.lsn);
-  EXPECT_EQ(got.end_lsn, want.end_lsn);
-  EXPECT_EQ(got.seq, want.seq);
-  EXPECT_EQ(got.xid, want.xid);
-  EXPECT_EQ(got.ts, want.ts);
-  EXPECT_EQ(got.row, want.row);
-  EXPECT_EQ(got.has_old, want.has_old);
-  EXPECT_EQ(got.old, want.old);
-  EXPECT_EQ(got.unchanged, want.unchanged);
-}
+core::RelationSchema Schema() { return test::SampleSchema(); }
+Change Base(Op op) { return test::SampleChange(op); }
+void ExpectSame(const Change& want, const Change& got) { test::ExpectSameChange(want, got); }
 
 Change RoundTrip(const Change& c, std::string* line = nullptr) {
   std::string text;

@@ -26,6 +26,11 @@ struct StagingConfig {
   std::string compression = "zstd";
   uint64_t batch_max_bytes = 64ull << 20;
   std::chrono::milliseconds batch_max_interval{1000};
+  // Back-pressure: capture pauses (confirming no further WAL) while the staged
+  // files of batches the warehouse has not applied take this many bytes.
+  uint64_t max_pending_bytes = 10ull << 30;
+  // How long applied batches stay staged; nullopt: forever (needed by `wharf replay`).
+  std::optional<std::chrono::milliseconds> retention = std::chrono::milliseconds(0);
 };
 
 struct TargetConfig {

@@ -474,7 +474,7 @@ void WharfTest::TearDown() {
 void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& extra_yaml) {
   std::ofstream out(config_);
   out << "sources:\n" << sources_yaml << "staging:\n  url: file://./stage\n  compression: zstd\n"
-      << "  batch: " << batch_yaml_ << "\n"
+      << "  batch: " << batch_yaml_ << "\n" << staging_yaml_
       << "target:\n  type: duckdb\n  path: ./warehouse.duckdb\n" << extra_yaml;
 }
 

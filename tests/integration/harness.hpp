@@ -135,6 +135,9 @@ class WharfTest : public ::testing::Test {
   std::vector<std::pair<std::string, std::string>> slots_;  // (dsn, slot) to drop
   // The staging.batch mapping WriteConfig writes.
   std::string batch_yaml_ = "{ max_bytes: 8MB, max_interval: 200ms }";
+  // More staging keys WriteConfig writes (indented lines). Tests keep every
+  // batch unless they test retention, so they can inspect what was staged.
+  std::string staging_yaml_ = "  retention: forever\n";
   std::unique_ptr<PgCluster> own_cluster_;  // set by UseOwnCluster
 };
 

@@ -360,3 +360,26 @@ TEST(Progress, LineShowsPercentRateAndEta) {
 
 }  // namespace
 }  // namespace wharf::cli
+
+namespace wharf::cli {
+namespace {
+
+TEST(ConfigLoader, BackPressureAndRetention) {
+  const std::string head = "sources:\n  - name: main\n    dsn: postgres://h/db\nstaging:\n";
+  core::Config d = ParseConfig(head + "  url: file://./s\n", "w.yaml");
+  EXPECT_EQ(d.staging.max_pending_bytes, 10ull << 30);
+  ASSERT_TRUE(d.staging.retention.has_value());
+  EXPECT_EQ(*d.staging.retention, 0ms);
+  core::Config c = ParseConfig(head + "  max_pending_bytes: 512MB\n  retention: 7d\n", "w.yaml");
+  EXPECT_EQ(c.staging.max_pending_bytes, 512ull << 20);
+  EXPECT_EQ(*c.staging.retention, std::chrono::milliseconds(7LL * 86400000));
+  core::Config f = ParseConfig(head + "  retention: forever\n", "w.yaml");
+  EXPECT_FALSE(f.staging.retention.has_value());
+  EXPECT_NE(ParseError(head + "  retention: sometimes\n").find("wharf.yaml:"), std::string::npos);
+  EXPECT_NE(ParseError(head + "  retention: sometimes\n").find("forever"), std::string::npos);
+  EXPECT_NE(ParseError(head + "  max_pending_bytes: 0\n").find("above 0"), std::string::npos);
+  EXPECT_NE(ParseError(head + "  retension: 1d\n").find("did you mean 'retention'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wharf::cli

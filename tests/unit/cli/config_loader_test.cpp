@@ -320,11 +320,13 @@ TEST(ParseDuration, ValidValues) {
   EXPECT_EQ(ParseDuration("1.5s", "w"), 1500ms);
   EXPECT_EQ(ParseDuration("2m", "w"), 120000ms);
   EXPECT_EQ(ParseDuration("3min", "w"), 180000ms);
+  EXPECT_EQ(ParseDuration("12h", "w"), std::chrono::milliseconds(12LL * 3600000));
+  EXPECT_EQ(ParseDuration("7d", "w"), std::chrono::milliseconds(7LL * 86400000));
   EXPECT_EQ(ParseDuration("0ms", "w"), 0ms);
 }
 
 TEST(ParseDuration, InvalidValues) {
-  for (const char* text : {"", "s", "-1s", "fast", "1h", "10 sec", "1S", "5us"}) {
+  for (const char* text : {"", "s", "-1s", "fast", "1w", "10 sec", "1S", "5us"}) {
     SCOPED_TRACE(text);
     std::string msg = ConfigError([&] { ParseDuration(text, "w.yaml:9:9"); });
     EXPECT_NE(msg.find("w.yaml:9:9"), std::string::npos) << msg;

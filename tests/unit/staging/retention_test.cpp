@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "../support/temp_dir.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "staging/batch_writer.hpp"
 #include "staging/layout.hpp"

@@ -42,8 +42,8 @@ class DiskBudget {
   void Staged(const staging::Manifest& m);
   // Re-reads the applied mark.
   void Refresh();
-  // `open_bytes`: what the open batch holds so far (counted too, so capture
-  // stops near the budget rather than a whole batch past it).
+  // `open_bytes`: what the open batch holds so far (capture commits it early
+  // when this says over, so it stops near the budget, not a batch past it).
   bool Over(uint64_t open_bytes = 0) const { return max_bytes_ && pending_.bytes() + open_bytes >= max_bytes_; }
   const PendingBatches& pending() const { return pending_; }
   uint64_t max_bytes() const { return max_bytes_; }

@@ -365,16 +365,17 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
                     Clock::now() - batch_opened >= options_.max_interval)) {
         commit_batch();
       }
+      // Near the budget the open batch is committed early, so its stored
+      // (compressed) size counts rather than its raw size.
+      if (batch && budget.Over(batch->raw_bytes())) commit_batch();
       auto since_refresh = Clock::now() - last_budget_refresh;
-      const uint64_t open_bytes = batch ? batch->raw_bytes() : 0;
-      if ((budget.Over(open_bytes) && since_refresh >= std::chrono::milliseconds(paused ? 500 : 0)) ||
+      if ((budget.Over() && since_refresh >= std::chrono::milliseconds(paused ? 500 : 0)) ||
           since_refresh >= std::chrono::seconds(10)) {
         budget.Refresh();  // how far the loader got (its applied mark)
         last_budget_refresh = Clock::now();
         progress_.pending_bytes = budget.pending().bytes();
       }
-      if (budget.Over(open_bytes) && !paused) {
-        commit_batch();  // the loader can take what is open; the budget counts it
+      if (budget.Over() && !paused) {
         paused = true;
         paused_since = Clock::now();
         progress_.paused = true;

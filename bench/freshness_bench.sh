@@ -7,10 +7,12 @@
 #   1. throwaway PostgreSQL 15 (scripts/pg-cluster.sh) on a free port
 #   2. table public.probe; `wharf run` (long-running) streaming it into DuckDB
 #   3. PROBES times, PAUSE_S apart: one single-row INSERT (autocommit) that
-#      returns its WAL position; the time psql returns is the commit time
-#   4. the time the loader's applied mark (<stage>/<source>/applied.json, written
+#      returns its WAL position and the server's clock (the commit time, within
+#      the commit's own fsync; server and bench share the machine's clock)
+#   4. once the loader's applied mark (<stage>/<source>/applied.json, written
 #      right after the warehouse commit) names a batch whose last commit LSN is
-#      at or past that position is the apply time (polled every ~10 ms)
+#      at or past that position (polled every ~10 ms), the mark's applied_at
+#      is the apply time
 #   5. prints min / median / p90 / max of apply time - commit time
 #
 # The reference in the same run is the batching interval itself: freshness
@@ -65,7 +67,7 @@ target:
   type: duckdb
   path: ./warehouse.duckdb
 YAML
-"$WHARF" run -c "$WORK/wharf.yaml" >"$WORK/wharf.log" 2>&1 &
+"$WHARF" run -c "$WORK/wharf.yaml" --log-level "${LOG_LEVEL:-info}" >"$WORK/wharf.log" 2>&1 &
 WHARF_PID=$!
 MARK="$WORK/stage/fresh/applied.json"
 # Ready once the (empty) full load is applied.
@@ -82,14 +84,17 @@ applied_last_lsn() {
 now() { date +%s.%N; }
 LAT=()
 for i in $(seq "$PROBES"); do
-  lsn=$(q -c "INSERT INTO public.probe (v) VALUES ($i) RETURNING pg_current_wal_insert_lsn()")
-  t_commit=$(now)
+  # The server's clock when the row is written (the commit follows at once):
+  # the psql process's own start and exit are not part of the latency.
+  IFS='|' read -r lsn t_commit < <(q -c "INSERT INTO public.probe (v) VALUES ($i) RETURNING pg_current_wal_insert_lsn(), extract(epoch FROM clock_timestamp())")
   want=$(lsn_num "$lsn")
   until (( $(applied_last_lsn) >= want )); do
     sleep 0.01
     awk -v a="$t_commit" -v b="$(now)" 'BEGIN { exit !(b - a > 30) }' && die "probe $i not applied after 30 s"
   done
-  t_applied=$(now)
+  # wharf's own clock right after the warehouse commit (the mark's applied_at),
+  # not when this loop noticed: the poll's jq processes are not wharf's latency.
+  t_applied=$(jq -r '.applied_at / 1000000' "$MARK")
   LAT+=("$(awk -v a="$t_commit" -v b="$t_applied" 'BEGIN { printf "%.3f", b - a }')")
   sleep "$PAUSE_S"
 done

@@ -454,7 +454,14 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    auto ev = repl->Receive(std::chrono::milliseconds(100));
+    // Wake at the open batch's deadline, not up to 100 ms after it: freshness.
+    auto wait = std::chrono::milliseconds(100);
+    if (batch && !in_txn) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          batch_opened + options_.max_interval - Clock::now());
+      wait = std::clamp(left, std::chrono::milliseconds(1), wait);
+    }
+    auto ev = repl->Receive(wait);
     if (ev.kind == pg::ReplicationEvent::Kind::kNone) continue;
     if (ev.kind == pg::ReplicationEvent::Kind::kEnd) {
       Fail(ErrorKind::kConnection, "the server ended the replication stream");

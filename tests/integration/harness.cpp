@@ -444,6 +444,24 @@ size_t WharfTest::ManifestCount(const std::string& source) {
   return n;
 }
 
+std::string WharfTest::SlotPid() {
+  auto r = Pg("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'wharf_src'");
+  return r.empty() ? "" : Str(r[0][0]);
+}
+
+bool WharfTest::ConfirmedPast(const std::string& lsn) {
+  auto r = Pg("SELECT confirmed_flush_lsn >= '" + lsn + "'::pg_lsn FROM pg_replication_slots "
+              "WHERE slot_name = 'wharf_src'");
+  return !r.empty() && Str(r[0][0]) == "t";
+}
+
+std::string WharfTest::ConfirmedLsn() {
+  auto r = Pg("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'wharf_src'");
+  return r.empty() ? "" : Str(r[0][0]);
+}
+
+std::string WharfTest::CurrentLsn() { return Str(Pg("SELECT pg_current_wal_lsn()")[0][0]); }
+
 void WharfTest::TearDown() {
   auto& cluster = Cluster();
   std::vector<std::string> dbs = extra_dbs_;

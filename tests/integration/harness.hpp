@@ -122,6 +122,14 @@ class WharfTest : public ::testing::Test {
   ProcessResult RunOnce() { return Wharf({"run", "--once"}); }
   void ExpectValidateEqual();
 
+  // The source slot wharf_src as PostgreSQL sees it: its walsender's pid
+  // ("" without the slot), whether its confirmed position is at or past `lsn`
+  // (LSN arithmetic done by PostgreSQL), and that position.
+  std::string SlotPid();
+  bool ConfirmedPast(const std::string& lsn);
+  std::string ConfirmedLsn();
+  std::string CurrentLsn();
+
   Rows Duck(const std::string& sql) { return DuckQuery(warehouse_, sql); }
   Rows Pg(const std::string& sql) { return PgQuery(dsn_, sql); }
   void PgRun(const std::string& sql) { PgExec(dsn_, sql); }

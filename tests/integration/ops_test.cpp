@@ -21,20 +21,6 @@ namespace fs = std::filesystem;
 
 class Ops : public WharfTest {
  protected:
-  std::string ConfirmedLsn() {
-    auto r = Pg("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'wharf_src'");
-    return r.empty() ? "" : Str(r[0][0]);
-  }
-  bool ConfirmedPast(const std::string& lsn) {
-    auto r = Pg("SELECT confirmed_flush_lsn >= '" + lsn + "'::pg_lsn FROM pg_replication_slots "
-                "WHERE slot_name = 'wharf_src'");
-    return !r.empty() && Str(r[0][0]) == "t";
-  }
-  std::string CurrentLsn() { return Str(Pg("SELECT pg_current_wal_lsn()")[0][0]); }
-  std::string SlotPid() {
-    auto r = Pg("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'wharf_src'");
-    return r.empty() ? "" : Str(r[0][0]);
-  }
   nlohmann::json Mark(const std::string& name) {
     std::ifstream in(work_ / "stage" / "src" / (name + ".json"));
     if (!in) return nlohmann::json::object();
@@ -61,6 +47,15 @@ class Ops : public WharfTest {
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
       n += it->is_regular_file();
     return n;
+  }
+  // Workload rounds (each stages ~10-20 kB) until `wharf` logs that capture
+  // paused; false if it never does. `round` is the next unused round.
+  bool WorkUntilPaused(ShopWorkload& shop, Process& wharf, int& round) {
+    return WaitFor([&] {
+      if (wharf.Output().find("capture src: paused") != std::string::npos) return true;
+      if (round <= 60) shop.Round(round++);
+      return false;
+    }, 120s, 300ms);
   }
   // `wharf run --once` succeeded (its output in the failure message if not).
   bool RanOnce() {
@@ -91,12 +86,7 @@ TEST_F(Ops, CaptureAlonePausesAtTheBudgetAndResumesWhenLoaded) {
   WriteDefaultConfig();
   auto capture = StartWharf({"capture"}, "capture.log");
   int round = 1;
-  // A workload until capture says it paused (each round stages ~10-20 kB).
-  ASSERT_TRUE(WaitFor([&] {
-    if (capture->Output().find("capture src: paused") != std::string::npos) return true;
-    if (round <= 60) shop.Round(round++);
-    return false;
-  }, 120s, 300ms)) << capture->Output();
+  ASSERT_TRUE(WorkUntilPaused(shop, *capture, round)) << capture->Output();
   EXPECT_NE(capture->Output().find("staging.max_pending_bytes"), std::string::npos) << capture->Output();
   // Staged up to the budget, not beyond: at most one transaction past it.
   uint64_t pending = PendingBytes();
@@ -176,11 +166,7 @@ TEST_F(Ops, RunRidesOutALockedWarehouse) {
   EXPECT_NE(once.exit_code, 0);
   EXPECT_NE(once.output.find("lock"), std::string::npos) << once.output;
   int round = 1;
-  ASSERT_TRUE(WaitFor([&] {
-    if (run->Output().find("capture src: paused") != std::string::npos) return true;
-    if (round <= 40) shop.Round(round++);
-    return false;
-  }, 90s, 300ms)) << run->Output();
+  ASSERT_TRUE(WorkUntilPaused(shop, *run, round)) << run->Output();
   ASSERT_TRUE(run->Running()) << run->Output();
   lock.Release();
   ASSERT_TRUE(WaitFor([&] { return run->Output().find("capture src: resumed") != std::string::npos; }, 60s))

@@ -74,7 +74,13 @@ std::vector<std::pair<uint64_t, uint64_t>> StagedBytesAbove(ObjectStore& store, 
   std::vector<std::pair<uint64_t, uint64_t>> out;
   for (uint64_t seq : ListManifests(store, source, after_seq)) {
     uint64_t bytes = 0;
-    for (const auto& f : ReadManifest(store, source, seq).files) bytes += f.bytes;
+    try {
+      for (const auto& f : ReadManifest(store, source, seq).files) bytes += f.bytes;
+    } catch (const Error&) {
+      // Applied and deleted by retention since the listing: no longer pending.
+      if (!store.Exists(ManifestPath(source, seq))) continue;
+      throw;
+    }
     out.emplace_back(seq, bytes);
   }
   return out;

@@ -133,6 +133,35 @@ TEST_F(Ops, CaptureAlonePausesAtTheBudgetAndResumesWhenLoaded) {
   ExpectEqualToSource(warehouse_);
 }
 
+// Separate long-running `wharf capture` and `wharf load` with a small budget
+// and retention 0s: capture pauses and resumes as the loader (another
+// process) applies and retention deletes behind it; the result is complete.
+TEST_F(Ops, SeparateCaptureAndLoadWithBudgetAndRetention) {
+  staging_yaml_ = "  retention: 0s\n  max_pending_bytes: 48KB\n";
+  ShopWorkload shop(dsn_);
+  shop.Create(200);
+  WriteDefaultConfig();
+  auto capture = StartWharf({"capture"}, "capture.log");
+  int round = 1;
+  ASSERT_TRUE(WorkUntilPaused(shop, *capture, round)) << capture->Output();
+  auto load = StartWharf({"load"}, "load.log");
+  for (int i = 0; i < 8; ++i) shop.Round(round++);
+  shop.BigTransaction(2000, 90);
+  std::string lsn = CurrentLsn();
+  ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(lsn); }, 120s, 300ms))
+      << capture->Output() << "\nload:\n" << load->Output();
+  EXPECT_NE(capture->Output().find("capture src: resumed"), std::string::npos) << capture->Output();
+  capture->Signal(SIGINT);
+  EXPECT_EQ(capture->Wait(60s), 0) << capture->Output();
+  // The loader applies the rest; retention deletes everything applied.
+  ASSERT_TRUE(WaitFor([&] { return ManifestCount() == 0; }, 60s)) << load->Output();
+  load->Signal(SIGINT);
+  EXPECT_EQ(load->Wait(60s), 0) << load->Output();
+  EXPECT_EQ(DataFiles(), 0u);
+  ExpectValidateEqual();
+  ExpectEqualToSource(warehouse_);
+}
+
 // Holds a DuckDB file open (and locked) from this process.
 class DuckLock {
  public:

@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
   resync->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
   resync->add_option("--table", resync_table, "the table to copy again (schema.table)")->required();
 
+  auto* replay = app.add_subcommand("replay", "rebuild a new warehouse from the kept staged batches");
+  std::optional<std::string> replay_target;
+  replay->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+  replay->add_option("--target-path", replay_target,
+                     "the warehouse to build (default: target.path); must hold no batches yet");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -54,6 +60,7 @@ int main(int argc, char** argv) {
     if (*validate) return cli::Validate(config, table, json);
     if (*status) return cli::Status(config, json);
     if (*resync) return cli::Resync(config, resync_table);
+    if (*replay) return cli::Replay(config, replay_target);
   } catch (const Error& e) {
     spdlog::error("{}", e.Describe());
     return 2;

@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "capture/backpressure.hpp"
 #include "capture/pgoutput_decoder.hpp"
 #include "capture/spool.hpp"
 #include "capture/table_copies.hpp"
@@ -171,6 +172,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   staging::StateStore state_store(store_, source_.name);
   auto state = state_store.Load();
   staging::StagedTail tail = staging::RecoverStagedLog(store_, source_.name);
+  DiskBudget budget(store_, source_.name, options_.max_pending_bytes);
+  budget.Load();
   SlotInfo slot = QuerySlot(conn, source_.slot);
   if (slot.exists && slot.wal_status == "lost") {
     Fail(ErrorKind::kSource,
@@ -222,6 +225,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     auto loaded = snapshot::CopyUnderSnapshot(source_, schemas, created.snapshot_name,
                                               created.consistent_point, store_, tail.last_seq + 1,
                                               fl, *board_, stop, [&](const staging::Manifest& m) {
+                                                budget.Staged(m);
                                                 progress_.batches++;
                                                 on_batch_(m);
                                               });
@@ -311,6 +315,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     flushed = std::max(flushed, m.end_lsn);
     progress_.flushed_lsn = flushed.value();
     progress_.batches++;
+    budget.Staged(m);
+    progress_.pending_bytes = budget.pending().bytes();
     spdlog::debug("capture {}: batch {} staged ({} txns, end {})", source_.name, m.seq,
                   m.transactions, m.end_lsn.ToString());
     on_batch_(m);
@@ -346,12 +352,47 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   };
 
   Lsn caught_up_checked;  // flushed position MarkCaughtUp last looked at
+  // Back-pressure: while paused nothing is read from the stream (so nothing
+  // new is staged or confirmed) but status updates keep flowing, so
+  // PostgreSQL keeps the slot's client and holds the WAL.
+  bool paused = false;
+  auto paused_since = Clock::now();
+  auto last_budget_refresh = Clock::now();
   auto stop_deadline = Clock::time_point::max();
   for (;;) {
     if (!in_txn) {
       if (batch && (batch->raw_bytes() >= options_.max_batch_bytes ||
                     Clock::now() - batch_opened >= options_.max_interval)) {
         commit_batch();
+      }
+      // Near the budget the open batch is committed early, so its stored
+      // (compressed) size counts rather than its raw size.
+      if (batch && budget.Over(batch->raw_bytes())) commit_batch();
+      auto since_refresh = Clock::now() - last_budget_refresh;
+      if ((budget.Over() && since_refresh >= std::chrono::milliseconds(paused ? 500 : 0)) ||
+          since_refresh >= std::chrono::seconds(10)) {
+        budget.Refresh();  // how far the loader got (its applied mark)
+        last_budget_refresh = Clock::now();
+        progress_.pending_bytes = budget.pending().bytes();
+      }
+      if (budget.Over() && !paused) {
+        paused = true;
+        paused_since = Clock::now();
+        progress_.paused = true;
+        spdlog::warn(
+            "capture {}: paused: {} staged batch(es) ({} bytes) are not applied to the warehouse, "
+            "reaching staging.max_pending_bytes ({} bytes). No further WAL is confirmed; "
+            "PostgreSQL keeps it for slot {}. Start or repair the loader (`wharf load`, or the "
+            "warehouse `wharf run` loads into), or raise staging.max_pending_bytes; capture "
+            "resumes by itself once the warehouse catches up",
+            source_.name, budget.pending().count(), budget.pending().bytes(), budget.max_bytes(),
+            source_.slot);
+      } else if (paused && !budget.Over()) {
+        paused = false;
+        progress_.paused = false;
+        spdlog::info("capture {}: resumed after {} s paused; {} bytes pending", source_.name,
+                     std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - paused_since).count(),
+                     budget.pending().bytes());
       }
       if (flushed != caught_up_checked) {
         caught_up_checked = flushed;
@@ -365,7 +406,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         flushed = wal_end;
         progress_.flushed_lsn = flushed.value();
       }
-      if (!once_target_ && Clock::now() - last_data > std::chrono::seconds(60) &&
+      if (!once_target_ && !paused && Clock::now() - last_data > std::chrono::seconds(60) &&
           Clock::now() - last_heartbeat > std::chrono::seconds(60)) {
         // Idle for a minute: write a tiny WAL record in this database, so even
         // a server whose keepalives stall (nothing decodable to pass) lets the
@@ -409,7 +450,18 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       send_status(want_reply);
     }
 
-    auto ev = repl->Receive(std::chrono::milliseconds(100));
+    if (paused) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    // Wake at the open batch's deadline, not up to 100 ms after it: freshness.
+    auto wait = std::chrono::milliseconds(100);
+    if (batch && !in_txn) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          batch_opened + options_.max_interval - Clock::now());
+      wait = std::clamp(left, std::chrono::milliseconds(1), wait);
+    }
+    auto ev = repl->Receive(wait);
     if (ev.kind == pg::ReplicationEvent::Kind::kNone) continue;
     if (ev.kind == pg::ReplicationEvent::Kind::kEnd) {
       Fail(ErrorKind::kConnection, "the server ended the replication stream");

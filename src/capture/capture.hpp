@@ -31,6 +31,9 @@ struct CaptureOptions {
   std::string spool_dir;
   // Connections copying tables in parallel during the first full load.
   size_t copy_workers = 2;
+  // Back-pressure: pause while staged-but-unapplied batches take this many
+  // bytes (0: no limit). See capture/backpressure.hpp.
+  uint64_t max_pending_bytes = 0;
 };
 
 struct CaptureProgress {
@@ -38,6 +41,8 @@ struct CaptureProgress {
   std::atomic<uint64_t> changes{0};
   std::atomic<uint64_t> flushed_lsn{0};
   std::atomic<uint64_t> server_wal_end{0};
+  std::atomic<bool> paused{false};          // waiting for the warehouse (disk budget)
+  std::atomic<uint64_t> pending_bytes{0};   // staged bytes the warehouse has not applied
 };
 
 class Capture {

@@ -18,5 +18,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages);
 int Validate(const core::Config& config, const std::optional<std::string>& table, bool json);
 int Status(const core::Config& config, bool json);
 int Resync(const core::Config& config, const std::string& table);
+// Rebuilds a warehouse (the configured one, or `target_path`) from kept batches.
+int Replay(const core::Config& config, const std::optional<std::string>& target_path);
 
 }  // namespace wharf::cli

@@ -146,7 +146,9 @@ std::chrono::milliseconds ParseDuration(const std::string& text, const std::stri
   if (unit == "ms") ms = n;
   else if (unit == "s" || unit.empty()) ms = n * 1000;
   else if (unit == "m" || unit == "min") ms = n * 60000;
-  else Fail(ErrorKind::kConfig, "{}: unknown duration unit '{}' (use ms, s or m)", where, unit);
+  else if (unit == "h") ms = n * 3600000;
+  else if (unit == "d") ms = n * 86400000;
+  else Fail(ErrorKind::kConfig, "{}: unknown duration unit '{}' (use ms, s, m, h or d)", where, unit);
   return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
@@ -189,7 +191,8 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
   }
 
   if (auto st = root["staging"]) {
-    ctx.CheckKeys(st, "staging", {"url", "format", "compression", "batch", "s3", "poll_interval"});
+    ctx.CheckKeys(st, "staging", {"url", "format", "compression", "batch", "s3", "poll_interval",
+                                  "max_pending_bytes", "retention"});
     if (st["url"]) cfg.staging.url = ctx.Str(st["url"], "url");
     if (st["poll_interval"]) {
       cfg.staging.poll_interval = ParseDuration(ctx.Str(st["poll_interval"], "poll_interval"), ctx.Where(st["poll_interval"]));
@@ -223,6 +226,17 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
       if (cfg.staging.compression != "none" && cfg.staging.compression != "gzip" &&
           cfg.staging.compression != "zstd")
         ctx.Bad(st["compression"], "staging.compression must be none, gzip or zstd");
+    }
+    if (st["max_pending_bytes"]) {
+      cfg.staging.max_pending_bytes =
+          ParseSize(ctx.Str(st["max_pending_bytes"], "max_pending_bytes"), ctx.Where(st["max_pending_bytes"]));
+      if (cfg.staging.max_pending_bytes == 0)
+        ctx.Bad(st["max_pending_bytes"], "staging.max_pending_bytes must be above 0 (like 10GB)");
+    }
+    if (st["retention"]) {
+      std::string r = ctx.Str(st["retention"], "retention");
+      if (r == "forever") cfg.staging.retention = std::nullopt;
+      else cfg.staging.retention = ParseDuration(r, ctx.Where(st["retention"]) + " (staging.retention: a duration like 0s or 7d, or forever)");
     }
     if (auto b = st["batch"]) {
       ctx.CheckKeys(b, "staging.batch", {"max_bytes", "max_interval"});

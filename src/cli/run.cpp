@@ -18,6 +18,7 @@
 #include "load/loader.hpp"
 #include "server/http_server.hpp"
 #include "server/s3_notify.hpp"
+#include "load/staging_upkeep.hpp"
 #include "staging/codec.hpp"
 #include "staging/layout.hpp"
 #include "staging/local_store.hpp"
@@ -84,7 +85,38 @@ void InstallSignalHandlers() {
 int RunPipeline(const core::Config& config, bool once, Stages stages) {
   auto store = staging::OpenObjectStore(config.staging, config.base_dir);
   std::unique_ptr<load::Warehouse> warehouse;
-  if (stages != Stages::kCaptureOnly) warehouse = load::OpenWarehouse(config.target, config.base_dir);
+  std::unique_ptr<load::Loader> loader;
+  // An unavailable warehouse (another process holds the DuckDB file, the
+  // server is down) is an outage to ride out, not a reason to stop capturing:
+  // capture keeps staging, up to staging.max_pending_bytes, and the loader
+  // retries every few seconds. --once (a batch job) fails at once instead.
+  std::string warehouse_down;  // why the last attempt failed; empty: none failed
+  auto last_open_try = std::chrono::steady_clock::time_point{};
+  auto warehouse_ready = [&]() -> bool {
+    if (stages == Stages::kCaptureOnly) return false;
+    if (loader) return true;
+    if (std::chrono::steady_clock::now() - last_open_try < std::chrono::seconds(5)) return false;
+    last_open_try = std::chrono::steady_clock::now();
+    try {
+      warehouse = load::OpenWarehouse(config.target, config.base_dir);
+      loader = std::make_unique<load::Loader>(*store, *warehouse);
+      if (!warehouse_down.empty()) spdlog::info("warehouse available again: loading the staged batches");
+      warehouse_down.clear();
+      return true;
+    } catch (const Error& e) {
+      if (once || (e.kind() != ErrorKind::kWarehouse && e.kind() != ErrorKind::kConnection)) throw;
+      if (warehouse_down.empty()) {
+        spdlog::warn("warehouse unavailable: {}\n  capture keeps staging (up to "
+                     "staging.max_pending_bytes, {} bytes); retrying every 5 s",
+                     e.message(), config.staging.max_pending_bytes);
+      }
+      warehouse_down = e.message();
+      loader.reset();
+      warehouse.reset();
+      return false;
+    }
+  };
+  warehouse_ready();
   if (stages != Stages::kLoadOnly) CheckTargetCollisions(config);
 
   std::mutex mu;
@@ -105,6 +137,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     opts.max_batch_bytes = config.staging.batch_max_bytes;
     opts.max_interval = config.staging.batch_max_interval;
     opts.once = once;
+    opts.max_pending_bytes = config.staging.max_pending_bytes;
     opts.copy_workers = config.full_load.workers
                             ? config.full_load.workers
                             : std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 8);
@@ -148,14 +181,12 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   std::optional<ProgressReporter> progress;
   if (stages != Stages::kLoadOnly) progress.emplace(config, *store);
 
-  std::unique_ptr<load::Loader> loader;
-  if (warehouse) loader = std::make_unique<load::Loader>(*store, *warehouse);
   // Upload notifications wake the loader the moment a batch lands (a capture
   // on another machine writing to the same bucket); polling stays the fallback.
   // A batch job (--once) ends when caught up and needs no endpoint. A port
   // already in use costs only the prompt wake-up, so it is logged, not fatal.
   std::unique_ptr<server::HttpServer> http;
-  if (loader && !once && config.server.listen != "off") {
+  if (stages != Stages::kCaptureOnly && !once && config.server.listen != "off") {
     http = std::make_unique<server::HttpServer>(server::ParseListen(config.server.listen));
     http->Post("/notify/s3", [&](const std::string& body) {
       return OnS3Notification(body, *store, [&] {
@@ -172,8 +203,22 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
       http.reset();
     }
   }
-  auto catch_up = [&]() {
-    for (const auto& s : config.sources) loader->CatchUp(s);
+  load::StagingUpkeep upkeep(*store, config.staging.retention);
+  auto catch_up = [&](bool final_pass) {
+    if (!warehouse_ready()) return;
+    try {
+      for (const auto& s : config.sources) {
+        loader->CatchUp(s);
+        upkeep.AfterCatchUp(s.name, warehouse->AppliedSeq(s.name), final_pass);
+      }
+    } catch (const Error& e) {
+      if (once || e.kind() != ErrorKind::kConnection) throw;
+      spdlog::warn("warehouse connection lost: {}; capture keeps staging, retrying every 5 s",
+                   e.message());
+      warehouse_down = e.message();
+      loader.reset();
+      warehouse.reset();
+    }
   };
 
   int code = 0;
@@ -191,10 +236,12 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
         }
         pending = false;
       }
-      if (loader && !abort) catch_up();
+      bool last = (stages == Stages::kLoadOnly && (once || StopFlag())) ||
+                  (stages != Stages::kLoadOnly && running == 0);
+      if (!abort) catch_up(last);
       if (stages == Stages::kLoadOnly && (once || StopFlag())) break;
       if (stages != Stages::kLoadOnly && running == 0) {
-        if (loader && !abort) catch_up();  // whatever the last batches were
+        if (!abort) catch_up(true);  // whatever the last batches were
         break;
       }
     }

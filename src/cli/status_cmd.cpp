@@ -10,6 +10,7 @@
 #include "load/warehouse.hpp"
 #include "pg/connection.hpp"
 #include "staging/layout.hpp"
+#include "staging/ledger.hpp"
 #include "staging/staged_log.hpp"
 #include "staging/state_store.hpp"
 
@@ -51,9 +52,16 @@ int Status(const core::Config& config, bool json) {
   if (!warehouse_note.empty()) out["warehouse_unavailable"] = warehouse_note;
   for (const auto& s : config.sources) {
     auto seqs = staging::ListManifests(*store, s.name);
-    uint64_t staged = seqs.empty() ? 0 : seqs.back();
+    auto kept = staging::LoadRetentionMark(*store, s.name);
+    uint64_t staged = std::max(seqs.empty() ? 0 : seqs.back(), kept.deleted_through);
     auto state = staging::StateStore(*store, s.name).Load();
     auto p = progress.count(s.name) ? progress[s.name] : load::SourceProgress{};
+    // Capture's disk budget counts from the loader's applied mark (the
+    // warehouse's own figure is newer when the warehouse could be opened).
+    uint64_t applied = std::max(p.batch_seq, staging::LoadAppliedMark(*store, s.name).seq);
+    uint64_t pending_bytes = 0;
+    for (auto [seq, bytes] : staging::StagedBytesAbove(*store, s.name, applied)) pending_bytes += bytes;
+    bool paused = pending_bytes >= config.staging.max_pending_bytes;
     nlohmann::json tables = nlohmann::json::array();
     if (state) {
       for (const auto& t : state->tables) {
@@ -85,6 +93,13 @@ int Status(const core::Config& config, bool json) {
                               {"pending_batches", staged > p.batch_seq ? staged - p.batch_seq : 0},
                               {"applied_lsn", p.end_lsn.ToString()},
                               {"applied_at", p.applied_at},
+                              {"pending_bytes", pending_bytes},
+                              {"max_pending_bytes", config.staging.max_pending_bytes},
+                              {"capture_paused", paused},
+                              {"first_kept_batch", kept.first_kept()},
+                              {"retention", config.staging.retention
+                                                ? FormatDuration(config.staging.retention->count() / 1000.0)
+                                                : std::string("forever")},
                               {"tables", tables}});
   }
   if (json) {
@@ -98,6 +113,15 @@ int Status(const core::Config& config, bool json) {
                s["full_load"].get<std::string>(), s["staged_batches"].get<uint64_t>(),
                s["applied_batches"].get<uint64_t>(), s["pending_batches"].get<uint64_t>(),
                s["applied_lsn"].get<std::string>(), s["applied_at"].get<std::string>());
+    fmt::print("  pending {} of {} bytes (staging.max_pending_bytes); batches kept from {} (retention {})\n",
+               s["pending_bytes"].get<uint64_t>(), s["max_pending_bytes"].get<uint64_t>(),
+               s["first_kept_batch"].get<uint64_t>(), s["retention"].get<std::string>());
+    if (s["capture_paused"].get<bool>()) {
+      fmt::print("  capture paused: the batches the warehouse has not applied reached "
+                 "staging.max_pending_bytes, so capture confirms no further WAL (PostgreSQL keeps "
+                 "it). Start `wharf load` or repair the warehouse and capture resumes by itself; or "
+                 "raise staging.max_pending_bytes\n");
+    }
     fmt::print("  {:<36} {:<8} {:>12} {:>10} {:>8} {:>14}\n", "table", "phase", "rows copied",
                "rows/s", "eta", "warehouse rows");
     for (const auto& t : s["tables"]) {

@@ -42,6 +42,11 @@ struct StagingConfig {
   // How often a loader with nothing to do looks for new manifests (upload
   // notifications and in-process capture wake it sooner).
   std::chrono::milliseconds poll_interval{1000};
+  // Back-pressure: capture pauses (confirming no further WAL) while the staged
+  // files of batches the warehouse has not applied take this many bytes.
+  uint64_t max_pending_bytes = 10ull << 30;
+  // How long applied batches stay staged; nullopt: forever (needed by `wharf replay`).
+  std::optional<std::chrono::milliseconds> retention = std::chrono::milliseconds(0);
 };
 
 struct TargetConfig {

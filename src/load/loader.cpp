@@ -12,6 +12,7 @@
 #include "load/planner.hpp"
 #include "staging/codec.hpp"
 #include "staging/format.hpp"
+#include "staging/ledger.hpp"
 #include "staging/staged_log.hpp"
 
 namespace wharf::load {
@@ -198,6 +199,14 @@ size_t Loader::CatchUp(const core::SourceConfig& source) {
   size_t count = 0;
   for (uint64_t seq : staging::ListManifests(store_, source.name, applied)) {
     if (seq != applied + 1) {
+      auto kept = staging::LoadRetentionMark(store_, source.name);
+      if (kept.deleted_through > applied) {
+        Fail(ErrorKind::kStaging,
+             "batches {}..{} of source {} were deleted by retention (staging.retention) after "
+             "another warehouse applied them; this warehouse has applied up to {}. Point target at "
+             "the warehouse that applied them, or build a new one with a new full load",
+             applied + 1, kept.deleted_through, source.name, applied);
+      }
       Fail(ErrorKind::kStaging,
            "batch {} of source {} is missing from {} (the warehouse has applied up to {}, the next "
            "staged batch is {}); restore the missing manifest or resynchronise",

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "staging/layout.hpp"
+#include "staging/ledger.hpp"
 
 namespace wharf::staging {
 
@@ -41,6 +42,14 @@ StagedTail RecoverStagedLog(ObjectStore& store, const std::string& source) {
       }
     }
   }
+  // Retention may have deleted the newest manifests too (every batch applied):
+  // its watermark keeps numbering and the restart position where they were.
+  RetentionMark kept = LoadRetentionMark(store, source);
+  if (kept.deleted_through >= tail.last_seq && kept.deleted_through > 0) {
+    tail.last_seq = kept.deleted_through;
+    tail.end_lsn = std::max(tail.end_lsn, kept.end_lsn);
+  }
+  if (!tail.last_lsn.IsValid()) tail.last_lsn = kept.last_lsn;
   size_t removed = 0;
   for (const auto& path : store.List(DataPrefix(source))) {
     bool temp = path.find(".tmp-") != std::string::npos;

@@ -448,6 +448,24 @@ size_t WharfTest::ManifestCount(const std::string& source) {
   return n;
 }
 
+std::string WharfTest::SlotPid() {
+  auto r = Pg("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'wharf_src'");
+  return r.empty() ? "" : Str(r[0][0]);
+}
+
+bool WharfTest::ConfirmedPast(const std::string& lsn) {
+  auto r = Pg("SELECT confirmed_flush_lsn >= '" + lsn + "'::pg_lsn FROM pg_replication_slots "
+              "WHERE slot_name = 'wharf_src'");
+  return !r.empty() && Str(r[0][0]) == "t";
+}
+
+std::string WharfTest::ConfirmedLsn() {
+  auto r = Pg("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'wharf_src'");
+  return r.empty() ? "" : Str(r[0][0]);
+}
+
+std::string WharfTest::CurrentLsn() { return Str(Pg("SELECT pg_current_wal_lsn()")[0][0]); }
+
 void WharfTest::TearDown() {
   auto& cluster = Cluster();
   std::vector<std::string> dbs = extra_dbs_;
@@ -479,8 +497,7 @@ void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& 
   std::ofstream out(config_);
   out << "sources:\n" << sources_yaml << "staging:\n  url: " << staging_url_ << "\n  format: "
       << staging_format_ << "\n  compression: " << staging_compression_ << "\n"
-      << staging_extra_yaml_
-      << "  batch: " << batch_yaml_ << "\n"
+      << "  batch: " << batch_yaml_ << "\n" << staging_yaml_
       << "target:\n" << target_yaml_ << extra_yaml;
 }
 

@@ -125,6 +125,14 @@ class WharfTest : public ::testing::Test {
   ProcessResult RunOnce() { return Wharf({"run", "--once"}); }
   void ExpectValidateEqual();
 
+  // The source slot wharf_src as PostgreSQL sees it: its walsender's pid
+  // ("" without the slot), whether its confirmed position is at or past `lsn`
+  // (LSN arithmetic done by PostgreSQL), and that position.
+  std::string SlotPid();
+  bool ConfirmedPast(const std::string& lsn);
+  std::string ConfirmedLsn();
+  std::string CurrentLsn();
+
   Rows Duck(const std::string& sql) { return DuckQuery(warehouse_, sql); }
   Rows Pg(const std::string& sql) { return PgQuery(dsn_, sql); }
   void PgRun(const std::string& sql) { PgExec(dsn_, sql); }
@@ -140,12 +148,14 @@ class WharfTest : public ::testing::Test {
   std::string batch_yaml_ = "{ max_bytes: 8MB, max_interval: 200ms }";
   // The target mapping's entries WriteConfig writes (indented two spaces).
   std::string target_yaml_ = "  type: duckdb\n  path: ./warehouse.duckdb\n";
-  // staging.url and further staging keys (indented two spaces) WriteConfig writes.
+  // staging.url WriteConfig writes.
   std::string staging_url_ = "file://./stage";
-  std::string staging_extra_yaml_;
   // The staging.format and staging.compression WriteConfig writes.
   std::string staging_format_ = "jsonl";
   std::string staging_compression_ = "zstd";
+  // More staging keys WriteConfig writes (indented lines). Tests keep every
+  // batch unless they test retention, so they can inspect what was staged.
+  std::string staging_yaml_ = "  retention: forever\n";
   std::unique_ptr<PgCluster> own_cluster_;  // set by UseOwnCluster
 };
 

@@ -60,18 +60,6 @@ class BackgroundWorkload {
 
 class Resilience : public WharfTest {
  protected:
-  std::string SlotPid() {
-    auto r = Pg("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'wharf_src'");
-    return r.empty() ? "" : Str(r[0][0]);
-  }
-  // LSN arithmetic done by PostgreSQL: is the slot's confirmed position at or past `lsn`?
-  bool ConfirmedPast(const std::string& lsn) {
-    auto r = Pg("SELECT confirmed_flush_lsn >= '" + lsn + "'::pg_lsn FROM pg_replication_slots "
-                "WHERE slot_name = 'wharf_src'");
-    return !r.empty() && Str(r[0][0]) == "t";
-  }
-  std::string CurrentLsn() { return Str(Pg("SELECT pg_current_wal_lsn()")[0][0]); }
-
   // After a disruption: new changes are captured and confirmed by the running process.
   void ExpectStreamingContinues(Process& run) {
     PgRun("INSERT INTO scratch (v) VALUES ('after disruption')");

@@ -24,7 +24,7 @@ class S3Pipeline : public WharfTest {
   void UseS3(S3Server& server, const std::string& prefix, const std::string& more_staging = "") {
     server_ = &server;
     staging_url_ = "s3://wharf/" + prefix;
-    staging_extra_yaml_ = "  s3:\n    secret_access_key: ${WHARF_TEST_S3_SECRET}\n" + more_staging;
+    staging_yaml_ += "  s3:\n    secret_access_key: ${WHARF_TEST_S3_SECRET}\n" + more_staging;
     setenv("WHARF_TEST_S3_SECRET", S3Server::kSecretKey, 1);
     setenv("AWS_ENDPOINT_URL", server.Endpoint().c_str(), 1);
     setenv("AWS_ACCESS_KEY_ID", S3Server::kAccessKey, 1);

@@ -320,11 +320,13 @@ TEST(ParseDuration, ValidValues) {
   EXPECT_EQ(ParseDuration("1.5s", "w"), 1500ms);
   EXPECT_EQ(ParseDuration("2m", "w"), 120000ms);
   EXPECT_EQ(ParseDuration("3min", "w"), 180000ms);
+  EXPECT_EQ(ParseDuration("12h", "w"), std::chrono::milliseconds(12LL * 3600000));
+  EXPECT_EQ(ParseDuration("7d", "w"), std::chrono::milliseconds(7LL * 86400000));
   EXPECT_EQ(ParseDuration("0ms", "w"), 0ms);
 }
 
 TEST(ParseDuration, InvalidValues) {
-  for (const char* text : {"", "s", "-1s", "fast", "1h", "10 sec", "1S", "5us"}) {
+  for (const char* text : {"", "s", "-1s", "fast", "1w", "10 sec", "1S", "5us"}) {
     SCOPED_TRACE(text);
     std::string msg = ConfigError([&] { ParseDuration(text, "w.yaml:9:9"); });
     EXPECT_NE(msg.find("w.yaml:9:9"), std::string::npos) << msg;
@@ -372,6 +374,29 @@ TEST(ConfigLoader, PostgresTargetTakesADsn) {
   EXPECT_NE(msg.find("duckdb target takes target.path"), std::string::npos) << msg;
   msg = ParseError("sources:\n  - name: m\n    dsn: d\ntarget:\n  type: oracle\n");
   EXPECT_NE(msg.find("use duckdb or postgres"), std::string::npos) << msg;
+}
+
+}  // namespace
+}  // namespace wharf::cli
+
+namespace wharf::cli {
+namespace {
+
+TEST(ConfigLoader, BackPressureAndRetention) {
+  const std::string head = "sources:\n  - name: main\n    dsn: postgres://h/db\nstaging:\n";
+  core::Config d = ParseConfig(head + "  url: file://./s\n", "w.yaml");
+  EXPECT_EQ(d.staging.max_pending_bytes, 10ull << 30);
+  ASSERT_TRUE(d.staging.retention.has_value());
+  EXPECT_EQ(*d.staging.retention, 0ms);
+  core::Config c = ParseConfig(head + "  max_pending_bytes: 512MB\n  retention: 7d\n", "w.yaml");
+  EXPECT_EQ(c.staging.max_pending_bytes, 512ull << 20);
+  EXPECT_EQ(*c.staging.retention, std::chrono::milliseconds(7LL * 86400000));
+  core::Config f = ParseConfig(head + "  retention: forever\n", "w.yaml");
+  EXPECT_FALSE(f.staging.retention.has_value());
+  EXPECT_NE(ParseError(head + "  retention: sometimes\n").find("wharf.yaml:"), std::string::npos);
+  EXPECT_NE(ParseError(head + "  retention: sometimes\n").find("forever"), std::string::npos);
+  EXPECT_NE(ParseError(head + "  max_pending_bytes: 0\n").find("above 0"), std::string::npos);
+  EXPECT_NE(ParseError(head + "  retension: 1d\n").find("did you mean 'retention'"), std::string::npos);
 }
 
 }  // namespace

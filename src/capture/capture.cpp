@@ -397,6 +397,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         schemas.Poll(conn, watched_oids(), types);
         last_schema_poll = Clock::now();
       }
+      // With no batch open, everything recorded as staged is durable.
+      if (!batch) schemas.Persist();
       // Nothing is open here, so the stream has staged every transaction below its position.
       if (schemas.HasPending() && spool.empty()) {
         for (auto& [schema, at] : schemas.Due(std::max(wal_end, flushed))) {

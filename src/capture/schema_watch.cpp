@@ -15,10 +15,10 @@ constexpr const char* kStateName = "schemas";
 // Everything DescribeTable reads, cheaply: names, types, dropped and missing-value flags of the
 // attributes, the replica identity and the key indexes.
 constexpr const char* kFingerprintSql = R"SQL(
-  SELECT c.oid::text, md5(n.nspname || '.' || c.relname || ':' || c.relreplident || ':' ||
+  SELECT c.oid::text, md5(n.nspname || '.' || c.relname || ':' || c.relreplident::text || ':' ||
     coalesce((SELECT string_agg(a.attnum || ':' || a.attname || ':' || a.atttypid || ':' ||
                                 a.atttypmod || ':' || a.attndims || ':' || a.attisdropped || ':' ||
-                                a.atthasmissing || ':' || a.attgenerated, ',' ORDER BY a.attnum)
+                                a.atthasmissing || ':' || a.attgenerated::text, ',' ORDER BY a.attnum)
               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0), '') || ':' ||
     coalesce((SELECT string_agg(i.indexrelid || ':' || i.indkey::text || ':' || i.indisprimary ||
                                 ':' || i.indisreplident, ',' ORDER BY i.indexrelid)

@@ -22,9 +22,10 @@ class Schema : public WharfTest {
     return nlohmann::json::parse(r.output.substr(r.output.find('{')));
   }
   nlohmann::json TableStatus(const std::string& table) {
-    for (const auto& t : Status()["sources"][0]["tables"])
+    auto status = Status();
+    for (const auto& t : status["sources"][0]["tables"])
       if (t["table"] == table) return t;
-    ADD_FAILURE() << table << " not in status";
+    ADD_FAILURE() << table << " not in status: " << Status().dump();
     return {};
   }
   void Once() {

@@ -13,11 +13,6 @@ namespace {
 
 using K = core::LogicalKind;
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Decimal digits before the point every value of an integer kind needs.
 int IntegerDigits(K k) { return k == K::kInt16 ? 5 : k == K::kInt32 ? 10 : 19; }
 bool IsInteger(K k) { return k == K::kInt16 || k == K::kInt32 || k == K::kInt64; }
@@ -37,6 +32,11 @@ bool ScalarWidening(const core::LogicalType& from, const core::LogicalType& to) 
 }
 
 }  // namespace
+
+std::string FoldCase(std::string name) {
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
 
 bool IsWidening(const core::LogicalType& from, const core::LogicalType& to) {
   if (from.kind == K::kList || to.kind == K::kList) {
@@ -65,7 +65,7 @@ SchemaPlan DiffSchema(const std::vector<WarehouseColumn>& current, const core::R
     // Unknown attnums on either side: the same name is the same column.
     if (match[i] < 0) {
       match[i] = pick([&](const WarehouseColumn& w) {
-        return (w.attnum == 0 || s.attnum == 0) && !w.dropped && Lower(w.name) == Lower(s.name);
+        return (w.attnum == 0 || s.attnum == 0) && !w.dropped && FoldCase(w.name) == FoldCase(s.name);
       });
     }
     if (match[i] >= 0) taken[match[i]] = true;
@@ -86,19 +86,19 @@ SchemaPlan DiffSchema(const std::vector<WarehouseColumn>& current, const core::R
   // Renames. Names are compared as DuckDB does (case-insensitively); a rename onto a name still
   // held by another column, or one changing only the case, goes through a temporary name first.
   std::set<std::string> final_names;
-  for (const auto& c : source.columns) final_names.insert(Lower(c.name));
+  for (const auto& c : source.columns) final_names.insert(FoldCase(c.name));
   std::set<std::string> held;  // names in use after the drops
   for (size_t k = 0; k < current.size(); ++k) {
     bool dropped_now = !taken[k] && !current[k].dropped && policy == DroppedColumns::kDrop;
-    if (!dropped_now) held.insert(Lower(current[k].name));
+    if (!dropped_now) held.insert(FoldCase(current[k].name));
   }
   // A kept dropped column standing on a name a live column takes moves aside.
   for (auto& w : kept) {
-    if (!final_names.count(Lower(w.name))) continue;
+    if (!final_names.count(FoldCase(w.name))) continue;
     std::string aside = w.name + "_dropped" + (w.attnum ? "_" + std::to_string(w.attnum) : "");
     plan.steps.push_back({SchemaStep::Kind::kRename, w.name, aside, {}, std::nullopt, 0});
-    held.erase(Lower(w.name));
-    held.insert(Lower(aside));
+    held.erase(FoldCase(w.name));
+    held.insert(FoldCase(aside));
     w.name = aside;
   }
   std::vector<std::pair<size_t, std::string>> second;  // source index, temporary name
@@ -107,15 +107,15 @@ SchemaPlan DiffSchema(const std::vector<WarehouseColumn>& current, const core::R
     const std::string& from = current[match[i]].name;
     const std::string& to = source.columns[i].name;
     if (from == to) continue;
-    if (held.count(Lower(to)) || Lower(from) == Lower(to)) {
+    if (held.count(FoldCase(to)) || FoldCase(from) == FoldCase(to)) {
       std::string tmp = "_wharf_rename_" + std::to_string(i);
       plan.steps.push_back({SchemaStep::Kind::kRename, from, tmp, {}, std::nullopt, i});
       second.emplace_back(i, tmp);
     } else {
       plan.steps.push_back({SchemaStep::Kind::kRename, from, to, {}, std::nullopt, i});
-      held.insert(Lower(to));
+      held.insert(FoldCase(to));
     }
-    held.erase(Lower(from));
+    held.erase(FoldCase(from));
   }
   for (const auto& [i, tmp] : second)
     plan.steps.push_back({SchemaStep::Kind::kRename, tmp, source.columns[i].name, {}, std::nullopt, i});

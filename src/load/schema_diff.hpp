@@ -54,6 +54,9 @@ struct SchemaPlan {
 SchemaPlan DiffSchema(const std::vector<WarehouseColumn>& current, const core::RelationSchema& source,
                       const std::vector<core::LogicalType>& types, DroppedColumns policy);
 
+// A name as DuckDB compares identifiers: case-insensitively, even quoted.
+std::string FoldCase(std::string name);
+
 // True when every value of `from` is a value of `to` and the warehouse's cast keeps it exactly
 // as PostgreSQL's conversion does.
 bool IsWidening(const core::LogicalType& from, const core::LogicalType& to);

@@ -222,5 +222,32 @@ TEST_F(Schema, NarrowingStopsOnlyItsTableUntilResync) {
   ExpectValidateEqual();
 }
 
+
+TEST_F(Schema, RenamedAndDroppedTablesAndTruncate) {
+  PgRun("CREATE TABLE old_name (id int PRIMARY KEY, v text);"
+        "INSERT INTO old_name SELECT g, 'v' FROM generate_series(1, 10) g;"
+        "CREATE TABLE doomed (id int PRIMARY KEY);"
+        "INSERT INTO doomed SELECT g FROM generate_series(1, 5) g;"
+        "CREATE TABLE emptied (id int PRIMARY KEY, n bigint);"
+        "INSERT INTO emptied SELECT g, g FROM generate_series(1, 5) g;");
+  WriteDefaultConfig();
+  Once();
+  PgRun("ALTER TABLE old_name RENAME TO new_name; INSERT INTO new_name VALUES (11, 'after');"
+        "DROP TABLE doomed;");
+  Once();
+  // The old warehouse table is left as it was; the new name is a new table to wharf, copied whole.
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.old_name")[0][0], "10");
+  EXPECT_EQ(Duck("SELECT v FROM public.new_name WHERE id = 11")[0][0], "after");
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.new_name")[0][0], "11");  // copied as a new table
+  EXPECT_EQ(Wharf({"validate", "--table", "public.new_name"}).exit_code, 0);
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.doomed")[0][0], "5");
+  // A narrowing change then a TRUNCATE: the truncate carries all the table will hold.
+  PgRun("ALTER TABLE emptied ALTER COLUMN n TYPE int; TRUNCATE emptied; INSERT INTO emptied VALUES (1, 1);");
+  Once();
+  EXPECT_EQ(ColumnType("emptied", "n"), "INTEGER");
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.emptied")[0][0], "1");
+  EXPECT_EQ(Wharf({"validate", "--table", "public.emptied"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace wharf::test

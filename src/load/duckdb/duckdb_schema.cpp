@@ -9,12 +9,7 @@ namespace wharf::load::duckdb {
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool IsWharfColumn(const std::string& name) { return Lower(name).rfind("_wharf_", 0) == 0; }
+bool IsWharfColumn(const std::string& name) { return FoldCase(name).rfind("_wharf_", 0) == 0; }
 
 std::string Where(const core::TableName& t) {
   return "table_schema = " + Literal(t.schema) + " AND table_name = " + Literal(t.name);
@@ -84,7 +79,7 @@ DuckDbSchemas::Table* DuckDbSchemas::Load(const core::TableName& target,
       w.name = name;
       int k = -1;
       for (size_t c = 0; c < schema.columns.size(); ++c)
-        if (Lower(schema.columns[c].name) == Lower(name)) k = static_cast<int>(c);
+        if (FoldCase(schema.columns[c].name) == FoldCase(name)) k = static_cast<int>(c);
       if (k >= 0) {
         w.source = schema.columns[k];
         w.source.is_key = false;
@@ -256,7 +251,7 @@ void DuckDbSchemas::Rebuild(const core::TableName& target, const SchemaPlan& pla
   }
   auto find = [&](const std::string& name) {
     for (size_t k = 0; k < cols.size(); ++k)
-      if (Lower(cols[k].name) == Lower(name)) return k;
+      if (FoldCase(cols[k].name) == FoldCase(name)) return k;
     Fail(ErrorKind::kInternal, "rebuilding {}: no column {}", target.ToString(), name);
   };
   for (size_t i = 0; i < plan.steps.size(); ++i) {

@@ -46,11 +46,6 @@ std::string KeyMatch(const core::RelationSchema& schema, const std::vector<size_
   return out;
 }
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
@@ -58,8 +53,8 @@ core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
   std::set<std::string> used = {"_wharf_lsn", "_wharf_synced_at"};
   for (auto& c : out.columns) {
     std::string name = c.name;
-    for (int n = 2; used.count(Lower(name)); ++n) name = c.name + "_" + std::to_string(n);
-    used.insert(Lower(name));
+    for (int n = 2; used.count(FoldCase(name)); ++n) name = c.name + "_" + std::to_string(n);
+    used.insert(FoldCase(name));
     c.name = name;
   }
   return out;
@@ -301,7 +296,7 @@ void DuckDbWarehouse::RemoveCopies(const core::TableName& table, const core::Rel
                                    const std::vector<CountedRow>& removes) {
   const std::string target = Qualified(table.schema, table.name);
   for (const auto& c : schema.columns) {
-    if (Lower(c.name) == "rowid") {
+    if (FoldCase(c.name) == "rowid") {
       Fail(ErrorKind::kUnsupported,
            "{} has no key and a column named rowid, which hides the DuckDB row id wharf needs to "
            "delete one of several identical rows; give the source table a primary key or rename "

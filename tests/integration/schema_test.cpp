@@ -1,6 +1,8 @@
 // Schema evolution through the whole pipeline (PostgreSQL 15 -> wharf -> DuckDB): added,
 // renamed and dropped columns, widening type changes, and a narrowing change that stops only its
 // table until a resync.
+#include <signal.h>
+
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
@@ -47,6 +49,26 @@ TEST_F(Schema, AddedColumnWithConstantDefaultAppearsWithoutAnyRowChange) {
   EXPECT_EQ(ColumnType("items", "qty"), "INTEGER");
   EXPECT_EQ(Duck("SELECT count(*) FROM public.items WHERE qty = 7 AND label = 'it''s new' AND note IS NULL")[0][0],
             "50");
+  ExpectValidateEqual();
+}
+
+TEST_F(Schema, CatalogWatcherStagesAChangeWhileStreaming) {
+  PgRun("CREATE TABLE items (id int PRIMARY KEY, v text, w text);"
+        "INSERT INTO items SELECT g, 'v' || g, 'w' FROM generate_series(1, 10) g;");
+  WriteDefaultConfig();
+  auto run = StartWharf({"run"}, "run.log");
+  // Streaming, with the watcher's first look at the catalog recorded.
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(work_ / "stage/src/state/schemas.json"); },
+                      std::chrono::seconds(60))) << run->Output();
+  size_t before = ManifestCount();
+  // No row change follows: only the running capture's catalog poll can see these.
+  PgRun("ALTER TABLE items ADD COLUMN qty numeric(6,2) DEFAULT 2.5; ALTER TABLE items RENAME COLUMN w TO wide;");
+  ASSERT_TRUE(WaitFor([&] { return ManifestCount() > before; }, std::chrono::seconds(30))) << run->Output();
+  run->Signal(SIGTERM);
+  ASSERT_EQ(run->Wait(), 0) << run->Output();
+  EXPECT_EQ(ColumnType("items", "qty"), "DECIMAL(6,2)");
+  EXPECT_EQ(ColumnType("items", "w"), "");
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.items WHERE qty = 2.5 AND wide = 'w'")[0][0], "10");
   ExpectValidateEqual();
 }
 

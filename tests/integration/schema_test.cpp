@@ -101,6 +101,18 @@ TEST_F(Schema, AddedColumnThenRows) {
   EXPECT_EQ(Duck("SELECT qty FROM public.items WHERE id = 2")[0][0], "9");
   EXPECT_EQ(Duck("SELECT qty FROM public.items WHERE id = 3")[0][0], "1");
   ExpectValidateEqual();
+  // After a delete in the same transaction: the warehouse table is rebuilt, default included.
+  PgRun("BEGIN; DELETE FROM items WHERE id = 1; ALTER TABLE items ADD COLUMN tag text DEFAULT 'old';"
+        "INSERT INTO items VALUES (12, 'newer', 6, 'new'); COMMIT;");
+  Once();
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.items WHERE tag = 'old'")[0][0], "10");
+  EXPECT_EQ(Duck("SELECT tag FROM public.items WHERE id = 12")[0][0], "new");
+  // The rebuilt table keeps every column and its record of attnums.
+  EXPECT_EQ(Duck("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM "
+                 "information_schema.columns WHERE table_name = 'items'")[0][0],
+            "_wharf_lsn,_wharf_synced_at,id,qty,tag,v");
+  EXPECT_EQ(Duck("SELECT attnum FROM _wharf.columns WHERE table_name = 'items' AND column_name = 'tag'")[0][0], "4");
+  ExpectValidateEqual();
 }
 
 TEST_F(Schema, RenamedColumnKeepsReceivingValues) {

@@ -6,22 +6,19 @@
 #include <gtest/gtest.h>
 
 #include "load/duckdb/duckdb_warehouse.hpp"
+#include "unit/support/schema_builders.hpp"
 #include "unit/support/temp_dir.hpp"
 
 namespace wharf::load::duckdb {
 namespace {
 
 core::Column Col(std::string name, uint32_t type, int32_t attnum, bool key = false) {
-  core::Column c{std::move(name), type, -1, key};
-  c.attnum = attnum;
-  return c;
+  return test::AttCol(std::move(name), type, -1, attnum, key);
 }
 
 core::RelationSchema Items(std::vector<core::Column> cols) {
-  core::RelationSchema s;
+  auto s = test::TableOf("items", std::move(cols));
   s.oid = 30000;
-  s.table = {"public", "items"};
-  s.columns = std::move(cols);
   return s;
 }
 

@@ -4,26 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/support/schema_builders.hpp"
+
 namespace wharf::load {
 namespace {
 
 using K = SchemaStep::Kind;
 namespace oid = core::oid;
 
-core::Column Col(std::string name, uint32_t type, int32_t typmod, int32_t attnum,
-                 bool key = false) {
-  core::Column c{std::move(name), type, typmod, key};
-  c.attnum = attnum;
-  return c;
-}
+using test::AttCol;
 
-core::RelationSchema Schema(std::vector<core::Column> cols) {
-  core::RelationSchema s;
-  s.oid = 16384;
-  s.table = {"public", "t"};
-  s.columns = std::move(cols);
-  return s;
-}
+core::RelationSchema Schema(std::vector<core::Column> cols) { return test::TableOf("t", std::move(cols)); }
 
 std::vector<core::LogicalType> Types(const core::RelationSchema& s) {
   std::vector<core::LogicalType> out;
@@ -45,7 +36,7 @@ constexpr int32_t kVarchar10 = 10 + 4, kVarchar100 = 100 + 4;
 int32_t Numeric(int p, int s) { return ((p << 16) | s) + 4; }
 
 const core::RelationSchema kBase =
-    Schema({Col("id", oid::kInt4, -1, 1, true), Col("name", oid::kText, -1, 2)});
+    Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("name", oid::kText, -1, 2)});
 
 TEST(SchemaDiff, SameSchemaNeedsNothing) {
   auto plan = Diff(kBase, kBase);
@@ -65,7 +56,7 @@ TEST(SchemaDiff, CreatedTableRecordsAttnums) {
 
 TEST(SchemaDiff, AddColumnWithConstantDefaultFillsExistingRows) {
   auto after = kBase;
-  after.columns.push_back(Col("qty", oid::kInt4, -1, 3));
+  after.columns.push_back(AttCol("qty", oid::kInt4, -1, 3));
   after.columns.back().missing = "7";
   auto plan = Diff(kBase, after);
   ASSERT_EQ(plan.steps.size(), 1u);
@@ -78,7 +69,7 @@ TEST(SchemaDiff, AddColumnWithConstantDefaultFillsExistingRows) {
 
 TEST(SchemaDiff, AddColumnWithoutKnownDefaultLeavesNull) {
   auto after = kBase;
-  after.columns.push_back(Col("at", oid::kTimestampTz, -1, 3));  // DEFAULT now(): rewritten, no missing value
+  after.columns.push_back(AttCol("at", oid::kTimestampTz, -1, 3));  // DEFAULT now(): rewritten, no missing value
   auto plan = Diff(kBase, after);
   ASSERT_EQ(plan.steps.size(), 1u);
   EXPECT_EQ(plan.steps[0].kind, K::kAdd);
@@ -86,7 +77,7 @@ TEST(SchemaDiff, AddColumnWithoutKnownDefaultLeavesNull) {
 }
 
 TEST(SchemaDiff, RenameMatchesByAttnum) {
-  auto after = Schema({Col("id", oid::kInt4, -1, 1, true), Col("title", oid::kText, -1, 2)});
+  auto after = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("title", oid::kText, -1, 2)});
   auto plan = Diff(kBase, after);
   ASSERT_EQ(plan.steps.size(), 1u);
   EXPECT_EQ(plan.steps[0], (SchemaStep{K::kRename, "name", "title", {}, std::nullopt, 1}));
@@ -95,8 +86,8 @@ TEST(SchemaDiff, RenameMatchesByAttnum) {
 }
 
 TEST(SchemaDiff, SwappedNamesGoThroughTemporaryNames) {
-  auto before = Schema({Col("a", oid::kText, -1, 1), Col("b", oid::kText, -1, 2)});
-  auto after = Schema({Col("b", oid::kText, -1, 1), Col("a", oid::kText, -1, 2)});
+  auto before = Schema({AttCol("a", oid::kText, -1, 1), AttCol("b", oid::kText, -1, 2)});
+  auto after = Schema({AttCol("b", oid::kText, -1, 1), AttCol("a", oid::kText, -1, 2)});
   auto plan = Diff(before, after);
   ASSERT_TRUE(plan.error.empty());
   // Replay the renames over the names: no step may land on a name still held.
@@ -112,7 +103,7 @@ TEST(SchemaDiff, SwappedNamesGoThroughTemporaryNames) {
 }
 
 TEST(SchemaDiff, CaseOnlyRenameGoesThroughTemporaryName) {
-  auto after = Schema({Col("id", oid::kInt4, -1, 1, true), Col("Name", oid::kText, -1, 2)});
+  auto after = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("Name", oid::kText, -1, 2)});
   auto plan = Diff(kBase, after);
   ASSERT_EQ(plan.steps.size(), 2u);
   EXPECT_EQ(plan.steps[0].column, "name");
@@ -120,7 +111,7 @@ TEST(SchemaDiff, CaseOnlyRenameGoesThroughTemporaryName) {
 }
 
 TEST(SchemaDiff, DroppedColumnKeptByDefault) {
-  auto after = Schema({Col("id", oid::kInt4, -1, 1, true)});
+  auto after = Schema({AttCol("id", oid::kInt4, -1, 1, true)});
   auto plan = Diff(kBase, after);
   EXPECT_TRUE(plan.steps.empty());
   EXPECT_TRUE(plan.metadata_changed);
@@ -134,7 +125,7 @@ TEST(SchemaDiff, DroppedColumnKeptByDefault) {
 }
 
 TEST(SchemaDiff, DroppedColumnDroppedUnderDropPolicy) {
-  auto after = Schema({Col("id", oid::kInt4, -1, 1, true)});
+  auto after = Schema({AttCol("id", oid::kInt4, -1, 1, true)});
   auto plan = Diff(kBase, after, DroppedColumns::kDrop);
   ASSERT_EQ(plan.steps.size(), 1u);
   EXPECT_EQ(plan.steps[0].kind, K::kDrop);
@@ -143,7 +134,7 @@ TEST(SchemaDiff, DroppedColumnDroppedUnderDropPolicy) {
 }
 
 TEST(SchemaDiff, DropAndReAddUnderTheSameNameIsANewColumn) {
-  auto after = Schema({Col("id", oid::kInt4, -1, 1, true), Col("name", oid::kInt8, -1, 3)});
+  auto after = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("name", oid::kInt8, -1, 3)});
   auto kept = Diff(kBase, after);
   ASSERT_TRUE(kept.error.empty()) << kept.error;
   ASSERT_EQ(kept.steps.size(), 2u);
@@ -157,8 +148,8 @@ TEST(SchemaDiff, DropAndReAddUnderTheSameNameIsANewColumn) {
 }
 
 TEST(SchemaDiff, IntegerWideningOnKeyAndOtherColumns) {
-  auto before = Schema({Col("id", oid::kInt2, -1, 1, true), Col("n", oid::kInt4, -1, 2)});
-  auto after = Schema({Col("id", oid::kInt8, -1, 1, true), Col("n", oid::kInt8, -1, 2)});
+  auto before = Schema({AttCol("id", oid::kInt2, -1, 1, true), AttCol("n", oid::kInt4, -1, 2)});
+  auto after = Schema({AttCol("id", oid::kInt8, -1, 1, true), AttCol("n", oid::kInt8, -1, 2)});
   auto plan = Diff(before, after);
   ASSERT_TRUE(plan.error.empty());
   ASSERT_EQ(plan.steps.size(), 2u);
@@ -168,9 +159,9 @@ TEST(SchemaDiff, IntegerWideningOnKeyAndOtherColumns) {
 }
 
 TEST(SchemaDiff, VarcharLongerAndToTextChangeNothingInTheWarehouse) {
-  auto v10 = Schema({Col("id", oid::kInt4, -1, 1, true), Col("s", oid::kVarchar, kVarchar10, 2)});
-  auto v100 = Schema({Col("id", oid::kInt4, -1, 1, true), Col("s", oid::kVarchar, kVarchar100, 2)});
-  auto text = Schema({Col("id", oid::kInt4, -1, 1, true), Col("s", oid::kText, -1, 2)});
+  auto v10 = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("s", oid::kVarchar, kVarchar10, 2)});
+  auto v100 = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("s", oid::kVarchar, kVarchar100, 2)});
+  auto text = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("s", oid::kText, -1, 2)});
   auto a = Diff(v10, v100);
   EXPECT_TRUE(a.error.empty());
   EXPECT_TRUE(a.steps.empty());
@@ -181,8 +172,8 @@ TEST(SchemaDiff, VarcharLongerAndToTextChangeNothingInTheWarehouse) {
 }
 
 TEST(SchemaDiff, NumericGrowthWidens) {
-  auto before = Schema({Col("id", oid::kInt4, -1, 1, true), Col("m", oid::kNumeric, Numeric(10, 2), 2)});
-  auto after = Schema({Col("id", oid::kInt4, -1, 1, true), Col("m", oid::kNumeric, Numeric(12, 4), 2)});
+  auto before = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("m", oid::kNumeric, Numeric(10, 2), 2)});
+  auto after = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("m", oid::kNumeric, Numeric(12, 4), 2)});
   auto plan = Diff(before, after);
   ASSERT_TRUE(plan.error.empty()) << plan.error;
   ASSERT_EQ(plan.steps.size(), 1u);
@@ -192,22 +183,22 @@ TEST(SchemaDiff, NumericGrowthWidens) {
 }
 
 TEST(SchemaDiff, NarrowingStopsWithAReason) {
-  auto big = Schema({Col("id", oid::kInt4, -1, 1, true), Col("n", oid::kInt8, -1, 2)});
-  auto small = Schema({Col("id", oid::kInt4, -1, 1, true), Col("n", oid::kInt4, -1, 2)});
+  auto big = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("n", oid::kInt8, -1, 2)});
+  auto small = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("n", oid::kInt4, -1, 2)});
   auto plan = Diff(big, small);
   EXPECT_NE(plan.error.find("column n changed type"), std::string::npos) << plan.error;
-  auto scale = Diff(Schema({Col("m", oid::kNumeric, Numeric(12, 4), 1)}),
-                    Schema({Col("m", oid::kNumeric, Numeric(12, 2), 1)}));
+  auto scale = Diff(Schema({AttCol("m", oid::kNumeric, Numeric(12, 4), 1)}),
+                    Schema({AttCol("m", oid::kNumeric, Numeric(12, 2), 1)}));
   EXPECT_FALSE(scale.error.empty());
-  auto digits = Diff(Schema({Col("m", oid::kNumeric, Numeric(12, 2), 1)}),
-                     Schema({Col("m", oid::kNumeric, Numeric(14, 6), 1)}));
+  auto digits = Diff(Schema({AttCol("m", oid::kNumeric, Numeric(12, 2), 1)}),
+                     Schema({AttCol("m", oid::kNumeric, Numeric(14, 6), 1)}));
   EXPECT_FALSE(digits.error.empty());  // 10 integer digits down to 8
 }
 
 TEST(SchemaDiff, IncompatibleTypeStops) {
-  auto plan = Diff(Schema({Col("v", oid::kText, -1, 1)}), Schema({Col("v", oid::kInt4, -1, 1)}));
+  auto plan = Diff(Schema({AttCol("v", oid::kText, -1, 1)}), Schema({AttCol("v", oid::kInt4, -1, 1)}));
   EXPECT_FALSE(plan.error.empty());
-  auto ts = Diff(Schema({Col("v", oid::kTimestamp, -1, 1)}), Schema({Col("v", oid::kTimestampTz, -1, 1)}));
+  auto ts = Diff(Schema({AttCol("v", oid::kTimestamp, -1, 1)}), Schema({AttCol("v", oid::kTimestampTz, -1, 1)}));
   EXPECT_FALSE(ts.error.empty());
 }
 
@@ -234,8 +225,8 @@ TEST(SchemaDiff, WideningRules) {
 
 TEST(SchemaDiff, UnknownAttnumsMatchByName) {
   // A table made before attnums were recorded, or a manifest without them.
-  auto before = Schema({Col("id", oid::kInt4, -1, 0, true), Col("name", oid::kText, -1, 0)});
-  auto after = Schema({Col("id", oid::kInt4, -1, 1, true), Col("name", oid::kText, -1, 2)});
+  auto before = Schema({AttCol("id", oid::kInt4, -1, 0, true), AttCol("name", oid::kText, -1, 0)});
+  auto after = Schema({AttCol("id", oid::kInt4, -1, 1, true), AttCol("name", oid::kText, -1, 2)});
   auto plan = Diff(before, after);
   EXPECT_TRUE(plan.steps.empty());
   EXPECT_TRUE(plan.metadata_changed);
@@ -244,7 +235,7 @@ TEST(SchemaDiff, UnknownAttnumsMatchByName) {
 
 TEST(SchemaDiff, KeptColumnComesBackWhenItsAttnumReappears) {
   // A stale schema made a column look dropped; the next one has it again.
-  auto without = Schema({Col("id", oid::kInt4, -1, 1, true)});
+  auto without = Schema({AttCol("id", oid::kInt4, -1, 1, true)});
   auto kept = Diff(kBase, without).after;
   auto plan = DiffSchema(kept, kBase, Types(kBase), DroppedColumns::kKeep);
   EXPECT_TRUE(plan.steps.empty());
@@ -253,7 +244,7 @@ TEST(SchemaDiff, KeptColumnComesBackWhenItsAttnumReappears) {
 }
 
 TEST(SchemaDiff, ReplicaIdentityOrKeyChangeNeedsNoStep) {
-  auto after = Schema({Col("id", oid::kInt4, -1, 1, false), Col("name", oid::kText, -1, 2, true)});
+  auto after = Schema({AttCol("id", oid::kInt4, -1, 1, false), AttCol("name", oid::kText, -1, 2, true)});
   auto plan = Diff(kBase, after);
   EXPECT_TRUE(plan.steps.empty());
   EXPECT_FALSE(plan.metadata_changed);

@@ -10,6 +10,7 @@
 #include "capture/spool.hpp"
 #include "capture/table_copies.hpp"
 #include "capture/relation_cache.hpp"
+#include "capture/schema_watch.hpp"
 #include "capture/source_setup.hpp"
 #include "core/error.hpp"
 #include "core/fault.hpp"
@@ -271,6 +272,15 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   bool in_stream = false;    // between Stream Start and Stream Stop
   uint32_t stream_top = 0;   // the streamed transaction's top-level xid
   RelationCache relations(conn);
+  // Schema changes no row change follows (see capture/schema_watch.hpp).
+  SchemaWatch schemas(store_, source_.name);
+  auto watched_oids = [&] {
+    // The selected tables, and any relation the stream described (tables added since).
+    std::set<uint32_t> oids = schemas.KnownOids();
+    for (const auto& t : tables) oids.insert(t.oid);
+    return std::vector<uint32_t>(oids.begin(), oids.end());
+  };
+  auto last_schema_poll = Clock::now() - std::chrono::hours(1);
 
   // Tables copied while the stream runs (added, resynced, or a first load to resume).
   TableCopies copies(source_, conn, *board_, state_store, tables);
@@ -312,6 +322,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     if (!batch) return;
     auto m = batch->Commit(batch_first, batch_last, batch_end, batch_txns);
     batch.reset();
+    schemas.Persist();
     flushed = std::max(flushed, m.end_lsn);
     progress_.flushed_lsn = flushed.value();
     progress_.batches++;
@@ -325,13 +336,18 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     copies.ApplyProgress(m.end_lsn);
     copies.MarkCaughtUp(flushed);
   };
+  auto open_batch = [&] {
+    batch = std::make_unique<staging::BatchWriter>(store_, source_.name, next_seq++, options_.batch);
+    batch_opened = Clock::now();
+    // A batch holding only schemas holds no transaction: no commit LSNs, end at the position
+    // already confirmed (like a snapshot batch).
+    batch_first = batch_last = Lsn();
+    batch_end = flushed;
+    batch_txns = 0;
+  };
   auto stage = [&](const core::RelationSchema& schema, core::Change& c) {
-    if (!batch) {
-      batch = std::make_unique<staging::BatchWriter>(store_, source_.name, next_seq++, options_.batch);
-      batch_opened = Clock::now();
-      batch_first = c.lsn;
-      batch_txns = 0;
-    }
+    if (!batch) open_batch();
+    if (!batch_first.IsValid()) batch_first = c.lsn;
     c.seq = txn_seq++;
     batch->Add(schema, c);
     if (!staging_own_truncate) copies.tracker().OnChange(schema, c);
@@ -418,12 +434,27 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
           spdlog::debug("capture {}: heartbeat refused: {}", source_.name, e.message());
         }
       }
+      if (Clock::now() - last_schema_poll >= (once_target_ ? std::chrono::milliseconds(200) : std::chrono::seconds(2))) {
+        schemas.Poll(conn, watched_oids(), types);
+        last_schema_poll = Clock::now();
+      }
+      // With no batch open, everything recorded as staged is durable.
+      if (!batch) schemas.Persist();
+      // Nothing is open here, so the stream has staged every transaction below its position.
+      if (schemas.HasPending() && spool.empty()) {
+        for (auto& [schema, at] : schemas.Due(std::max(wal_end, flushed))) {
+          if (!batch) open_batch();
+          batch->AddSchema(schema);
+          schemas.Staged(schema, at);
+        }
+      }
       if (Clock::now() - last_discover >= (once_target_ ? std::chrono::seconds(1) : std::chrono::seconds(10))) {
         copies.Discover();
         last_discover = Clock::now();
       }
       // --once also waits for tables being copied, so it leaves nothing half copied.
-      bool caught_up = once_target_ && wal_end >= *once_target_ && copies.Idle();
+      bool caught_up = once_target_ && wal_end >= *once_target_ && copies.Idle() &&
+                       !schemas.HasPending();
       if (stop || caught_up) {
         commit_batch();
         send_status(false);
@@ -487,7 +518,9 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       wal_end = std::max(wal_end, c->end_lsn);
       if (!skip_txn) end_transaction(c->commit_lsn, c->end_lsn);
     } else if (auto* r = std::get_if<RelationMsg>(&msg)) {
-      relations.Update(*r);
+      const auto& schema = relations.Update(*r, schemas.Known(r->oid));
+      // A streamed transaction commits later, after any catalog read made now.
+      if (!skip_txn) schemas.Staged(schema, in_stream ? Lsn(~uint64_t{0} >> 1) : change.lsn);
     } else if (auto* ss = std::get_if<StreamStartMsg>(&msg)) {
       in_stream = true;
       stream_top = ss->xid;

@@ -2,11 +2,13 @@
 
 #include <set>
 
+#include "capture/attnum_match.hpp"
 #include "core/error.hpp"
 
 namespace wharf::capture {
 
-const core::RelationSchema& RelationCache::Update(const RelationMsg& msg) {
+const core::RelationSchema& RelationCache::Update(const RelationMsg& msg,
+                                                  const core::RelationSchema* previous) {
   core::RelationSchema schema;
   schema.oid = msg.oid;
   schema.table = {msg.nspname, msg.relname};
@@ -29,6 +31,8 @@ const core::RelationSchema& RelationCache::Update(const RelationMsg& msg) {
     schema.columns.push_back(std::move(col));
   }
   auto& slot = relations_[msg.oid];
+  AssignAttnums(schema, pg::ReadAttributes(catalog_, msg.oid),
+                slot.columns.empty() ? previous : &slot);
   slot = std::move(schema);
   return slot;
 }

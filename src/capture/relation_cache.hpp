@@ -17,7 +17,10 @@ class RelationCache {
   // it must outlive the cache.
   explicit RelationCache(pg::Connection& catalog) : catalog_(catalog) {}
 
-  const core::RelationSchema& Update(const RelationMsg& msg);
+  // Columns get their attnums from the catalog (capture/attnum_match); `previous` (may be null)
+  // is the schema last staged for the relation, used when this cache has not seen it yet.
+  const core::RelationSchema& Update(const RelationMsg& msg,
+                                     const core::RelationSchema* previous = nullptr);
   // Throws kProtocol when a row message names a relation never described.
   const core::RelationSchema& Get(uint32_t oid) const;
 

@@ -245,7 +245,7 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     }
   }
   if (auto t = root["target"]) {
-    ctx.CheckKeys(t, "target", {"type", "path", "dsn", "mode", "memory_limit", "numeric"});
+    ctx.CheckKeys(t, "target", {"type", "path", "dsn", "mode", "memory_limit", "numeric", "dropped_columns"});
     if (t["type"]) cfg.target.type = ctx.Str(t["type"], "type");
     if (cfg.target.type != "duckdb" && cfg.target.type != "postgres") {
       ctx.Bad(t["type"], "target.type '" + cfg.target.type +
@@ -277,6 +277,11 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
       else if (n == "string") cfg.target.types.unconstrained_numeric = core::NumericMapping::kString;
       else if (n == "double") cfg.target.types.unconstrained_numeric = core::NumericMapping::kDouble;
       else ctx.Bad(t["numeric"], "target.numeric must be decimal, string or double");
+    }
+    if (t["dropped_columns"]) {
+      cfg.target.dropped_columns = ctx.Str(t["dropped_columns"], "dropped_columns");
+      if (cfg.target.dropped_columns != "keep" && cfg.target.dropped_columns != "drop")
+        ctx.Bad(t["dropped_columns"], "target.dropped_columns must be keep or drop");
     }
   }
   if (auto f = root["full_load"]) {

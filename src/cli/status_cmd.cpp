@@ -46,8 +46,11 @@ int Status(const core::Config& config, bool json) {
     warehouse_note = e.message();
   }
   std::map<std::string, load::SourceProgress> progress;
-  if (warehouse)
+  std::map<std::string, std::string> load_errors;  // tables stopped by a schema change
+  if (warehouse) {
     for (auto& p : warehouse->Progress()) progress[p.source] = p;
+    load_errors = warehouse->TableErrors();
+  }
   nlohmann::json out = {{"sources", nlohmann::json::array()}};
   if (!warehouse_note.empty()) out["warehouse_unavailable"] = warehouse_note;
   for (const auto& s : config.sources) {
@@ -71,9 +74,13 @@ int Status(const core::Config& config, bool json) {
         std::optional<uint64_t> rows;
         if (warehouse) rows = warehouse->CountRows(target);
         auto figures = CopyFigures(t);
+        auto load_error = load_errors.find(target.ToString());
+        // A table the loader stopped is errored whatever its capture phase.
+        std::string phase = load_error != load_errors.end() ? "errored"
+                                                              : staging::SyncPhaseName(t.phase);
         tables.push_back({{"table", t.table},
                           {"target", target.ToString()},
-                          {"phase", staging::SyncPhaseName(t.phase)},
+                          {"phase", phase},
                           {"copy_method", t.method},
                           {"rows_copied", t.rows_copied},
                           {"estimated_rows", t.estimated_rows},
@@ -81,6 +88,7 @@ int Status(const core::Config& config, bool json) {
                           {"eta_seconds", figures["eta_seconds"]},
                           {"catchup_lsn", t.catchup_lsn.ToString()},
                           {"error", t.error},
+                          {"load_error", load_error != load_errors.end() ? load_error->second : ""},
                           {"warehouse_rows", rows ? nlohmann::json(*rows) : nlohmann::json(nullptr)}});
       }
     }
@@ -132,6 +140,8 @@ int Status(const core::Config& config, bool json) {
                                                : std::to_string(t["warehouse_rows"].get<uint64_t>()));
       if (!t["error"].get<std::string>().empty())
         fmt::print("      error: {}\n", t["error"].get<std::string>());
+      if (!t["load_error"].get<std::string>().empty())
+        fmt::print("      load error: {}\n", t["load_error"].get<std::string>());
     }
   }
   return 0;

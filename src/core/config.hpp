@@ -57,6 +57,9 @@ struct TargetConfig {
   std::string dsn;
   std::string mode = "mirror";
   std::string memory_limit;  // DuckDB memory_limit, e.g. "1GB"; empty: DuckDB's default
+  // A column dropped on the source: "keep" it in the warehouse (NULL in rows changed from then
+  // on) or "drop" it there too.
+  std::string dropped_columns = "keep";
   TypeOptions types;
 };
 

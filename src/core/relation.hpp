@@ -2,6 +2,7 @@
 // The shape of a source table as wharf tracks it: from pgoutput Relation
 // messages and from the catalog. Columns are in attnum order, dropped ones omitted.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@ struct Column {
   // value of another shape can still arrive and is rejected, not reshaped.
   uint32_t elem_oid = 0;
   int32_t ndims = 0;
+  // pg_attribute.attnum: stable across renames and never reused, so the warehouse matches
+  // columns by it (0: unknown, e.g. a manifest written before attnums were recorded; then by name).
+  int32_t attnum = 0;
+  // The value rows that existed before the column was added hold: PostgreSQL 11+ keeps a
+  // constant ADD COLUMN ... DEFAULT in pg_attribute.attmissingval (as text here). nullopt: NULL,
+  // or a volatile default PostgreSQL wrote into every row by a rewrite the WAL does not carry.
+  std::optional<std::string> missing = std::nullopt;
   bool operator==(const Column&) const = default;
 };
 

@@ -3,6 +3,7 @@
 // and Snowflake adapters can follow the DuckDB one.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -96,6 +97,9 @@ class Warehouse {
   virtual std::vector<SourceProgress> Progress() = 0;
   // Rows per warehouse table of a source mapping, for status output.
   virtual std::optional<uint64_t> CountRows(const core::TableName& target) = 0;
+  // Tables stopped by a schema change they cannot take ("schema.table" of the warehouse ->
+  // reason and fix); their changes are skipped until a resync copies them again.
+  virtual std::map<std::string, std::string> TableErrors() { return {}; }
   // Compares the rows `source_rows` produces with the warehouse table: by key,
   // or as multisets of whole rows for a table without a key.
   virtual TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,

@@ -156,6 +156,25 @@ uint64_t EstimateRows(Connection& conn, uint32_t table_oid) {
   return r.rows() ? std::stoull(std::string(r.Get(0, 0))) : 0;
 }
 
+std::vector<Attribute> ReadAttributes(Connection& conn, uint32_t table_oid) {
+  auto r = conn.ExecParams(
+      "SELECT a.attnum, a.attname, a.attisdropped, a.attgenerated <> '', " +
+          std::string(kMissingValueSql) +
+          " FROM pg_attribute a WHERE a.attrelid = $1::oid AND a.attnum > 0 ORDER BY a.attnum",
+      {std::to_string(table_oid)});
+  std::vector<Attribute> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    Attribute a;
+    a.attnum = ToI32(r.Get(i, 0));
+    a.name = std::string(r.Get(i, 1));
+    a.dropped = r.Get(i, 2) == "t";
+    a.generated = r.Get(i, 3) == "t";
+    if (!r.IsNull(i, 4)) a.missing = std::string(r.Get(i, 4));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 core::RelationSchema DescribeTable(Connection& conn, const TableInfo& table, TypeResolver& types) {
   auto r = conn.ExecParams(R"SQL(
     SELECT a.attname, a.atttypid, a.atttypmod,
@@ -164,7 +183,7 @@ core::RelationSchema DescribeTable(Connection& conn, const TableInfo& table, Typ
               WHERE i.indrelid = a.attrelid
                 AND (CASE c.relreplident WHEN 'i' THEN i.indisreplident ELSE i.indisprimary END)
               LIMIT 1)::int2[]), false),
-           a.attndims
+           a.attndims, a.attnum, )SQL" + std::string(kMissingValueSql) + R"SQL(
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
     WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
     ORDER BY a.attnum)SQL",
@@ -178,6 +197,8 @@ core::RelationSchema DescribeTable(Connection& conn, const TableInfo& table, Typ
         types.ResolveColumn(conn, table.oid, std::string(r.Get(i, 0)), ToU32(r.Get(i, 1)),
                             ToI32(r.Get(i, 2)), ToI32(r.Get(i, 4)));
     col.is_key = r.Get(i, 3) == "t";
+    col.attnum = ToI32(r.Get(i, 5));
+    if (!r.IsNull(i, 6)) col.missing = std::string(r.Get(i, 6));
     schema.columns.push_back(std::move(col));
   }
   if (schema.columns.empty()) {

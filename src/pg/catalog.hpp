@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/relation.hpp"
@@ -60,6 +61,23 @@ class TypeResolver {
 // Rows a table holds, as the planner estimates them; a never-analysed table
 // (no reltuples yet) is guessed from its size on disk.
 uint64_t EstimateRows(Connection& conn, uint32_t table_oid);
+
+// The value of pg_attribute `a`'s attmissingval as text (NULL when it has none): a one-element
+// array in the column's type, read through text[] (its output quotes the element as text[]
+// expects). An element the text[] reading splits (a box value: its delimiter is ';') gives NULL.
+inline constexpr std::string_view kMissingValueSql =
+    "CASE WHEN a.atthasmissing THEN (SELECT CASE WHEN array_length(m, 1) = 1 THEN m[1] END "
+    "FROM (SELECT a.attmissingval::text::text[] AS m) s) END";
+
+// Every attribute of a table (attnum > 0), dropped ones included, in attnum order.
+struct Attribute {
+  int32_t attnum = 0;
+  std::string name;  // a dropped column's is "........pg.dropped.N........"
+  bool dropped = false;
+  bool generated = false;  // pgoutput does not send generated columns
+  std::optional<std::string> missing;  // see core::Column::missing
+};
+std::vector<Attribute> ReadAttributes(Connection& conn, uint32_t table_oid);
 
 // Columns in attnum order (dropped and generated ones omitted), key flags from
 // the primary key or the replica identity index, types resolved.

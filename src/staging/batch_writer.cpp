@@ -52,6 +52,8 @@ void BatchWriter::Add(const core::RelationSchema& schema, const core::Change& ch
   changes_++;
 }
 
+void BatchWriter::AddSchema(const core::RelationSchema& schema) { FileFor(schema, 0); }
+
 Manifest BatchWriter::Commit(Lsn first_lsn, Lsn last_lsn, Lsn end_lsn, uint64_t transactions) {
   for (auto& [oid, f] : files_) Close(f);
   files_.clear();

@@ -29,6 +29,9 @@ class BatchWriter {
   ~BatchWriter();
 
   void Add(const core::RelationSchema& schema, const core::Change& change);
+  // Stages `schema` for its table without a change: the table's file (an empty one unless
+  // changes follow under the same schema) carries it, and the loader applies it.
+  void AddSchema(const core::RelationSchema& schema);
   uint64_t raw_bytes() const { return raw_bytes_; }
   uint64_t changes() const { return changes_; }
   uint64_t seq() const { return manifest_.seq; }

@@ -8,7 +8,6 @@ namespace wharf::staging {
 
 using nlohmann::json;
 
-namespace {
 json RelationToJson(const core::RelationSchema& r) {
   json cols = json::array();
   for (const auto& c : r.columns) {
@@ -19,6 +18,9 @@ json RelationToJson(const core::RelationSchema& r) {
       col["elem_oid"] = c.elem_oid;
       col["ndims"] = c.ndims;
     }
+    // Written when known: manifests without them match warehouse columns by name.
+    if (c.attnum != 0) col["attnum"] = c.attnum;
+    if (c.missing) col["missing"] = *c.missing;
     cols.push_back(std::move(col));
   }
   return {{"oid", r.oid},
@@ -44,11 +46,12 @@ core::RelationSchema RelationFromJson(const json& j) {
     // dimensions were not recorded.
     col.elem_oid = c.value("elem_oid", uint32_t{0});
     col.ndims = c.value("ndims", int32_t{0});
+    col.attnum = c.value("attnum", int32_t{0});
+    if (c.contains("missing")) col.missing = c.at("missing").get<std::string>();
     r.columns.push_back(std::move(col));
   }
   return r;
 }
-}  // namespace
 
 std::string Manifest::ToJson() const {
   json files_json = json::array();

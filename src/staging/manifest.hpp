@@ -6,10 +6,16 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/lsn.hpp"
 #include "core/relation.hpp"
 
 namespace wharf::staging {
+
+// A relation schema as manifests (and capture's schema record) store it.
+nlohmann::json RelationToJson(const core::RelationSchema& r);
+core::RelationSchema RelationFromJson(const nlohmann::json& j);
 
 struct ManifestFile {
   std::string path;  // relative to the store root

@@ -48,11 +48,6 @@ std::string KeyMatch(const core::RelationSchema& schema, const std::vector<size_
   return out;
 }
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
@@ -60,8 +55,8 @@ core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
   std::set<std::string> used = {"_wharf_lsn", "_wharf_synced_at"};
   for (auto& c : out.columns) {
     std::string name = c.name;
-    for (int n = 2; used.count(Lower(name)); ++n) name = c.name + "_" + std::to_string(n);
-    used.insert(Lower(name));
+    for (int n = 2; used.count(FoldCase(name)); ++n) name = c.name + "_" + std::to_string(n);
+    used.insert(FoldCase(name));
     c.name = name;
   }
   return out;
@@ -77,6 +72,7 @@ DuckDbWarehouse::DuckDbWarehouse(const std::string& path, const core::TargetConf
       "CREATE TABLE IF NOT EXISTS _wharf.rejects (source VARCHAR, table_name VARCHAR, key VARCHAR, "
       "column_name VARCHAR, raw_text VARCHAR, reason VARCHAR, lsn UBIGINT, batch_seq UBIGINT, "
       "rejected_at TIMESTAMPTZ)");
+  schemas_.emplace(conn_, config_);
 }
 
 // One logical type per column: arrays become LISTs of their element's type, and
@@ -114,39 +110,6 @@ std::optional<uint64_t> DuckDbWarehouse::CountRows(const core::TableName& target
   return r.GetUInt64(0, 0);
 }
 
-void DuckDbWarehouse::EnsureTable(const core::TableName& target, const core::RelationSchema& schema) {
-  auto types = TypesOf(schema);
-  auto it = known_columns_.find(target);
-  if (it == known_columns_.end()) {
-    std::set<std::string> cols;
-    auto r = conn_.Query("SELECT column_name FROM information_schema.columns WHERE table_schema = " +
-                         Literal(target.schema) + " AND table_name = " + Literal(target.name));
-    for (uint64_t i = 0; i < r.rows(); ++i) cols.insert(Lower(*r.GetString(i, 0)));
-    if (cols.empty()) {
-      std::string ddl = "CREATE TABLE " + Qualified(target.schema, target.name) + " (";
-      for (size_t i = 0; i < schema.columns.size(); ++i) {
-        ddl += Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]) + ", ";
-        cols.insert(Lower(schema.columns[i].name));
-      }
-      ddl += "\"_wharf_lsn\" BIGINT, \"_wharf_synced_at\" TIMESTAMPTZ)";
-      conn_.Query("CREATE SCHEMA IF NOT EXISTS " + Ident(target.schema));
-      conn_.Query(ddl);
-      cols.insert("_wharf_lsn");
-      cols.insert("_wharf_synced_at");
-      spdlog::info("load: created {}", target.ToString());
-    }
-    it = known_columns_.emplace(target, std::move(cols)).first;
-  }
-  for (size_t i = 0; i < schema.columns.size(); ++i) {
-    if (it->second.count(Lower(schema.columns[i].name))) continue;
-    // A column added on the source: existing rows get NULL until they change.
-    conn_.Query("ALTER TABLE " + Qualified(target.schema, target.name) + " ADD COLUMN " +
-                Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]));
-    it->second.insert(Lower(schema.columns[i].name));
-    spdlog::info("load: added column {} to {}", schema.columns[i].name, target.ToString());
-  }
-}
-
 bool DuckDbWarehouse::BeginBatch(const std::string& source, uint64_t seq) {
   if (batch_) {
     Fail(ErrorKind::kInternal, "batch {} of source {} was begun while batch {} of {} is open", seq,
@@ -175,7 +138,10 @@ void DuckDbWarehouse::ApplyTable(const TableBatch& tb) {
   }
   try {
     const core::RelationSchema schema = WarehouseSchema(tb.schema);
-    EnsureTable(tb.target, schema);
+    if (!schemas_->Prepare(batch_->source, batch_->seq, tb.target, schema, tb.plan.truncate)) {
+      // Stopped by a schema change it cannot take: skipped until a resync (status says so).
+      return;
+    }
     UseOneThreadForLargePlan(tb.plan);
     std::vector<Reject> rejects;
     ApplyPlan(tb.target, schema, tb.plan, rejects);
@@ -274,6 +240,8 @@ void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::Relati
       }
     }
   }
+  if (plan.truncate || !plan.deletes.empty() || !plan.removes.empty() || !plan.upserts.empty())
+    schemas_->Touched(table);  // DELETEs below (and fill UPDATEs above)
   if (plan.truncate) conn_.Query("DELETE FROM " + target);
   if (!plan.deletes.empty()) {
     std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_del (";
@@ -317,8 +285,14 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
   if (!batch_) Fail(ErrorKind::kInternal, "rows for {} were appended with no batch open", target.ToString());
   try {
     const core::RelationSchema schema = WarehouseSchema(source_schema);
-    EnsureTable(target, schema);
     std::vector<core::Datum> row;
+    if (!schemas_->Prepare(batch_->source, batch_->seq, target, schema, false)) {
+      // Stopped by a schema change it cannot take: skipped until a resync,
+      // but read through, so the file's checksum is still verified.
+      while (next(row)) {
+      }
+      return;
+    }
     std::vector<Reject> rejects;
     AppendStream(target, schema, TypesOf(schema), KeyColumns(schema),
                  [&](const std::vector<core::Datum>*& values, Lsn& row_lsn) {
@@ -378,7 +352,7 @@ void DuckDbWarehouse::RemoveCopies(const core::TableName& table, const core::Rel
                                    const std::vector<CountedRow>& removes) {
   const std::string target = Qualified(table.schema, table.name);
   for (const auto& c : schema.columns) {
-    if (Lower(c.name) == "rowid") {
+    if (FoldCase(c.name) == "rowid") {
       Fail(ErrorKind::kUnsupported,
            "{} has no key and a column named rowid, which hides the DuckDB row id wharf needs to "
            "delete one of several identical rows; give the source table a primary key or rename "
@@ -440,6 +414,7 @@ void DuckDbWarehouse::CommitBatch(Lsn last_lsn, Lsn end_lsn) {
                 std::to_string(end_lsn.value()) + ", now())");
     core::FaultPoint("load.before_commit");
     conn_.Query("COMMIT");
+    schemas_->Committed();
     RestoreThreads();
   } catch (Error& e) {
     throw e.AddContext("committing batch " + std::to_string(b.seq) + " of source " + b.source);
@@ -455,7 +430,7 @@ void DuckDbWarehouse::CommitBatch(Lsn last_lsn, Lsn end_lsn) {
 
 void DuckDbWarehouse::AbortBatch() noexcept {
   if (!batch_) return;
-  known_columns_.clear();  // tables and columns created in the batch are gone
+  schemas_->RolledBack();  // tables and columns changed in the batch are gone
   try {
     conn_.Query("ROLLBACK");
   } catch (...) {

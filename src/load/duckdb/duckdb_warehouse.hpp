@@ -12,6 +12,7 @@
 #include <set>
 
 #include "load/duckdb/duckdb_handle.hpp"
+#include "load/duckdb/duckdb_schema.hpp"
 #include "load/warehouse.hpp"
 
 namespace wharf::load::duckdb {
@@ -34,6 +35,7 @@ class DuckDbWarehouse : public Warehouse {
   void AbortBatch() noexcept override;
   std::vector<SourceProgress> Progress() override;
   std::optional<uint64_t> CountRows(const core::TableName& target) override;
+  std::map<std::string, std::string> TableErrors() override { return schemas_->Errors(); }
   TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
                     const RowProducer& source_rows, size_t sample_limit) override;
 
@@ -54,7 +56,6 @@ class DuckDbWarehouse : public Warehouse {
   };
   void UseOneThreadForLargePlan(const TablePlan& plan);
   void RestoreThreads() noexcept;
-  void EnsureTable(const core::TableName& target, const core::RelationSchema& schema);
   void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema,
                  const TablePlan& plan, std::vector<Reject>& rejects);
   void AppendInserts(const core::TableName& table, const core::RelationSchema& schema,
@@ -79,8 +80,8 @@ class DuckDbWarehouse : public Warehouse {
   // The batch BeginBatch opened (its transaction is open) until it is
   // committed or aborted; nullopt: no transaction open.
   std::optional<OpenBatch> batch_;
-  // Columns known to exist per warehouse table; cleared when a transaction fails.
-  std::map<core::TableName, std::set<std::string>> known_columns_;
+  // Tables' columns, their evolution and stopped tables (_wharf.columns, _wharf.table_errors).
+  std::optional<DuckDbSchemas> schemas_;  // set once _wharf exists
 };
 
 }  // namespace wharf::load::duckdb

@@ -70,5 +70,21 @@ TEST(ManifestRelation, ManifestsWithoutArrayKeysStillRead) {
   EXPECT_EQ(core::MapColumnType(c).kind, core::LogicalKind::kText);
 }
 
+TEST(ManifestRelation, AttnumsAndMissingValuesRoundTrip) {
+  auto id = Col("id", 23, -1, 0, 0);
+  id.attnum = 1;
+  auto qty = Col("qty", 23, -1, 0, 0);
+  qty.attnum = 4;
+  qty.missing = "7";
+  const Manifest m = WithColumns({id, qty, Col("legacy", 25, -1, 0, 0)});
+  const std::string json = m.ToJson();
+  const Manifest back = Manifest::FromJson(json, "test");
+  EXPECT_EQ(back.files[0].relation, m.files[0].relation);
+  EXPECT_EQ(back.files[0].relation.columns[1].missing, std::optional<std::string>("7"));
+  // Unknown attnums are not written: such a column is matched by name, as before.
+  EXPECT_EQ(back.files[0].relation.columns[2].attnum, 0);
+  EXPECT_EQ(json.find("\"attnum\": 0"), std::string::npos) << json;
+}
+
 }  // namespace
 }  // namespace wharf::staging

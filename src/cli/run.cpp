@@ -45,6 +45,19 @@ void CheckTargetCollisions(const core::Config& config) {
     }
   }
 }
+
+// A target.tables entry that matches no table is a typo that would silently
+// leave a table in the default mode.
+void CheckModeRules(const core::Config& config) {
+  if (config.target.table_modes.empty()) return;
+  std::vector<load::ModeRules::Table> tables;
+  for (const auto& s : config.sources) {
+    auto conn = pg::Connection::Open(s.dsn, false, "wharf check " + s.name);
+    for (const auto& t : capture::SelectTables(conn, s))
+      tables.push_back({t.name, {config.TargetSchema(s, t.name.schema), t.name.name}});
+  }
+  load::ModeRules(config.target).CheckAllMatch(tables);
+}
 }  // namespace
 
 void InstallSignalHandlers() {
@@ -61,6 +74,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   std::unique_ptr<load::Warehouse> warehouse;
   if (stages != Stages::kCaptureOnly) warehouse = load::OpenWarehouse(config.target, config.base_dir);
   if (stages != Stages::kLoadOnly) CheckTargetCollisions(config);
+  if (stages != Stages::kLoadOnly) CheckModeRules(config);
 
   std::mutex mu;
   std::condition_variable wake;
@@ -117,7 +131,11 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   if (stages != Stages::kLoadOnly) progress.emplace(config, *store);
 
   std::unique_ptr<load::Loader> loader;
-  if (warehouse) loader = std::make_unique<load::Loader>(*store, *warehouse);
+  if (warehouse) {
+    auto loader_options = load::LoaderOptions::FromEnvironment();
+    loader_options.modes = load::ModeRules(config.target);
+    loader = std::make_unique<load::Loader>(*store, *warehouse, loader_options);
+  }
   auto catch_up = [&]() {
     for (const auto& s : config.sources) loader->CatchUp(s);
   };

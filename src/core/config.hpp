@@ -28,10 +28,18 @@ struct StagingConfig {
   std::chrono::milliseconds batch_max_interval{1000};
 };
 
+// One entry of target.tables: tables matching `pattern` load in `mode`.
+struct TableModeRule {
+  std::string pattern;  // schema.table glob, matched against source and warehouse names
+  std::string mode;     // a load::LoadMode name, checked when parsed
+  std::string where;    // file:line:col of the entry, for errors
+};
+
 struct TargetConfig {
   std::string type = "duckdb";
   std::string path = "./warehouse.duckdb";
-  std::string mode = "mirror";
+  std::string mode = "mirror";  // mirror | soft_delete | history | append
+  std::vector<TableModeRule> table_modes;  // target.tables overrides, in file order
   std::string memory_limit;  // DuckDB memory_limit, e.g. "1GB"; empty: DuckDB's default
   TypeOptions types;
 };

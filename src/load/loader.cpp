@@ -98,7 +98,8 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   tb.schema = f.relation;
   tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
                f.relation.table.name};
-  Planner planner(f.relation);
+  tb.mode = options_.modes.For(f.relation.table, tb.target);
+  Planner planner(f.relation, tb.mode);
   size_t held = 0;
   size_t chunks = 0;
   auto flush = [&] {
@@ -113,6 +114,7 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   };
   core::Change change;
   while (lines.Next(change)) {
+    if (planner.StartsNewChunk(change)) flush();
     held += Footprint(change);
     planner.Add(std::move(change));
     if (held >= options_.chunk_bytes) flush();

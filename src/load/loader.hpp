@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "load/load_mode.hpp"
 #include "load/warehouse.hpp"
 #include "staging/manifest.hpp"
 #include "staging/object_store.hpp"
@@ -25,6 +26,8 @@ struct LoaderOptions {
   // bytes of decoded values and per-value overhead. One change larger than
   // this is a chunk of its own.
   size_t chunk_bytes = size_t{16} << 20;
+  // Each warehouse table's load mode (target.mode, target.tables).
+  ModeRules modes;
 
   // The defaults, with chunk_bytes from WHARF_LOAD_CHUNK_BYTES when set (a
   // hidden knob for tests and tuning; plain bytes). Throws kConfig on a bad value.

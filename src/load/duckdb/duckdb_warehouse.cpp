@@ -6,11 +6,10 @@
 
 #include "core/error.hpp"
 #include "core/fault.hpp"
+#include "load/duckdb/duckdb_sql.hpp"
 #include "load/duckdb/duckdb_types.hpp"
 
 namespace wharf::load::duckdb {
-
-namespace {
 
 std::string KeyText(const core::RelationSchema& schema, const std::vector<size_t>& keys,
                     const std::vector<core::Datum>& values) {
@@ -35,7 +34,7 @@ std::vector<size_t> KeyColumns(const core::RelationSchema& schema) {
 
 std::string KeyMatch(const core::RelationSchema& schema, const std::vector<size_t>& keys,
                      const std::string& left, const std::string& right,
-                     const std::string& right_prefix = "") {
+                     const std::string& right_prefix) {
   std::string out;
   for (size_t k : keys) {
     if (!out.empty()) out += " AND ";
@@ -51,11 +50,11 @@ std::string Lower(std::string s) {
   return s;
 }
 
-}  // namespace
-
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
   core::RelationSchema out = source;
   std::set<std::string> used = {"_wharf_lsn", "_wharf_synced_at"};
+  for (const auto& mode : {LoadMode::kSoftDelete, LoadMode::kHistory, LoadMode::kAppend})
+    for (const auto& c : ModeColumns(mode)) used.insert(c.name);
   for (auto& c : out.columns) {
     std::string name = c.name;
     for (int n = 2; used.count(Lower(name)); ++n) name = c.name + "_" + std::to_string(n);
@@ -112,7 +111,8 @@ std::optional<uint64_t> DuckDbWarehouse::CountRows(const core::TableName& target
   return r.GetUInt64(0, 0);
 }
 
-void DuckDbWarehouse::EnsureTable(const core::TableName& target, const core::RelationSchema& schema) {
+void DuckDbWarehouse::EnsureTable(const core::TableName& target, const core::RelationSchema& schema,
+                                  LoadMode mode) {
   auto types = TypesOf(schema);
   auto it = known_columns_.find(target);
   if (it == known_columns_.end()) {
@@ -126,12 +126,23 @@ void DuckDbWarehouse::EnsureTable(const core::TableName& target, const core::Rel
         ddl += Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]) + ", ";
         cols.insert(Lower(schema.columns[i].name));
       }
-      ddl += "\"_wharf_lsn\" BIGINT, \"_wharf_synced_at\" TIMESTAMPTZ)";
+      ddl += "\"_wharf_lsn\" BIGINT, \"_wharf_synced_at\" TIMESTAMPTZ";
+      for (const auto& c : ModeColumns(mode)) {
+        ddl += ", " + Ident(c.name) + " " + c.type;
+        cols.insert(c.name);
+      }
       conn_.Query("CREATE SCHEMA IF NOT EXISTS " + Ident(target.schema));
-      conn_.Query(ddl);
+      conn_.Query(ddl + ")");
       cols.insert("_wharf_lsn");
       cols.insert("_wharf_synced_at");
-      spdlog::info("load: created {}", target.ToString());
+      spdlog::info("load: created {} ({} mode)", target.ToString(), ModeName(mode));
+    }
+    if (LoadMode was = ModeOfColumns(cols); was != mode) {
+      Fail(ErrorKind::kConfig,
+           "warehouse table {} was created in {} mode, but wharf.yaml now loads it in {} mode; a "
+           "table cannot change mode in place: set its mode back (target.mode / target.tables), "
+           "or drop the table and run `wharf resync --table {}` to rebuild it",
+           target.ToString(), ModeName(was), ModeName(mode), schema.table.ToString());
     }
     it = known_columns_.emplace(target, std::move(cols)).first;
   }
@@ -173,10 +184,12 @@ void DuckDbWarehouse::ApplyTable(const TableBatch& tb) {
   }
   try {
     const core::RelationSchema schema = WarehouseSchema(tb.schema);
-    EnsureTable(tb.target, schema);
+    EnsureTable(tb.target, schema, tb.mode);
     UseOneThreadForLargePlan(tb.plan);
     std::vector<Reject> rejects;
-    ApplyPlan(tb.target, schema, tb.plan, rejects);
+    if (tb.mode == LoadMode::kHistory) ApplyHistory(tb.target, schema, tb.plan, rejects);
+    else if (tb.mode == LoadMode::kAppend) ApplyAppend(tb.target, schema, tb.plan, rejects);
+    else ApplyPlan(tb.target, schema, tb.plan, tb.mode, rejects);
     WriteRejects(rejects);
     core::FaultPoint("load.mid_apply");
   } catch (Error& e) {
@@ -194,7 +207,7 @@ void DuckDbWarehouse::UseOneThreadForLargePlan(const TablePlan& plan) {
   constexpr size_t kLargePlanBytes = size_t{8} << 20;
   if (batch_->threads_before) return;
   size_t bytes = 0;
-  for (const auto* rows : {&plan.upserts, &plan.inserts}) {
+  for (const auto* rows : {&plan.upserts, &plan.inserts, &plan.versions}) {
     for (const auto& row : *rows) {
       for (const auto& v : row.values) bytes += v ? v->size() : 0;
       if (bytes >= kLargePlanBytes) break;
@@ -215,64 +228,35 @@ void DuckDbWarehouse::RestoreThreads() noexcept {
 }
 
 void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::RelationSchema& schema,
-                                const TablePlan& plan, std::vector<Reject>& rejects) {
+                                const TablePlan& plan, LoadMode mode, std::vector<Reject>& rejects) {
   const std::string target = Qualified(table.schema, table.name);
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
   std::string cols;
   for (const auto& c : schema.columns) cols += (cols.empty() ? "" : ", ") + Ident(c.name);
+  const bool soft = mode == LoadMode::kSoftDelete;
 
-  // Fill-key columns only when some row needs a fill: a key-less table would
-  // otherwise double the width of every staged row.
-  bool any_fill = false;
-  for (const auto& row : plan.upserts) any_fill |= !row.fill_columns.empty();
-  if (!plan.upserts.empty()) {
-    std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_up (";
-    for (size_t i = 0; i < schema.columns.size(); ++i)
-      ddl += Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]) + ", ";
-    ddl += "_wharf_lsn BIGINT";
-    if (any_fill) {
-      ddl += ", _wharf_fill VARCHAR";
-      for (size_t k : keys) ddl += ", _wharf_fk" + std::to_string(k) + " " + DuckDbTypeName(types[k]);
-    }
-    conn_.Query(ddl + ")");
-    Appender app(conn_.raw(), "temp", "main", "_wharf_up");
-    for (const auto& row : plan.upserts) {
-      for (size_t i = 0; i < schema.columns.size(); ++i) {
-        if (auto why = AppendDatum(app, types[i], row.values[i])) {
-          rejects.push_back({table.ToString(), KeyText(schema, keys, row.values),
-                             schema.columns[i].name, *row.values[i], *why, row.lsn});
-        }
-      }
-      app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(row.lsn.value())), "lsn");
-      if (!any_fill) {
-      } else if (row.fill_columns.empty()) {
-        app.Check(duckdb_append_null(app.raw()), "fill");
-        for (size_t k = 0; k < keys.size(); ++k) app.Check(duckdb_append_null(app.raw()), "fill key");
-      } else {
-        std::string fill = ",";
-        for (uint32_t c : row.fill_columns) fill += std::to_string(c) + ",";
-        app.Check(duckdb_append_varchar_length(app.raw(), fill.data(), fill.size()), "fill");
-        for (size_t k = 0; k < keys.size(); ++k) AppendDatum(app, types[keys[k]], row.fill_key[k]);
-      }
-      app.EndRow();
-    }
-    app.Close();
-    if (any_fill) {
-      // Unchanged TOAST values the batch does not carry come from the current
-      // warehouse row, read before that row is deleted below. In a batch
-      // applied in chunks that is the row as the previous chunks left it.
-      std::set<uint32_t> fill_cols;
-      for (const auto& row : plan.upserts) fill_cols.insert(row.fill_columns.begin(), row.fill_columns.end());
-      for (uint32_t c : fill_cols) {
-        std::string col = Ident(schema.columns[c].name);
-        conn_.Query("UPDATE _wharf_up SET " + col + " = t." + col + " FROM " + target + " t WHERE " +
-                    KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") +
-                    " AND contains(_wharf_up._wharf_fill, '," + std::to_string(c) + ",')");
-      }
-    }
+  std::vector<ExtraColumn> extras;
+  if (soft) {
+    extras.push_back({"_wharf_deleted", "BOOLEAN", [](Appender& app, const PlannedRow& row) {
+                        app.Check(duckdb_append_bool(app.raw(), row.deleted), "deleted");
+                      }});
   }
-  if (plan.truncate) conn_.Query("DELETE FROM " + target);
+  if (!plan.upserts.empty()) StageRows(table, schema, plan.upserts, extras, "", rejects);
+  if (plan.truncate && soft) {
+    // soft_delete: every row stays, deleted as of the TRUNCATE.
+    conn_.Query("UPDATE " + target + " SET \"_wharf_deleted\" = true, \"_wharf_lsn\" = " +
+                std::to_string(plan.truncate_lsn.value()) +
+                ", \"_wharf_synced_at\" = now() WHERE NOT \"_wharf_deleted\"");
+  }
+  if (!plan.marks.empty()) {
+    // soft_delete: rows deleted by keys the chunk holds no values of keep the
+    // values they have.
+    StageMarks(schema, plan.marks);
+    conn_.Query("UPDATE " + target + " t SET \"_wharf_deleted\" = true, \"_wharf_lsn\" = m._wharf_lsn, "
+                "\"_wharf_synced_at\" = now() FROM _wharf_mark m WHERE " + KeyMatch(schema, keys, "t", "m"));
+  }
+  if (plan.truncate && !soft) conn_.Query("DELETE FROM " + target);
   if (!plan.deletes.empty()) {
     std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_del (";
     for (size_t k = 0; k < keys.size(); ++k)
@@ -289,8 +273,10 @@ void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::Relati
   }
   if (!plan.removes.empty()) RemoveCopies(table, schema, plan.removes);
   if (!plan.upserts.empty()) {
-    conn_.Query("INSERT INTO " + target + " (" + cols + ", \"_wharf_lsn\", \"_wharf_synced_at\") SELECT " +
-                cols + ", _wharf_lsn, now() FROM _wharf_up");
+    std::string extra_cols;
+    for (const auto& e : extras) extra_cols += ", " + Ident(e.name);
+    conn_.Query("INSERT INTO " + target + " (" + cols + ", \"_wharf_lsn\", \"_wharf_synced_at\"" +
+                extra_cols + ") SELECT " + cols + ", _wharf_lsn, now()" + extra_cols + " FROM _wharf_up");
   }
   if (!plan.inserts.empty()) AppendInserts(table, schema, types, keys, plan.inserts, rejects);
 }
@@ -298,13 +284,15 @@ void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::Relati
 void DuckDbWarehouse::AppendInserts(const core::TableName& table, const core::RelationSchema& schema,
                                     const std::vector<core::LogicalType>& types,
                                     const std::vector<size_t>& keys,
-                                    const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects) {
+                                    const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects,
+                                    const std::vector<ExtraColumn>& extras) {
   // Keys new to the warehouse need no delete and no staging table: straight
   // into the target, naming the columns (the table may have more).
   Appender app(conn_.raw(), "", table.schema, table.name);
   for (const auto& c : schema.columns) app.Check(duckdb_appender_add_column(app.raw(), c.name.c_str()), "column");
   app.Check(duckdb_appender_add_column(app.raw(), "_wharf_lsn"), "column");
   app.Check(duckdb_appender_add_column(app.raw(), "_wharf_synced_at"), "column");
+  for (const auto& e : extras) app.Check(duckdb_appender_add_column(app.raw(), e.name.c_str()), "column");
   using namespace std::chrono;
   int64_t now = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
   for (const auto& row : rows) {
@@ -319,6 +307,7 @@ void DuckDbWarehouse::AppendInserts(const core::TableName& table, const core::Re
     duckdb_state st = duckdb_append_value(app.raw(), synced);
     duckdb_destroy_value(&synced);
     app.Check(st, "synced_at");
+    for (const auto& e : extras) e.append(app, row);
     app.EndRow();
   }
   app.Close();
@@ -422,7 +411,21 @@ TableDiff DuckDbWarehouse::Compare(const core::TableName& target,
   TableDiff diff;
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
-  const std::string tgt = Qualified(target.schema, target.name);
+  std::string tgt = Qualified(target.schema, target.name);
+  std::set<std::string> target_cols;
+  {
+    auto r = conn_.Query("SELECT lower(column_name) FROM information_schema.columns WHERE table_schema = " +
+                         Literal(target.schema) + " AND table_name = " + Literal(target.name));
+    for (uint64_t i = 0; i < r.rows(); ++i) target_cols.insert(*r.GetString(i, 0));
+  }
+  // The rows the source should equal: soft_delete's live rows, history's current versions.
+  const LoadMode mode = ModeOfColumns(target_cols);
+  if (mode == LoadMode::kAppend) {
+    diff.skipped = "append mode keeps the change log, not the source's rows; not compared";
+    return diff;
+  }
+  if (mode == LoadMode::kSoftDelete) tgt = "(SELECT * FROM " + tgt + " WHERE NOT \"_wharf_deleted\")";
+  if (mode == LoadMode::kHistory) tgt = "(SELECT * FROM " + tgt + " WHERE \"_wharf_valid_to\" IS NULL)";
   std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_src (";
   for (size_t i = 0; i < schema.columns.size(); ++i)
     ddl += (i ? ", " : "") + Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]);
@@ -436,13 +439,12 @@ TableDiff DuckDbWarehouse::Compare(const core::TableName& target,
     });
     app.Close();
   }
-  auto count = CountRows(target);
-  if (!count) {
+  if (target_cols.empty()) {
     diff.missing = diff.source_rows;
     diff.sample.push_back("table " + target.ToString() + " does not exist in the warehouse");
     return diff;
   }
-  diff.warehouse_rows = *count;
+  diff.warehouse_rows = conn_.Query("SELECT count(*) FROM " + tgt + " x").GetUInt64(0, 0);
   if (schema.KeyIndexes().empty()) return CompareMultiset(target, schema, sample_limit, diff);
   std::string key_list;
   for (size_t k : keys) key_list += (key_list.empty() ? "" : ", ") + Ident(schema.columns[k].name);

@@ -132,9 +132,8 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
 
   std::unique_ptr<load::Loader> loader;
   if (warehouse) {
-    auto loader_options = load::LoaderOptions::FromEnvironment();
-    loader_options.modes = load::ModeRules(config.target);
-    loader = std::make_unique<load::Loader>(*store, *warehouse, loader_options);
+    loader = std::make_unique<load::Loader>(*store, *warehouse, load::LoaderOptions::FromEnvironment(),
+                                            load::ModeRules(config.target));
   }
   auto catch_up = [&]() {
     for (const auto& s : config.sources) loader->CatchUp(s);

@@ -98,7 +98,7 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   tb.schema = f.relation;
   tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
                f.relation.table.name};
-  tb.mode = options_.modes.For(f.relation.table, tb.target);
+  tb.mode = modes_.For(f.relation.table, tb.target);
   Planner planner(f.relation, tb.mode);
   size_t held = 0;
   size_t chunks = 0;

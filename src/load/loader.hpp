@@ -12,6 +12,7 @@
 //      chunks' plans in order has the same effect as the batch's net effect.
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "core/config.hpp"
 #include "load/load_mode.hpp"
@@ -26,8 +27,6 @@ struct LoaderOptions {
   // bytes of decoded values and per-value overhead. One change larger than
   // this is a chunk of its own.
   size_t chunk_bytes = size_t{16} << 20;
-  // Each warehouse table's load mode (target.mode, target.tables).
-  ModeRules modes;
 
   // The defaults, with chunk_bytes from WHARF_LOAD_CHUNK_BYTES when set (a
   // hidden knob for tests and tuning; plain bytes). Throws kConfig on a bad value.
@@ -36,10 +35,11 @@ struct LoaderOptions {
 
 class Loader {
  public:
-  // `store` and `warehouse` must outlive the loader.
+  // `store` and `warehouse` must outlive the loader. `modes`: each warehouse
+  // table's load mode (target.mode, target.tables).
   Loader(staging::ObjectStore& store, Warehouse& warehouse,
-         LoaderOptions options = LoaderOptions::FromEnvironment())
-      : store_(store), warehouse_(warehouse), options_(options) {}
+         LoaderOptions options = LoaderOptions::FromEnvironment(), ModeRules modes = {})
+      : store_(store), warehouse_(warehouse), options_(options), modes_(std::move(modes)) {}
 
   // Applies every committed batch of `source` above the warehouse's progress.
   // Returns how many batches were applied.
@@ -59,6 +59,7 @@ class Loader {
   staging::ObjectStore& store_;
   Warehouse& warehouse_;
   LoaderOptions options_;
+  ModeRules modes_;
 };
 
 }  // namespace wharf::load

@@ -30,7 +30,8 @@
 //     valid_from = valid_to = the delete's time); a key change does the same
 //     for the old key and opens a version under the new one. TRUNCATE closes
 //     every current version and writes a tombstone (op T) for each. Unchanged
-//     TOAST columns come from the previous version, as in mirror.
+//     TOAST columns come from the previous version: in the chunk, else the
+//     whole old row, else the key's latest version in the warehouse.
 //   append: every change is a `version` row, never rewritten (see
 //     planner_modes.cpp for deletes, key changes, truncates and TOAST).
 // In soft_delete and history a TRUNCATE must open a chunk (StartsNewChunk), so

@@ -69,7 +69,7 @@ LoadMode ModeOfColumns(const std::set<std::string>& columns) {
 
 void DuckDbWarehouse::StageRows(const core::TableName& table, const core::RelationSchema& schema,
                                 const std::vector<PlannedRow>& rows,
-                                const std::vector<ExtraColumn>& extras, const std::string& current,
+                                const std::vector<ExtraColumn>& extras, const std::string& fill_from,
                                 std::vector<Reject>& rejects) {
   const std::string target = Qualified(table.schema, table.name);
   auto types = TypesOf(schema);
@@ -119,9 +119,10 @@ void DuckDbWarehouse::StageRows(const core::TableName& table, const core::Relati
   for (const auto& row : rows) fill_cols.insert(row.fill_columns.begin(), row.fill_columns.end());
   for (uint32_t c : fill_cols) {
     std::string col = Ident(schema.columns[c].name);
-    conn_.Query("UPDATE _wharf_up SET " + col + " = t." + col + " FROM " + target + " t WHERE " +
-                KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") + (current.empty() ? "" : " AND " + current) +
-                " AND contains(_wharf_up._wharf_fill, '," + std::to_string(c) + ",')");
+    conn_.Query("UPDATE _wharf_up SET " + col + " = t." + col + " FROM " +
+                (fill_from.empty() ? target : fill_from) + " t WHERE " +
+                KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") + " AND contains(_wharf_up._wharf_fill, '," +
+                std::to_string(c) + ",')");
   }
 }
 
@@ -152,8 +153,9 @@ void DuckDbWarehouse::ApplyHistory(const core::TableName& table, const core::Rel
       "\"_wharf_valid_to\"";
   const std::string current = "t.\"_wharf_valid_to\" IS NULL";
 
-  // 1. The chunk's versions, their unchanged TOAST columns filled from the
-  //    current versions before anything below ends them.
+  // 1. The chunk's versions, their unchanged TOAST columns filled from each
+  //    key's latest version (current, or the tombstone a TRUNCATE left: a row
+  //    copied again after a TRUNCATE can be updated before its copy lands).
   std::vector<ExtraColumn> extras = {
       {"_wharf_op", "VARCHAR",
        [](Appender& app, const PlannedRow& row) { AppendText(app, std::string(1, row.op), "op"); }},
@@ -169,7 +171,12 @@ void DuckDbWarehouse::ApplyHistory(const core::TableName& table, const core::Rel
          else app.Check(duckdb_append_null(app.raw()), "valid_to");
        }},
   };
-  if (!plan.versions.empty()) StageRows(table, schema, plan.versions, extras, current, rejects);
+  std::string key_list;
+  for (size_t k : keys) key_list += (key_list.empty() ? "" : ", ") + Ident(schema.columns[k].name);
+  const std::string latest = "(SELECT * FROM " + target + " x WHERE EXISTS (SELECT 1 FROM _wharf_up u WHERE " +
+                             KeyMatch(schema, keys, "x", "u", "_wharf_fk") + ") QUALIFY row_number() OVER " +
+                             "(PARTITION BY " + key_list + " ORDER BY \"_wharf_lsn\" DESC, \"_wharf_seq\" DESC) = 1)";
+  if (!plan.versions.empty()) StageRows(table, schema, plan.versions, extras, latest, rejects);
 
   // 2. TRUNCATE (only ever first in a chunk): a tombstone for every current
   //    version, then every current version ends.

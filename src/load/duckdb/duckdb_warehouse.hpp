@@ -84,11 +84,12 @@ class DuckDbWarehouse : public Warehouse {
                      const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects,
                      const std::vector<ExtraColumn>& extras = {});
   // Rows into the temp table _wharf_up (values, _wharf_lsn, extras), with
-  // unchanged TOAST columns filled from the target rows matching their fill
-  // key and `current` (an SQL condition on alias t; empty: any row).
+  // unchanged TOAST columns filled from the rows of `fill_from` (SQL for a
+  // relation with the target's columns, one row per key; empty: the target)
+  // matching their fill key.
   void StageRows(const core::TableName& table, const core::RelationSchema& schema,
                  const std::vector<PlannedRow>& rows, const std::vector<ExtraColumn>& extras,
-                 const std::string& current, std::vector<Reject>& rejects);
+                 const std::string& fill_from, std::vector<Reject>& rejects);
   // Marks into the temp table _wharf_mark (key columns, _wharf_lsn, _wharf_ts).
   void StageMarks(const core::RelationSchema& schema, const std::vector<KeyMark>& marks);
   void RemoveCopies(const core::TableName& target, const core::RelationSchema& schema,

@@ -355,6 +355,44 @@ TEST_P(ChunkedModes, EqualToTheSourceAndIndependentOfChunking) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, ChunkedModes, ::testing::Values("soft_delete", "history"));
 
+TEST(Loader, HistoryTakesUnchangedToastFromTheLatestVersionEvenAfterATruncate) {
+  // A table copied again (resync: TRUNCATE, then its rows) can see an update
+  // of a row before the row's copy lands; its unchanged TOAST value is in the
+  // T tombstone, the key's latest version.
+  Fixture f;
+  const auto docs = Docs('d');
+  std::vector<std::pair<core::RelationSchema, Change>> changes;
+  Change ins;
+  ins.op = Op::kInsert;
+  ins.lsn = Lsn(100);
+  ins.ts = 1795715288000000;
+  ins.row = {"1", "0", std::string(3000, 'b')};
+  changes.emplace_back(docs, ins);
+  WriteBatch(f.store, 1, changes);
+  changes.clear();
+  Change t;
+  t.op = Op::kTruncate;
+  t.lsn = Lsn(200);
+  t.ts = ins.ts + 1000000;
+  changes.emplace_back(docs, t);
+  Change upd;
+  upd.op = Op::kUpdate;
+  upd.lsn = Lsn(300);
+  upd.ts = ins.ts + 2000000;
+  upd.row = {"1", "1", std::nullopt};
+  upd.unchanged = {2};
+  changes.emplace_back(docs, upd);
+  WriteBatch(f.store, 2, changes);
+  core::TargetConfig target;
+  target.mode = "history";
+  Loader loader(f.store, *f.warehouse, LoaderOptions{size_t{32} << 20}, ModeRules(target));
+  EXPECT_EQ(loader.CatchUp(f.source), 2u);
+  EXPECT_EQ(f.Query("SELECT string_agg(_wharf_op, '' ORDER BY _wharf_lsn) FROM public.docs")[0][0], "ITU");
+  EXPECT_EQ(f.Query("SELECT CAST(n AS VARCHAR), CAST(length(body) AS VARCHAR) FROM public.docs "
+                    "WHERE _wharf_valid_to IS NULL")[0],
+            (std::vector<std::optional<std::string>>{"1", "3000"}));
+}
+
 TEST(Loader, ChunkSizeComesFromTheEnvironment) {
   ::setenv("WHARF_LOAD_CHUNK_BYTES", "12345", 1);
   EXPECT_EQ(LoaderOptions::FromEnvironment().chunk_bytes, 12345u);

@@ -162,6 +162,13 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     capture_stop = true;
     std::lock_guard lock(mu);
     if (!failure) failure = e;
+  } catch (const std::exception& e) {
+    // Not a wharf::Error (a filesystem or library exception): report it like
+    // one rather than let it unwind past the joinable capture threads, which
+    // ends the process with "terminate called without an active exception".
+    capture_stop = true;
+    std::lock_guard lock(mu);
+    if (!failure) failure = Error(ErrorKind::kInternal, std::string("load: ") + e.what());
   }
   capture_stop = true;
   for (auto& t : threads) t.join();

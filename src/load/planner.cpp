@@ -75,6 +75,7 @@ void Planner::AddKeyed(core::Change& c) {
       plan_.truncate = true;
       net_.clear();
       fresh_.clear();
+      marks_.clear();
       truncated_ = true;
       return;
     case core::Op::kDelete: {

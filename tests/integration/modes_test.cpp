@@ -205,12 +205,16 @@ TEST_P(ModesFaultTest, KilledAndRestartedLoadsEveryChangeOnce) {
   // No change applied twice: (lsn, seq, op, key) is unique.
   for (const auto& [table, key] : std::vector<std::pair<std::string, std::string>>{
            {"public.orders", "id"}, {"public.lines", "order_id, line_no"}, {"public.scratch", "id"}}) {
-    EXPECT_EQ(One("SELECT count(*) FROM (SELECT " + key + ", _wharf_lsn, _wharf_seq, _wharf_op FROM " + table +
+    const std::string change = mode == "soft_delete" ? "" : ", _wharf_lsn, _wharf_seq, _wharf_op";  // soft_delete: one row per key
+    EXPECT_EQ(One("SELECT count(*) FROM (SELECT " + key + change + " FROM " + table +
                   " GROUP BY ALL HAVING count(*) > 1)"),
               "0")
         << table;
   }
-  if (mode == "history") {
+  if (mode == "soft_delete") {
+    ExpectValidateEqual();
+    EXPECT_GT(std::stoi(One("SELECT count(*) FROM public.orders WHERE _wharf_deleted")), 0);
+  } else if (mode == "history") {
     ExpectValidateEqual();
     // One current version per key.
     EXPECT_EQ(One("SELECT count(*) FROM (SELECT id FROM public.orders WHERE _wharf_valid_to IS NULL "
@@ -232,7 +236,7 @@ TEST_P(ModesFaultTest, KilledAndRestartedLoadsEveryChangeOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ModesFaultTest,
-                         ::testing::Combine(::testing::Values("history", "append"),
+                         ::testing::Combine(::testing::Values("soft_delete", "history", "append"),
                                             ::testing::Values("load.before_commit", "load.after_commit",
                                                               "load.mid_apply")),
                          [](const auto& info) {

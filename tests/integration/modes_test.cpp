@@ -181,6 +181,35 @@ TEST_F(ModesTest, PerTableOverrides) {
   EXPECT_NE(r.output.find("was created in history mode"), std::string::npos) << r.output;
 }
 
+TEST_F(ModesTest, ResyncCopiesAgainInHistoryAndSoftDelete) {
+  PgRun("CREATE TABLE h (id int PRIMARY KEY, v text); INSERT INTO h SELECT g, 'x' FROM generate_series(1, 100) g;"
+        "CREATE TABLE s (id int PRIMARY KEY, v text); INSERT INTO s SELECT g, 'x' FROM generate_series(1, 100) g;");
+  Config("  mode: history\n  tables:\n    public.s: {mode: soft_delete}\n");
+  Once();
+  PgRun("DELETE FROM h WHERE id <= 10; DELETE FROM s WHERE id <= 10;");
+  Once();
+  // The warehouse drifts (edited by hand); a resync copies both tables again.
+  DuckExec(warehouse_, "UPDATE public.h SET v = 'bad' WHERE id = 50 AND _wharf_valid_to IS NULL;"
+                       "UPDATE public.s SET v = 'bad' WHERE id = 50;");
+  EXPECT_EQ(Wharf({"validate"}).exit_code, 1);
+  for (const char* t : {"public.h", "public.s"}) {
+    auto rs = Wharf({"resync", "--table", t});
+    ASSERT_EQ(rs.exit_code, 0) << rs.output;
+  }
+  Once();
+  ExpectValidateEqual();
+  // history: the copy ended the 90 current versions (T tombstones) and opened
+  // 90 new ones (R); the old versions stay.
+  EXPECT_EQ(One("SELECT count(*) FROM public.h WHERE _wharf_op = 'T'"), "90");
+  EXPECT_EQ(One("SELECT count(*) FROM public.h WHERE _wharf_op = 'R'"), "190");
+  EXPECT_EQ(One("SELECT count(*) FROM public.h WHERE _wharf_valid_to IS NULL"), "90");
+  EXPECT_EQ(One("SELECT v FROM public.h WHERE id = 50 AND _wharf_valid_to IS NULL"), "x");
+  // soft_delete: every key ever seen stays; the deleted ones stay deleted.
+  EXPECT_EQ(One("SELECT count(*) FROM public.s"), "100");
+  EXPECT_EQ(One("SELECT count(*) FROM public.s WHERE _wharf_deleted"), "10");
+  EXPECT_EQ(One("SELECT max(id) FROM public.s WHERE _wharf_deleted"), "10");
+}
+
 // Killed at the load's commit points, then restarted: every change lands once.
 class ModesFaultTest : public ModesTest, public ::testing::WithParamInterface<std::tuple<std::string, std::string>> {
  protected:

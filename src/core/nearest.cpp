@@ -10,13 +10,15 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     std::swap(prev, cur);
   }
   return prev[b.size()];
 }
 
-std::optional<std::string> Nearest(const std::string& word, const std::vector<std::string>& candidates,
+std::optional<std::string> Nearest(const std::string& word,
+                                   const std::vector<std::string>& candidates,
                                    size_t max_distance) {
   std::optional<std::string> best;
   size_t best_d = max_distance + 1;

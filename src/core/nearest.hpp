@@ -9,7 +9,7 @@ namespace wharf::core {
 size_t EditDistance(const std::string& a, const std::string& b);
 
 // The candidate nearest to `word` if it is within `max_distance` edits.
-std::optional<std::string> Nearest(const std::string& word, const std::vector<std::string>& candidates,
-                                   size_t max_distance);
+std::optional<std::string> Nearest(const std::string& word,
+                                   const std::vector<std::string>& candidates, size_t max_distance);
 
 }  // namespace wharf::core

@@ -32,7 +32,8 @@ std::string ModeNames() { return "mirror, soft_delete, history or append"; }
 ModeRules::ModeRules(const core::TargetConfig& target) {
   auto parse = [](const std::string& name, const std::string& where) {
     auto m = ParseLoadMode(name);
-    if (!m) Fail(ErrorKind::kConfig, "{}mode '{}' is not a load mode; use {}", where, name, ModeNames());
+    if (!m)
+      Fail(ErrorKind::kConfig, "{}mode '{}' is not a load mode; use {}", where, name, ModeNames());
     return *m;
   };
   default_ = parse(target.mode, "target.");
@@ -42,7 +43,8 @@ ModeRules::ModeRules(const core::TargetConfig& target) {
 LoadMode ModeRules::For(const core::TableName& source_table, const core::TableName& target) const {
   const std::string source_name = source_table.ToString(), target_name = target.ToString();
   for (const auto& r : rules_) {
-    if (core::GlobMatch(r.config.pattern, source_name) || core::GlobMatch(r.config.pattern, target_name))
+    if (core::GlobMatch(r.config.pattern, source_name) ||
+        core::GlobMatch(r.config.pattern, target_name))
       return r.mode;
   }
   return default_;

@@ -135,13 +135,17 @@ void Planner::AddAppend(core::Change& c) {
       const bool full_old = c.has_old && c.old_kind == 'O' && c.old.size() == row.values.size();
       for (uint32_t col : c.unchanged) {
         if (col >= row.values.size()) {
-          Fail(ErrorKind::kStaging, "a change to {} names unchanged column {} beyond its {} columns",
+          Fail(ErrorKind::kStaging,
+               "a change to {} names unchanged column {} beyond its {} columns",
                schema_.table.ToString(), col, row.values.size());
         }
-        if (full_old) row.values[col] = c.old[col];
-        else row.fill_columns.push_back(col);
+        if (full_old)
+          row.values[col] = c.old[col];
+        else
+          row.fill_columns.push_back(col);
       }
-      if (c.op == core::Op::kUpdate && c.has_old && !key_columns_.empty() && KeyOf(c.old) != KeyOf(row.values)) {
+      if (c.op == core::Op::kUpdate && c.has_old && !key_columns_.empty() &&
+          KeyOf(c.old) != KeyOf(row.values)) {
         PlannedRow del = VersionOf(c, 'D');
         del.values = Widened(std::move(c.old), n);
         plan_.versions.push_back(std::move(del));

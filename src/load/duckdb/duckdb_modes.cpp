@@ -69,8 +69,8 @@ LoadMode ModeOfColumns(const std::set<std::string>& columns) {
 
 void DuckDbWarehouse::StageRows(const core::TableName& table, const core::RelationSchema& schema,
                                 const std::vector<PlannedRow>& rows,
-                                const std::vector<ExtraColumn>& extras, const std::string& fill_from,
-                                std::vector<Reject>& rejects) {
+                                const std::vector<ExtraColumn>& extras,
+                                const std::string& fill_from, std::vector<Reject>& rejects) {
   const std::string target = Qualified(table.schema, table.name);
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
@@ -92,8 +92,8 @@ void DuckDbWarehouse::StageRows(const core::TableName& table, const core::Relati
   for (const auto& row : rows) {
     for (size_t i = 0; i < schema.columns.size(); ++i) {
       if (auto why = AppendDatum(app, types[i], row.values[i])) {
-        rejects.push_back({table.ToString(), KeyText(schema, keys, row.values), schema.columns[i].name,
-                           *row.values[i], *why, row.lsn});
+        rejects.push_back({table.ToString(), KeyText(schema, keys, row.values),
+                           schema.columns[i].name, *row.values[i], *why, row.lsn});
       }
     }
     app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(row.lsn.value())), "lsn");
@@ -121,16 +121,18 @@ void DuckDbWarehouse::StageRows(const core::TableName& table, const core::Relati
     std::string col = Ident(schema.columns[c].name);
     conn_.Query("UPDATE _wharf_up SET " + col + " = t." + col + " FROM " +
                 (fill_from.empty() ? target : fill_from) + " t WHERE " +
-                KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") + " AND contains(_wharf_up._wharf_fill, '," +
-                std::to_string(c) + ",')");
+                KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") +
+                " AND contains(_wharf_up._wharf_fill, '," + std::to_string(c) + ",')");
   }
 }
 
-void DuckDbWarehouse::StageMarks(const core::RelationSchema& schema, const std::vector<KeyMark>& marks) {
+void DuckDbWarehouse::StageMarks(const core::RelationSchema& schema,
+                                 const std::vector<KeyMark>& marks) {
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
   std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_mark (";
-  for (size_t k : keys) ddl += Ident(schema.columns[k].name) + " " + DuckDbTypeName(types[k]) + ", ";
+  for (size_t k : keys)
+    ddl += Ident(schema.columns[k].name) + " " + DuckDbTypeName(types[k]) + ", ";
   conn_.Query(ddl + "_wharf_lsn BIGINT, _wharf_ts TIMESTAMPTZ)");
   Appender app(conn_.raw(), "temp", "main", "_wharf_mark");
   for (const auto& m : marks) {
@@ -167,15 +169,18 @@ void DuckDbWarehouse::ApplyHistory(const core::TableName& table, const core::Rel
        [](Appender& app, const PlannedRow& row) { AppendTimestamp(app, row.ts, "valid_from"); }},
       {"_wharf_valid_to", "TIMESTAMPTZ",
        [](Appender& app, const PlannedRow& row) {
-         if (row.valid_to) AppendTimestamp(app, *row.valid_to, "valid_to");
-         else app.Check(duckdb_append_null(app.raw()), "valid_to");
+         if (row.valid_to)
+           AppendTimestamp(app, *row.valid_to, "valid_to");
+         else
+           app.Check(duckdb_append_null(app.raw()), "valid_to");
        }},
   };
   std::string key_list;
   for (size_t k : keys) key_list += (key_list.empty() ? "" : ", ") + Ident(schema.columns[k].name);
-  const std::string latest = "(SELECT * FROM " + target + " x WHERE EXISTS (SELECT 1 FROM _wharf_up u WHERE " +
-                             KeyMatch(schema, keys, "x", "u", "_wharf_fk") + ") QUALIFY row_number() OVER " +
-                             "(PARTITION BY " + key_list + " ORDER BY \"_wharf_lsn\" DESC, \"_wharf_seq\" DESC) = 1)";
+  const std::string latest =
+      "(SELECT * FROM " + target + " x WHERE EXISTS (SELECT 1 FROM _wharf_up u WHERE " +
+      KeyMatch(schema, keys, "x", "u", "_wharf_fk") + ") QUALIFY row_number() OVER " +
+      "(PARTITION BY " + key_list + " ORDER BY \"_wharf_lsn\" DESC, \"_wharf_seq\" DESC) = 1)";
   if (!plan.versions.empty()) StageRows(table, schema, plan.versions, extras, latest, rejects);
 
   // 2. TRUNCATE (only ever first in a chunk): a tombstone for every current
@@ -187,20 +192,22 @@ void DuckDbWarehouse::ApplyHistory(const core::TableName& table, const core::Rel
     conn_.Query("INSERT INTO " + target + " (" + cols + ", " + wharf_cols + ") SELECT " + t_cols +
                 "m._wharf_lsn, now(), 'T', " + std::to_string(plan.truncate_seq) +
                 ", m._wharf_ts, m._wharf_ts FROM " + target + " t, _wharf_mark m WHERE " + current);
-    conn_.Query("UPDATE " + target + " t SET \"_wharf_valid_to\" = m._wharf_ts FROM _wharf_mark m WHERE " +
-                current);
+    conn_.Query("UPDATE " + target +
+                " t SET \"_wharf_valid_to\" = m._wharf_ts FROM _wharf_mark m WHERE " + current);
   }
   // 3. Current versions of keys the chunk changed end at their first change.
   if (!plan.marks.empty()) {
     StageMarks(schema, plan.marks);
-    conn_.Query("UPDATE " + target + " t SET \"_wharf_valid_to\" = m._wharf_ts FROM _wharf_mark m WHERE " +
-                current + " AND " + KeyMatch(schema, keys, "t", "m"));
+    conn_.Query("UPDATE " + target +
+                " t SET \"_wharf_valid_to\" = m._wharf_ts FROM _wharf_mark m WHERE " + current +
+                " AND " + KeyMatch(schema, keys, "t", "m"));
   }
   // 4. The new versions.
   if (!plan.versions.empty()) {
-    conn_.Query("INSERT INTO " + target + " (" + cols + ", " + wharf_cols + ") SELECT " + cols +
-                ", _wharf_lsn, now(), _wharf_op, _wharf_seq, _wharf_valid_from, _wharf_valid_to FROM "
-                "_wharf_up");
+    conn_.Query(
+        "INSERT INTO " + target + " (" + cols + ", " + wharf_cols + ") SELECT " + cols +
+        ", _wharf_lsn, now(), _wharf_op, _wharf_seq, _wharf_valid_from, _wharf_valid_to FROM "
+        "_wharf_up");
   }
 }
 
@@ -215,7 +222,8 @@ void DuckDbWarehouse::ApplyAppend(const core::TableName& table, const core::Rela
        [](Appender& app, const PlannedRow& row) {
          app.Check(duckdb_append_int64(app.raw(), row.seq), "seq");
        }},
-      {"_wharf_ts", "", [](Appender& app, const PlannedRow& row) { AppendTimestamp(app, row.ts, "ts"); }},
+      {"_wharf_ts", "",
+       [](Appender& app, const PlannedRow& row) { AppendTimestamp(app, row.ts, "ts"); }},
       {"_wharf_unchanged", "",
        [&schema](Appender& app, const PlannedRow& row) {
          if (row.fill_columns.empty()) {

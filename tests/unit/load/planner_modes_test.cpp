@@ -95,7 +95,8 @@ std::vector<TablePlan> Chunks(const core::RelationSchema& schema, LoadMode mode,
   out.push_back(p.Finish());
   return out;
 }
-TablePlan Plan(const core::RelationSchema& schema, LoadMode mode, const std::vector<Change>& changes) {
+TablePlan Plan(const core::RelationSchema& schema, LoadMode mode,
+               const std::vector<Change>& changes) {
   auto chunks = Chunks(schema, mode, changes);
   EXPECT_EQ(chunks.size(), 1u);
   return chunks.back();
@@ -113,8 +114,9 @@ TEST(SoftDeletePlanner, DeleteOfAKeyTheChunkDoesNotHoldMarksTheWarehouseRow) {
 }
 
 TEST(SoftDeletePlanner, DeleteAfterAnUpdateKeepsTheLastValuesAsATombstone) {
-  TablePlan p = Plan(Items(), LoadMode::kSoftDelete,
-                     {Upd(100, {"1", "a", "x"}), Upd(200, {"1", "b", "x"}), Del(300, {"1", kNull, kNull})});
+  TablePlan p =
+      Plan(Items(), LoadMode::kSoftDelete,
+           {Upd(100, {"1", "a", "x"}), Upd(200, {"1", "b", "x"}), Del(300, {"1", kNull, kNull})});
   EXPECT_TRUE(p.marks.empty());
   EXPECT_EQ(p.deletes, std::vector<Key>({Key({"1"})}));
   ASSERT_EQ(p.upserts.size(), 1u);
@@ -125,7 +127,8 @@ TEST(SoftDeletePlanner, DeleteAfterAnUpdateKeepsTheLastValuesAsATombstone) {
 
 TEST(SoftDeletePlanner, InsertThenDeleteInOneBatchLeavesATombstone) {
   // Unlike mirror (nothing), so the outcome does not depend on where batches split.
-  TablePlan p = Plan(Items(), LoadMode::kSoftDelete, {Ins(100, {"1", "a", "x"}), Del(200, {"1", kNull, kNull})});
+  TablePlan p = Plan(Items(), LoadMode::kSoftDelete,
+                     {Ins(100, {"1", "a", "x"}), Del(200, {"1", kNull, kNull})});
   EXPECT_TRUE(p.inserts.empty());
   ASSERT_EQ(p.upserts.size(), 1u);
   EXPECT_TRUE(p.upserts[0].deleted);
@@ -133,7 +136,8 @@ TEST(SoftDeletePlanner, InsertThenDeleteInOneBatchLeavesATombstone) {
 }
 
 TEST(SoftDeletePlanner, ReinsertRevivesTheKeyWithNewValues) {
-  TablePlan p = Plan(Items(), LoadMode::kSoftDelete, {Del(100, {"1", kNull, kNull}), Ins(200, {"1", "new", "y"})});
+  TablePlan p = Plan(Items(), LoadMode::kSoftDelete,
+                     {Del(100, {"1", kNull, kNull}), Ins(200, {"1", "new", "y"})});
   EXPECT_TRUE(p.marks.empty());
   EXPECT_TRUE(p.inserts.empty());  // a tombstone may hold the key: never "fresh"
   EXPECT_EQ(p.deletes, std::vector<Key>({Key({"1"})}));
@@ -144,7 +148,8 @@ TEST(SoftDeletePlanner, ReinsertRevivesTheKeyWithNewValues) {
 }
 
 TEST(SoftDeletePlanner, KeyChangeDeletesTheOldKey) {
-  TablePlan p = Plan(Items(), LoadMode::kSoftDelete, {UpdKey(100, {"1", kNull, kNull}, {"2", "a", "x"})});
+  TablePlan p =
+      Plan(Items(), LoadMode::kSoftDelete, {UpdKey(100, {"1", kNull, kNull}, {"2", "a", "x"})});
   ASSERT_EQ(p.marks.size(), 1u);
   EXPECT_EQ(p.marks[0].key, Key({"1"}));
   ASSERT_EQ(p.upserts.size(), 1u);
@@ -162,7 +167,8 @@ TEST(SoftDeletePlanner, KeyChangeDeletesTheOldKey) {
 }
 
 TEST(SoftDeletePlanner, UnchangedToastStaysToBeFilledInTheTombstone) {
-  TablePlan p = Plan(Items(), LoadMode::kSoftDelete, {Upd(100, {"1", "b", kNull}, {2}), Del(200, {"1", kNull, kNull})});
+  TablePlan p = Plan(Items(), LoadMode::kSoftDelete,
+                     {Upd(100, {"1", "b", kNull}, {2}), Del(200, {"1", kNull, kNull})});
   ASSERT_EQ(p.upserts.size(), 1u);
   EXPECT_TRUE(p.upserts[0].deleted);
   EXPECT_EQ(p.upserts[0].fill_columns, std::vector<uint32_t>({2}));
@@ -225,8 +231,9 @@ TEST(HistoryPlanner, InsertOpensAVersionWithoutClosingAnything) {
 }
 
 TEST(HistoryPlanner, ChangesToOneKeyChainTheirVersions) {
-  TablePlan p = Plan(Items(), LoadMode::kHistory,
-                     {Upd(100, {"1", "a", "x"}), Upd(200, {"1", "b", "x"}), Del(300, {"1", kNull, kNull})});
+  TablePlan p =
+      Plan(Items(), LoadMode::kHistory,
+           {Upd(100, {"1", "a", "x"}), Upd(200, {"1", "b", "x"}), Del(300, {"1", kNull, kNull})});
   // The warehouse's current version ends at the first change.
   ASSERT_EQ(p.marks.size(), 1u);
   EXPECT_EQ(p.marks[0].key, Key({"1"}));
@@ -247,7 +254,8 @@ TEST(HistoryPlanner, ChangesToOneKeyChainTheirVersions) {
 
 TEST(HistoryPlanner, ChangesInOneTransactionKeepTheirSequence) {
   TablePlan p = Plan(Items(), LoadMode::kHistory,
-                     {Ins(100, {"1", "a", "x"}, 0), Upd(100, {"1", "b", "x"}, {}, 1), Upd(100, {"1", "c", "x"}, {}, 2)});
+                     {Ins(100, {"1", "a", "x"}, 0), Upd(100, {"1", "b", "x"}, {}, 1),
+                      Upd(100, {"1", "c", "x"}, {}, 2)});
   ASSERT_EQ(p.versions.size(), 3u);
   for (uint32_t i = 0; i < 3; ++i) {
     EXPECT_EQ(p.versions[i].seq, i);
@@ -283,7 +291,8 @@ TEST(HistoryPlanner, ReinsertAfterDeleteOpensANewVersion) {
 }
 
 TEST(HistoryPlanner, KeyChangeClosesTheOldKeyAndOpensTheNewOne) {
-  TablePlan p = Plan(Items(), LoadMode::kHistory, {UpdKey(100, {"1", kNull, kNull}, {"2", "a", kNull}, {2})});
+  TablePlan p =
+      Plan(Items(), LoadMode::kHistory, {UpdKey(100, {"1", kNull, kNull}, {"2", "a", kNull}, {2})});
   ASSERT_EQ(p.marks.size(), 2u);
   EXPECT_EQ(p.marks[0].key, Key({"1"}));
   EXPECT_EQ(p.marks[1].key, Key({"2"}));
@@ -300,13 +309,15 @@ TEST(HistoryPlanner, KeyChangeClosesTheOldKeyAndOpensTheNewOne) {
 
 TEST(HistoryPlanner, UnchangedToastComesFromThePreviousVersion) {
   TablePlan p = Plan(Items(), LoadMode::kHistory,
-                     {Ins(100, {"1", "a", "big"}), Upd(200, {"1", "b", kNull}, {2}), Upd(300, {"1", "c", kNull}, {2})});
+                     {Ins(100, {"1", "a", "big"}), Upd(200, {"1", "b", kNull}, {2}),
+                      Upd(300, {"1", "c", kNull}, {2})});
   ASSERT_EQ(p.versions.size(), 3u);
   EXPECT_EQ(p.versions[1].values, Row({"1", "b", "big"}));
   EXPECT_EQ(p.versions[2].values, Row({"1", "c", "big"}));
   EXPECT_TRUE(p.versions[2].fill_columns.empty());
   // Without an in-chunk version, every version fills from the warehouse's current one.
-  p = Plan(Items(), LoadMode::kHistory, {Upd(200, {"1", "b", kNull}, {2}), Upd(300, {"1", "c", kNull}, {2})});
+  p = Plan(Items(), LoadMode::kHistory,
+           {Upd(200, {"1", "b", kNull}, {2}), Upd(300, {"1", "c", kNull}, {2})});
   ASSERT_EQ(p.versions.size(), 2u);
   for (const auto& v : p.versions) {
     EXPECT_EQ(v.fill_columns, std::vector<uint32_t>({2}));
@@ -316,7 +327,8 @@ TEST(HistoryPlanner, UnchangedToastComesFromThePreviousVersion) {
 
 TEST(HistoryPlanner, TruncateMidBatchStartsAChunkThatClosesEverything) {
   auto chunks = Chunks(Items(), LoadMode::kHistory,
-                       {Upd(100, {"1", "a", "x"}), Trunc(200), Snap(200, {"1", "a", "x"}), Ins(300, {"2", "b", "y"})});
+                       {Upd(100, {"1", "a", "x"}), Trunc(200), Snap(200, {"1", "a", "x"}),
+                        Ins(300, {"2", "b", "y"})});
   ASSERT_EQ(chunks.size(), 2u);
   EXPECT_FALSE(chunks[0].truncate);
   ASSERT_EQ(chunks[0].versions.size(), 1u);
@@ -367,7 +379,8 @@ TEST(AppendPlanner, EveryChangeIsARowInOrder) {
 }
 
 TEST(AppendPlanner, KeyChangeIsLoggedAsDeleteThenUpdate) {
-  TablePlan p = Plan(Items(), LoadMode::kAppend, {UpdKey(100, {"1", kNull, kNull}, {"2", "a", "x"})});
+  TablePlan p =
+      Plan(Items(), LoadMode::kAppend, {UpdKey(100, {"1", kNull, kNull}, {"2", "a", "x"})});
   ASSERT_EQ(p.versions.size(), 2u);
   EXPECT_EQ(p.versions[0].op, 'D');
   EXPECT_EQ(p.versions[0].values, Row({"1", kNull, kNull}));
@@ -385,7 +398,8 @@ TEST(AppendPlanner, KeyLessTablesLogToo) {
 
 // ---- ModeRules ---------------------------------------------------------------------------
 
-core::TargetConfig Target(std::string mode, std::vector<std::pair<std::string, std::string>> rules) {
+core::TargetConfig Target(std::string mode,
+                          std::vector<std::pair<std::string, std::string>> rules) {
   core::TargetConfig t;
   t.mode = std::move(mode);
   for (auto& [pattern, m] : rules) t.table_modes.push_back({pattern, m, "wharf.yaml:9:5"});
@@ -393,10 +407,13 @@ core::TargetConfig Target(std::string mode, std::vector<std::pair<std::string, s
 }
 
 TEST(ModeRules, FirstMatchingEntryWinsBySourceOrWarehouseName) {
-  ModeRules rules(Target("soft_delete", {{"public.orders", "history"}, {"public.*", "append"}, {"shop.items", "mirror"}}));
+  ModeRules rules(
+      Target("soft_delete",
+             {{"public.orders", "history"}, {"public.*", "append"}, {"shop.items", "mirror"}}));
   EXPECT_EQ(rules.For({"public", "orders"}, {"public", "orders"}), LoadMode::kHistory);
   EXPECT_EQ(rules.For({"public", "lines"}, {"public", "lines"}), LoadMode::kAppend);
-  EXPECT_EQ(rules.For({"sales", "items"}, {"shop", "items"}), LoadMode::kMirror);  // by warehouse name
+  EXPECT_EQ(rules.For({"sales", "items"}, {"shop", "items"}),
+            LoadMode::kMirror);  // by warehouse name
   EXPECT_EQ(rules.For({"sales", "other"}, {"shop", "other"}), LoadMode::kSoftDelete);
   EXPECT_EQ(ModeRules().For({"a", "b"}, {"a", "b"}), LoadMode::kMirror);
 }

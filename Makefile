@@ -26,6 +26,7 @@ bench: build
 	@$(BUILD_DIR)/bench/wharf_decoder_bench
 	@WHARF=$(BUILD_DIR)/wharf ./bench/capture_bench.sh
 	@WHARF=$(BUILD_DIR)/wharf ./bench/full_load_bench.sh
+	@WHARF=$(BUILD_DIR)/wharf ./bench/modes_bench.sh
 	@WHARF=$(BUILD_DIR)/wharf ./bench/big_txn_bench.sh
 
 unit: build

@@ -13,22 +13,12 @@
 #include "core/error.hpp"
 #include "server/http_server.hpp"
 #include "staging/format.hpp"
+#include "core/nearest.hpp"
+#include "load/load_mode.hpp"
 
 namespace wharf::cli {
 
 namespace {
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 struct Ctx {
   std::string path;
@@ -46,19 +36,11 @@ struct Ctx {
     for (auto it = map.begin(); it != map.end(); ++it) {
       std::string key = it->first.as<std::string>();
       if (allowed.count(key)) continue;
-      std::string best;
-      size_t best_d = 1000;
-      for (const auto& a : allowed) {
-        size_t d = EditDistance(key, a);
-        if (d < best_d) {
-          best_d = d;
-          best = a;
-        }
-      }
+      auto best = core::Nearest(key, {allowed.begin(), allowed.end()}, 3);
       std::string all;
       for (const auto& a : allowed) all += (all.empty() ? "" : ", ") + a;
       Bad(it->first, "unknown key '" + key + "' in " + section +
-                         (best_d <= 3 ? "; did you mean '" + best + "'?" : "") + " (valid: " + all + ")");
+                         (best ? "; did you mean '" + *best + "'?" : "") + " (valid: " + all + ")");
     }
   }
   std::string Str(const YAML::Node& n, const std::string& name) const {
@@ -245,7 +227,8 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     }
   }
   if (auto t = root["target"]) {
-    ctx.CheckKeys(t, "target", {"type", "path", "dsn", "mode", "memory_limit", "numeric", "dropped_columns"});
+    ctx.CheckKeys(t, "target",
+                  {"type", "path", "dsn", "mode", "tables", "memory_limit", "numeric", "dropped_columns"});
     if (t["type"]) cfg.target.type = ctx.Str(t["type"], "type");
     if (cfg.target.type != "duckdb" && cfg.target.type != "postgres") {
       ctx.Bad(t["type"], "target.type '" + cfg.target.type +
@@ -266,8 +249,27 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     }
     if (t["mode"]) {
       cfg.target.mode = ctx.Str(t["mode"], "mode");
-      if (cfg.target.mode != "mirror") {
-        ctx.Bad(t["mode"], "target.mode '" + cfg.target.mode + "' is not available in this build; use mirror");
+      if (!load::ParseLoadMode(cfg.target.mode)) {
+        ctx.Bad(t["mode"], "target.mode '" + cfg.target.mode + "' is not a load mode; use " + load::ModeNames());
+      }
+    }
+    if (auto tables = t["tables"]) {
+      // Per-table modes: {"schema.table glob": {mode: history}, ...}, in file order.
+      if (!tables.IsMap()) ctx.Bad(tables, "target.tables must map table names (globs) to {mode: ...}");
+      for (auto it = tables.begin(); it != tables.end(); ++it) {
+        core::TableModeRule rule;
+        rule.pattern = ctx.Str(it->first, "a target.tables name");
+        rule.where = ctx.Where(it->first);
+        if (rule.pattern.find('.') == std::string::npos) {
+          ctx.Bad(it->first, "target.tables name '" + rule.pattern + "' must be schema.table (globs allowed)");
+        }
+        ctx.CheckKeys(it->second, "target.tables." + rule.pattern, {"mode"});
+        if (!it->second["mode"]) ctx.Bad(it->second, "target.tables." + rule.pattern + " needs a mode");
+        rule.mode = ctx.Str(it->second["mode"], "mode");
+        if (!load::ParseLoadMode(rule.mode)) {
+          ctx.Bad(it->second["mode"], "mode '" + rule.mode + "' is not a load mode; use " + load::ModeNames());
+        }
+        cfg.target.table_modes.push_back(std::move(rule));
       }
     }
     if (t["memory_limit"]) cfg.target.memory_limit = ctx.Str(t["memory_limit"], "memory_limit");

@@ -53,7 +53,8 @@ int Replay(const core::Config& config, const std::optional<std::string>& target_
            applied, s.name);
     }
   }
-  load::Loader loader(*store, *warehouse);
+  load::Loader loader(*store, *warehouse, load::LoaderOptions::FromEnvironment(),
+                      load::ModeRules(config.target));
   for (const auto& s : config.sources) {
     size_t n = loader.CatchUp(s);
     fmt::print("source {}: replayed {} batch(es), through batch {}\n", s.name, n, warehouse->AppliedSeq(s.name));

@@ -71,6 +71,19 @@ server::Reply OnS3Notification(const std::string& body, const staging::ObjectSto
   if (relevant) wake_loader();
   return {200, nlohmann::json{{"events", events.size()}, {"relevant", relevant}}.dump()};
 }
+
+// A target.tables entry that matches no table is a typo that would silently
+// leave a table in the default mode.
+void CheckModeRules(const core::Config& config) {
+  if (config.target.table_modes.empty()) return;
+  std::vector<load::ModeRules::Table> tables;
+  for (const auto& s : config.sources) {
+    auto conn = pg::Connection::Open(s.dsn, false, "wharf check " + s.name);
+    for (const auto& t : capture::SelectTables(conn, s))
+      tables.push_back({t.name, {config.TargetSchema(s, t.name.schema), t.name.name}});
+  }
+  load::ModeRules(config.target).CheckAllMatch(tables);
+}
 }  // namespace
 
 void InstallSignalHandlers() {
@@ -99,7 +112,8 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     last_open_try = std::chrono::steady_clock::now();
     try {
       warehouse = load::OpenWarehouse(config.target, config.base_dir);
-      loader = std::make_unique<load::Loader>(*store, *warehouse);
+      loader = std::make_unique<load::Loader>(*store, *warehouse, load::LoaderOptions::FromEnvironment(),
+                                              load::ModeRules(config.target));
       if (!warehouse_down.empty()) spdlog::info("warehouse available again: loading the staged batches");
       warehouse_down.clear();
       return true;
@@ -118,6 +132,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   };
   warehouse_ready();
   if (stages != Stages::kLoadOnly) CheckTargetCollisions(config);
+  if (stages != Stages::kLoadOnly) CheckModeRules(config);
 
   std::mutex mu;
   std::condition_variable wake;

@@ -29,6 +29,11 @@ int Validate(const core::Config& config, const std::optional<std::string>& table
                        {"extra", t.diff.extra},
                        {"different", t.diff.different},
                        {"sample", t.diff.sample}});
+        if (!t.diff.skipped.empty()) out.back()["skipped"] = t.diff.skipped;
+        continue;
+      }
+      if (!t.diff.skipped.empty()) {
+        fmt::print("{:<8} {:<32} {}\n", "skipped", s.name + ":" + t.source_table.ToString(), t.diff.skipped);
         continue;
       }
       fmt::print("{:<8} {:<32} source {:>10} rows  warehouse {:>10} rows  {}\n",

@@ -49,13 +49,21 @@ struct StagingConfig {
   std::optional<std::chrono::milliseconds> retention = std::chrono::milliseconds(0);
 };
 
+// One entry of target.tables: tables matching `pattern` load in `mode`.
+struct TableModeRule {
+  std::string pattern;  // schema.table glob, matched against source and warehouse names
+  std::string mode;     // a load::LoadMode name, checked when parsed
+  std::string where;    // file:line:col of the entry, for errors
+};
+
 struct TargetConfig {
   std::string type = "duckdb";
   std::string path = "./warehouse.duckdb";  // duckdb only
   // postgres only: the warehouse database, URL or key=value form. May hold a
   // password: never log it, use pg::RedactDsn.
   std::string dsn;
-  std::string mode = "mirror";
+  std::string mode = "mirror";  // mirror | soft_delete | history | append
+  std::vector<TableModeRule> table_modes;  // target.tables overrides, in file order
   std::string memory_limit;  // DuckDB memory_limit, e.g. "1GB"; empty: DuckDB's default
   // A column dropped on the source: "keep" it in the warehouse (NULL in rows changed from then
   // on) or "drop" it there too.

@@ -127,8 +127,9 @@ void Loader::ApplyChanges(const core::SourceConfig& source, const staging::Manif
   tb.schema = f.relation;
   tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
                f.relation.table.name};
+  tb.mode = modes_.For(f.relation.table, tb.target);
   size_t chunks = 0;
-  if (f.fresh && f.ops.size() == 1 && f.ops.begin()->first == 'R') {
+  if (tb.mode == LoadMode::kMirror && f.fresh && f.ops.size() == 1 && f.ops.begin()->first == 'R') {
     // Rows of the first full load need no reconciliation (ManifestFile::fresh):
     // they stream straight into the table, skipping the planner's map and the
     // warehouse's delete join, which dominate a bulk load otherwise.
@@ -152,7 +153,7 @@ void Loader::ApplyChanges(const core::SourceConfig& source, const staging::Manif
     }
     chunks = 1;
   } else {
-    Planner planner(f.relation);
+    Planner planner(f.relation, tb.mode);
     size_t held = 0;
     auto flush = [&] {
       tb.plan = planner.Finish();
@@ -166,6 +167,7 @@ void Loader::ApplyChanges(const core::SourceConfig& source, const staging::Manif
     };
     core::Change change;
     while (changes.Next(change)) {
+      if (planner.StartsNewChunk(change)) flush();
       held += Footprint(change);
       planner.Add(std::move(change));
       if (held >= options_.chunk_bytes) flush();

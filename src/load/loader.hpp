@@ -16,8 +16,10 @@
 //      instead of verifying first halves the I/O and hashing of a bulk load.
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "core/config.hpp"
+#include "load/load_mode.hpp"
 #include "load/warehouse.hpp"
 #include "staging/format.hpp"
 #include "staging/manifest.hpp"
@@ -38,10 +40,11 @@ struct LoaderOptions {
 
 class Loader {
  public:
-  // `store` and `warehouse` must outlive the loader.
+  // `store` and `warehouse` must outlive the loader. `modes`: each warehouse
+  // table's load mode (target.mode, target.tables).
   Loader(staging::ObjectStore& store, Warehouse& warehouse,
-         LoaderOptions options = LoaderOptions::FromEnvironment())
-      : store_(store), warehouse_(warehouse), options_(options) {}
+         LoaderOptions options = LoaderOptions::FromEnvironment(), ModeRules modes = {})
+      : store_(store), warehouse_(warehouse), options_(options), modes_(std::move(modes)) {}
 
   // Applies every committed batch of `source` above the warehouse's progress.
   // Returns how many batches were applied.
@@ -69,6 +72,7 @@ class Loader {
   staging::ObjectStore& store_;
   Warehouse& warehouse_;
   LoaderOptions options_;
+  ModeRules modes_;
 };
 
 }  // namespace wharf::load

@@ -22,7 +22,9 @@ void Warehouse::Apply(const BatchApply& batch) {
 void Warehouse::AppendRows(const core::TableName& target, const core::RelationSchema& schema,
                            Lsn lsn, const RowSource& next) {
   constexpr size_t kChunkBytes = size_t{16} << 20;
-  TableBatch tb{target, schema, {}};
+  TableBatch tb;
+  tb.target = target;
+  tb.schema = schema;
   size_t bytes = 0;
   std::vector<core::Datum> row;
   bool any = false;
@@ -35,7 +37,10 @@ void Warehouse::AppendRows(const core::TableName& target, const core::RelationSc
   };
   while (next(row)) {
     for (const auto& v : row) bytes += sizeof(v) + (v ? v->size() : 0);
-    tb.plan.inserts.push_back(PlannedRow{std::move(row), lsn, {}, {}});
+    PlannedRow planned;
+    planned.values = std::move(row);
+    planned.lsn = lsn;
+    tb.plan.inserts.push_back(std::move(planned));
     row.clear();
     if (bytes >= kChunkBytes) flush();
   }

@@ -19,6 +19,7 @@ namespace wharf::load {
 struct TableBatch {
   core::TableName target;        // warehouse schema.table
   core::RelationSchema schema;   // source schema the changes were staged with
+  LoadMode mode = LoadMode::kMirror;  // the plan was made for this mode
   TablePlan plan;
 };
 
@@ -51,6 +52,9 @@ struct TableDiff {
   uint64_t extra = 0;      // in the warehouse, not in the source
   uint64_t different = 0;  // same key, different values
   std::vector<std::string> sample;  // "missing key (id)=(1)" lines, bounded
+  // Why the table was not compared (append mode: a change log has no rows to
+  // compare with the source's); empty when it was.
+  std::string skipped;
   bool Equal() const { return missing == 0 && extra == 0 && different == 0; }
 };
 
@@ -101,7 +105,9 @@ class Warehouse {
   // reason and fix); their changes are skipped until a resync copies them again.
   virtual std::map<std::string, std::string> TableErrors() { return {}; }
   // Compares the rows `source_rows` produces with the warehouse table: by key,
-  // or as multisets of whole rows for a table without a key.
+  // or as multisets of whole rows for a table without a key. The table's
+  // live rows are compared: soft_delete's not deleted ones, history's current
+  // versions; an append table is skipped (TableDiff::skipped).
   virtual TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
                             const RowProducer& source_rows, size_t sample_limit) = 0;
 };

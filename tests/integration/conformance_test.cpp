@@ -81,7 +81,7 @@ class Conformance : public WharfTest, public ::testing::WithParamInterface<Targe
     if (!w->BeginBatch("api", seq)) return false;
     load::Planner planner(schema);
     auto flush = [&] {
-      load::TableBatch tb{schema.table, schema, planner.Finish()};
+      load::TableBatch tb{schema.table, schema, load::LoadMode::kMirror, planner.Finish()};
       w->ApplyTable(tb);
     };
     Lsn last;
@@ -231,7 +231,7 @@ TEST_P(Conformance, ApiBatchCommitsWithItsProgressRowAndReplayIsANoOp) {
     load::Planner planner(t);
     planner.Add(Trunc(200, 0));
     planner.Add(Ins(200, 1, {"9", "z", "Z"}));
-    w->ApplyTable({t.table, t, planner.Finish()});
+    w->ApplyTable({t.table, t, load::LoadMode::kMirror, planner.Finish()});
     w->AbortBatch();
     EXPECT_EQ(w->AppliedSeq("api"), 1u);
   }
@@ -425,7 +425,7 @@ TEST_P(Conformance, ApiReadersSeeNoPartOfAnOpenBatch) {
   planner.Add(Upd(200, 0, {"1", "changed", std::nullopt}, {}, {2}));
   planner.Add(Del(200, 1, {"2", std::nullopt, std::nullopt}));
   planner.Add(Ins(200, 2, {"3", "c", "C"}));
-  w->ApplyTable({t.table, t, planner.Finish()});
+  w->ApplyTable({t.table, t, load::LoadMode::kMirror, planner.Finish()});
   // Another session sees the table and the progress as before the batch.
   EXPECT_EQ(W(kRowsOf + "seen t ORDER BY t.id"), (Rows{{"1", "a", "A"}, {"2", "b", "B"}}));
   EXPECT_EQ(W("SELECT batch_seq::text FROM _wharf.state WHERE source = 'api'"), (Rows{{"1"}}));

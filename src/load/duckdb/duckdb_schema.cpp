@@ -1,4 +1,5 @@
 #include "load/duckdb/duckdb_schema.hpp"
+#include "load/duckdb/duckdb_warehouse.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -99,15 +100,18 @@ DuckDbSchemas::Table* DuckDbSchemas::Load(const core::TableName& target,
   return &tables_.emplace(target, std::move(t)).first->second;
 }
 
-void DuckDbSchemas::Create(const core::TableName& target, const core::RelationSchema& schema) {
+void DuckDbSchemas::Create(const core::TableName& target, const core::RelationSchema& schema,
+                           LoadMode mode) {
   auto types = TypesOf(schema);
   std::string ddl = "CREATE TABLE " + Qualified(target.schema, target.name) + " (";
   for (size_t i = 0; i < schema.columns.size(); ++i)
     ddl += Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]) + ", ";
-  ddl += "\"_wharf_lsn\" BIGINT, \"_wharf_synced_at\" TIMESTAMPTZ)";
+  ddl += "\"_wharf_lsn\" BIGINT, \"_wharf_synced_at\" TIMESTAMPTZ";
+  for (const auto& c : ModeColumns(mode)) ddl += ", " + Ident(c.name) + " " + c.type;
+  ddl += ")";
   conn_.Query("CREATE SCHEMA IF NOT EXISTS " + Ident(target.schema));
   conn_.Query(ddl);
-  spdlog::info("load: created {}", target.ToString());
+  spdlog::info("load: created {} ({} mode)", target.ToString(), ModeName(mode));
   SchemaPlan fresh = DiffSchema({}, schema, types, DroppedColumns::kKeep);
   SaveColumns(target, fresh.after);
   tables_[target] = Table{fresh.after, ""};
@@ -122,10 +126,10 @@ void DuckDbSchemas::Drop(const core::TableName& target) {
 }
 
 bool DuckDbSchemas::Prepare(const std::string& source, uint64_t seq, const core::TableName& target,
-                            const core::RelationSchema& schema, bool truncates) {
+                            const core::RelationSchema& schema, bool truncates, LoadMode mode) {
   Table* t = Load(target, schema);
   if (!t) {
-    Create(target, schema);
+    Create(target, schema, mode);
     return true;
   }
   auto types = TypesOf(schema);
@@ -134,7 +138,7 @@ bool DuckDbSchemas::Prepare(const std::string& source, uint64_t seq, const core:
     spdlog::info("load: {} is emptied by this batch (resync or TRUNCATE): created afresh, and "
                  "loading again", target.ToString());
     Drop(target);
-    Create(target, schema);
+    Create(target, schema, mode);
     return true;
   }
   SchemaPlan plan = DiffSchema(t->columns, schema, types,
@@ -146,7 +150,7 @@ bool DuckDbSchemas::Prepare(const std::string& source, uint64_t seq, const core:
       spdlog::info("load: {}: {}; the batch empties the table, so it is created afresh",
                    target.ToString(), plan.error);
       Drop(target);
-      Create(target, schema);
+      Create(target, schema, mode);
       return true;
     }
     std::string reason = plan.error + ". Its changes are not loaded from batch " +

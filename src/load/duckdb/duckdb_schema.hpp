@@ -17,6 +17,7 @@
 
 #include "core/config.hpp"
 #include "load/duckdb/duckdb_handle.hpp"
+#include "load/load_mode.hpp"
 #include "load/schema_diff.hpp"
 
 namespace wharf::load::duckdb {
@@ -31,8 +32,9 @@ class DuckDbSchemas {
   // skipped, and status names the reason and the fix. A chunk that `truncates` the table carries
   // everything it will hold, so a stopped or incompatible table is dropped and created afresh
   // from `schema` instead (this is how `wharf resync --table` repairs it).
+  // A table created here gets `mode`'s own columns (soft_delete, history, append).
   bool Prepare(const std::string& source, uint64_t seq, const core::TableName& target,
-               const core::RelationSchema& schema, bool truncates);
+               const core::RelationSchema& schema, bool truncates, LoadMode mode);
   // DELETE or UPDATE ran on `target` in the open transaction (see the header comment).
   void Touched(const core::TableName& target) { touched_.insert(target); }
   void Committed() { touched_.clear(); }
@@ -47,7 +49,7 @@ class DuckDbSchemas {
     std::string error;
   };
   Table* Load(const core::TableName& target, const core::RelationSchema& schema);
-  void Create(const core::TableName& target, const core::RelationSchema& schema);
+  void Create(const core::TableName& target, const core::RelationSchema& schema, LoadMode mode);
   void Drop(const core::TableName& target);
   void Apply(const core::TableName& target, const SchemaPlan& plan);
   void Rebuild(const core::TableName& target, const SchemaPlan& plan,

@@ -8,11 +8,10 @@
 #include "core/fault.hpp"
 #include "core/clock.hpp"
 #include "load/duckdb/duckdb_chunk.hpp"
+#include "load/duckdb/duckdb_sql.hpp"
 #include "load/duckdb/duckdb_types.hpp"
 
 namespace wharf::load::duckdb {
-
-namespace {
 
 std::string KeyText(const core::RelationSchema& schema, const std::vector<size_t>& keys,
                     const std::vector<core::Datum>& values) {
@@ -37,7 +36,7 @@ std::vector<size_t> KeyColumns(const core::RelationSchema& schema) {
 
 std::string KeyMatch(const core::RelationSchema& schema, const std::vector<size_t>& keys,
                      const std::string& left, const std::string& right,
-                     const std::string& right_prefix = "") {
+                     const std::string& right_prefix) {
   std::string out;
   for (size_t k : keys) {
     if (!out.empty()) out += " AND ";
@@ -48,11 +47,12 @@ std::string KeyMatch(const core::RelationSchema& schema, const std::vector<size_
   return out;
 }
 
-}  // namespace
 
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
   core::RelationSchema out = source;
   std::set<std::string> used = {"_wharf_lsn", "_wharf_synced_at"};
+  for (const auto& mode : {LoadMode::kSoftDelete, LoadMode::kHistory, LoadMode::kAppend})
+    for (const auto& c : ModeColumns(mode)) used.insert(c.name);
   for (auto& c : out.columns) {
     std::string name = c.name;
     for (int n = 2; used.count(FoldCase(name)); ++n) name = c.name + "_" + std::to_string(n);
@@ -110,6 +110,26 @@ std::optional<uint64_t> DuckDbWarehouse::CountRows(const core::TableName& target
   return r.GetUInt64(0, 0);
 }
 
+void DuckDbWarehouse::CheckMode(const core::TableName& target, const core::RelationSchema& schema,
+                                LoadMode mode) {
+  auto it = table_modes_.find(target);
+  if (it == table_modes_.end()) {
+    std::set<std::string> cols;
+    auto r = conn_.Query("SELECT column_name FROM information_schema.columns WHERE table_schema = " +
+                         Literal(target.schema) + " AND table_name = " + Literal(target.name));
+    for (uint64_t i = 0; i < r.rows(); ++i) cols.insert(FoldCase(*r.GetString(i, 0)));
+    if (cols.empty()) return;  // created in `mode` by the schema preparation
+    it = table_modes_.emplace(target, ModeOfColumns(cols)).first;
+  }
+  if (it->second != mode) {
+    Fail(ErrorKind::kConfig,
+         "warehouse table {} was created in {} mode, but wharf.yaml now loads it in {} mode; a "
+         "table cannot change mode in place: set its mode back (target.mode / target.tables), "
+         "or drop the table and run `wharf resync --table {}` to rebuild it",
+         target.ToString(), ModeName(it->second), ModeName(mode), schema.table.ToString());
+  }
+}
+
 bool DuckDbWarehouse::BeginBatch(const std::string& source, uint64_t seq) {
   if (batch_) {
     Fail(ErrorKind::kInternal, "batch {} of source {} was begun while batch {} of {} is open", seq,
@@ -138,13 +158,21 @@ void DuckDbWarehouse::ApplyTable(const TableBatch& tb) {
   }
   try {
     const core::RelationSchema schema = WarehouseSchema(tb.schema);
-    if (!schemas_->Prepare(batch_->source, batch_->seq, tb.target, schema, tb.plan.truncate)) {
+    CheckMode(tb.target, schema, tb.mode);
+    if (!schemas_->Prepare(batch_->source, batch_->seq, tb.target, schema, tb.plan.truncate, tb.mode)) {
       // Stopped by a schema change it cannot take: skipped until a resync (status says so).
       return;
     }
+    // Anything but appends may DELETE or UPDATE rows (see DuckDbSchemas::Touched).
+    if (tb.mode != LoadMode::kAppend &&
+        (tb.plan.truncate || !tb.plan.deletes.empty() || !tb.plan.removes.empty() ||
+         !tb.plan.upserts.empty() || !tb.plan.marks.empty() || !tb.plan.versions.empty()))
+      schemas_->Touched(tb.target);
     UseOneThreadForLargePlan(tb.plan);
     std::vector<Reject> rejects;
-    ApplyPlan(tb.target, schema, tb.plan, rejects);
+    if (tb.mode == LoadMode::kHistory) ApplyHistory(tb.target, schema, tb.plan, rejects);
+    else if (tb.mode == LoadMode::kAppend) ApplyAppend(tb.target, schema, tb.plan, rejects);
+    else ApplyPlan(tb.target, schema, tb.plan, tb.mode, rejects);
     WriteRejects(rejects);
     core::FaultPoint("load.mid_apply");
   } catch (Error& e) {
@@ -162,7 +190,7 @@ void DuckDbWarehouse::UseOneThreadForLargePlan(const TablePlan& plan) {
   constexpr size_t kLargePlanBytes = size_t{8} << 20;
   if (batch_->threads_before) return;
   size_t bytes = 0;
-  for (const auto* rows : {&plan.upserts, &plan.inserts}) {
+  for (const auto* rows : {&plan.upserts, &plan.inserts, &plan.versions}) {
     for (const auto& row : *rows) {
       for (const auto& v : row.values) bytes += v ? v->size() : 0;
       if (bytes >= kLargePlanBytes) break;
@@ -183,66 +211,35 @@ void DuckDbWarehouse::RestoreThreads() noexcept {
 }
 
 void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::RelationSchema& schema,
-                                const TablePlan& plan, std::vector<Reject>& rejects) {
+                                const TablePlan& plan, LoadMode mode, std::vector<Reject>& rejects) {
   const std::string target = Qualified(table.schema, table.name);
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
   std::string cols;
   for (const auto& c : schema.columns) cols += (cols.empty() ? "" : ", ") + Ident(c.name);
+  const bool soft = mode == LoadMode::kSoftDelete;
 
-  // Fill-key columns only when some row needs a fill: a key-less table would
-  // otherwise double the width of every staged row.
-  bool any_fill = false;
-  for (const auto& row : plan.upserts) any_fill |= !row.fill_columns.empty();
-  if (!plan.upserts.empty()) {
-    std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_up (";
-    for (size_t i = 0; i < schema.columns.size(); ++i)
-      ddl += Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]) + ", ";
-    ddl += "_wharf_lsn BIGINT";
-    if (any_fill) {
-      ddl += ", _wharf_fill VARCHAR";
-      for (size_t k : keys) ddl += ", _wharf_fk" + std::to_string(k) + " " + DuckDbTypeName(types[k]);
-    }
-    conn_.Query(ddl + ")");
-    Appender app(conn_.raw(), "temp", "main", "_wharf_up");
-    for (const auto& row : plan.upserts) {
-      for (size_t i = 0; i < schema.columns.size(); ++i) {
-        if (auto why = AppendDatum(app, types[i], row.values[i])) {
-          rejects.push_back({table.ToString(), KeyText(schema, keys, row.values),
-                             schema.columns[i].name, *row.values[i], *why, row.lsn});
-        }
-      }
-      app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(row.lsn.value())), "lsn");
-      if (!any_fill) {
-      } else if (row.fill_columns.empty()) {
-        app.Check(duckdb_append_null(app.raw()), "fill");
-        for (size_t k = 0; k < keys.size(); ++k) app.Check(duckdb_append_null(app.raw()), "fill key");
-      } else {
-        std::string fill = ",";
-        for (uint32_t c : row.fill_columns) fill += std::to_string(c) + ",";
-        app.Check(duckdb_append_varchar_length(app.raw(), fill.data(), fill.size()), "fill");
-        for (size_t k = 0; k < keys.size(); ++k) AppendDatum(app, types[keys[k]], row.fill_key[k]);
-      }
-      app.EndRow();
-    }
-    app.Close();
-    if (any_fill) {
-      // Unchanged TOAST values the batch does not carry come from the current
-      // warehouse row, read before that row is deleted below. In a batch
-      // applied in chunks that is the row as the previous chunks left it.
-      std::set<uint32_t> fill_cols;
-      for (const auto& row : plan.upserts) fill_cols.insert(row.fill_columns.begin(), row.fill_columns.end());
-      for (uint32_t c : fill_cols) {
-        std::string col = Ident(schema.columns[c].name);
-        conn_.Query("UPDATE _wharf_up SET " + col + " = t." + col + " FROM " + target + " t WHERE " +
-                    KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") +
-                    " AND contains(_wharf_up._wharf_fill, '," + std::to_string(c) + ",')");
-      }
-    }
+  std::vector<ExtraColumn> extras;
+  if (soft) {
+    extras.push_back({"_wharf_deleted", "BOOLEAN", [](Appender& app, const PlannedRow& row) {
+                        app.Check(duckdb_append_bool(app.raw(), row.deleted), "deleted");
+                      }});
   }
-  if (plan.truncate || !plan.deletes.empty() || !plan.removes.empty() || !plan.upserts.empty())
-    schemas_->Touched(table);  // DELETEs below (and fill UPDATEs above)
-  if (plan.truncate) conn_.Query("DELETE FROM " + target);
+  if (!plan.upserts.empty()) StageRows(table, schema, plan.upserts, extras, "", rejects);
+  if (plan.truncate && soft) {
+    // soft_delete: every row stays, deleted as of the TRUNCATE.
+    conn_.Query("UPDATE " + target + " SET \"_wharf_deleted\" = true, \"_wharf_lsn\" = " +
+                std::to_string(plan.truncate_lsn.value()) +
+                ", \"_wharf_synced_at\" = now() WHERE NOT \"_wharf_deleted\"");
+  }
+  if (!plan.marks.empty()) {
+    // soft_delete: rows deleted by keys the chunk holds no values of keep the
+    // values they have.
+    StageMarks(schema, plan.marks);
+    conn_.Query("UPDATE " + target + " t SET \"_wharf_deleted\" = true, \"_wharf_lsn\" = m._wharf_lsn, "
+                "\"_wharf_synced_at\" = now() FROM _wharf_mark m WHERE " + KeyMatch(schema, keys, "t", "m"));
+  }
+  if (plan.truncate && !soft) conn_.Query("DELETE FROM " + target);
   if (!plan.deletes.empty()) {
     std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_del (";
     for (size_t k = 0; k < keys.size(); ++k)
@@ -259,8 +256,10 @@ void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::Relati
   }
   if (!plan.removes.empty()) RemoveCopies(table, schema, plan.removes);
   if (!plan.upserts.empty()) {
-    conn_.Query("INSERT INTO " + target + " (" + cols + ", \"_wharf_lsn\", \"_wharf_synced_at\") SELECT " +
-                cols + ", _wharf_lsn, now() FROM _wharf_up");
+    std::string extra_cols;
+    for (const auto& e : extras) extra_cols += ", " + Ident(e.name);
+    conn_.Query("INSERT INTO " + target + " (" + cols + ", \"_wharf_lsn\", \"_wharf_synced_at\"" +
+                extra_cols + ") SELECT " + cols + ", _wharf_lsn, now()" + extra_cols + " FROM _wharf_up");
   }
   if (!plan.inserts.empty()) AppendInserts(table, schema, types, keys, plan.inserts, rejects);
 }
@@ -268,16 +267,16 @@ void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::Relati
 void DuckDbWarehouse::AppendInserts(const core::TableName& table, const core::RelationSchema& schema,
                                     const std::vector<core::LogicalType>& types,
                                     const std::vector<size_t>& keys,
-                                    const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects) {
+                                    const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects,
+                                    const std::vector<ExtraColumn>& extras) {
   size_t i = 0;
   AppendStream(table, schema, types, keys,
-               [&](const std::vector<core::Datum>*& values, Lsn& lsn) {
+               [&](const PlannedRow*& row) {
                  if (i == rows.size()) return false;
-                 values = &rows[i].values;
-                 lsn = rows[i++].lsn;
+                 row = &rows[i++];
                  return true;
                },
-               rejects);
+               rejects, extras);
 }
 
 void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::RelationSchema& source_schema,
@@ -285,23 +284,24 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
   if (!batch_) Fail(ErrorKind::kInternal, "rows for {} were appended with no batch open", target.ToString());
   try {
     const core::RelationSchema schema = WarehouseSchema(source_schema);
-    std::vector<core::Datum> row;
-    if (!schemas_->Prepare(batch_->source, batch_->seq, target, schema, false)) {
+    PlannedRow row;
+    row.lsn = lsn;
+    CheckMode(target, schema, LoadMode::kMirror);
+    if (!schemas_->Prepare(batch_->source, batch_->seq, target, schema, false, LoadMode::kMirror)) {
       // Stopped by a schema change it cannot take: skipped until a resync,
       // but read through, so the file's checksum is still verified.
-      while (next(row)) {
+      while (next(row.values)) {
       }
       return;
     }
     std::vector<Reject> rejects;
     AppendStream(target, schema, TypesOf(schema), KeyColumns(schema),
-                 [&](const std::vector<core::Datum>*& values, Lsn& row_lsn) {
-                   if (!next(row)) return false;
-                   values = &row;
-                   row_lsn = lsn;
+                 [&](const PlannedRow*& out) {
+                   if (!next(row.values)) return false;
+                   out = &row;
                    return true;
                  },
-                 rejects);
+                 rejects, {});
     WriteRejects(rejects);
     core::FaultPoint("load.mid_apply");
   } catch (Error& e) {
@@ -313,36 +313,38 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
 void DuckDbWarehouse::AppendStream(const core::TableName& table, const core::RelationSchema& schema,
                                    const std::vector<core::LogicalType>& types,
                                    const std::vector<size_t>& keys, const RowPointerSource& next,
-                                   std::vector<Reject>& rejects) {
+                                   std::vector<Reject>& rejects, const std::vector<ExtraColumn>& extras) {
   // Keys new to the warehouse need no delete and no staging table: straight
   // into the target, naming the columns (the table may have more).
   Appender app(conn_.raw(), "", table.schema, table.name);
   for (const auto& c : schema.columns) app.Check(duckdb_appender_add_column(app.raw(), c.name.c_str()), "column");
   app.Check(duckdb_appender_add_column(app.raw(), "_wharf_lsn"), "column");
   app.Check(duckdb_appender_add_column(app.raw(), "_wharf_synced_at"), "column");
+  for (const auto& e : extras) app.Check(duckdb_appender_add_column(app.raw(), e.name.c_str()), "column");
   const int64_t now = core::NowMicros();
-  const std::vector<core::Datum>* values = nullptr;
-  Lsn lsn;
+  const PlannedRow* row = nullptr;
   auto reject = [&](size_t i, const std::string& why) {
-    rejects.push_back({table.ToString(), KeyText(schema, keys, *values), schema.columns[i].name,
-                       *(*values)[i], why, lsn});
+    rejects.push_back({table.ToString(), KeyText(schema, keys, row->values), schema.columns[i].name,
+                       *row->values[i], why, row->lsn});
   };
-  if (ChunkAppendable(types)) {
+  if (extras.empty() && ChunkAppendable(types)) {
+    // Data chunks carry the values, _wharf_lsn and _wharf_synced_at only.
     ChunkAppender chunk(app, types);
-    while (next(values, lsn)) chunk.Add(*values, static_cast<int64_t>(lsn.value()), now, reject);
+    while (next(row)) chunk.Add(row->values, static_cast<int64_t>(row->lsn.value()), now, reject);
     chunk.Flush();
     app.Close();
     return;
   }
-  while (next(values, lsn)) {
+  while (next(row)) {
     for (size_t i = 0; i < schema.columns.size(); ++i) {
-      if (auto why = AppendDatum(app, types[i], (*values)[i])) reject(i, *why);
+      if (auto why = AppendDatum(app, types[i], row->values[i])) reject(i, *why);
     }
-    app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(lsn.value())), "lsn");
+    app.Check(duckdb_append_int64(app.raw(), static_cast<int64_t>(row->lsn.value())), "lsn");
     duckdb_value synced = duckdb_create_timestamp_tz(duckdb_timestamp{now});
     duckdb_state st = duckdb_append_value(app.raw(), synced);
     duckdb_destroy_value(&synced);
     app.Check(st, "synced_at");
+    for (const auto& e : extras) e.append(app, *row);
     app.EndRow();
   }
   app.Close();
@@ -447,7 +449,21 @@ TableDiff DuckDbWarehouse::Compare(const core::TableName& target,
   TableDiff diff;
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
-  const std::string tgt = Qualified(target.schema, target.name);
+  std::string tgt = Qualified(target.schema, target.name);
+  std::set<std::string> target_cols;
+  {
+    auto r = conn_.Query("SELECT lower(column_name) FROM information_schema.columns WHERE table_schema = " +
+                         Literal(target.schema) + " AND table_name = " + Literal(target.name));
+    for (uint64_t i = 0; i < r.rows(); ++i) target_cols.insert(*r.GetString(i, 0));
+  }
+  // The rows the source should equal: soft_delete's live rows, history's current versions.
+  const LoadMode mode = ModeOfColumns(target_cols);
+  if (mode == LoadMode::kAppend) {
+    diff.skipped = "append mode keeps the change log, not the source's rows; not compared";
+    return diff;
+  }
+  if (mode == LoadMode::kSoftDelete) tgt = "(SELECT * FROM " + tgt + " WHERE NOT \"_wharf_deleted\")";
+  if (mode == LoadMode::kHistory) tgt = "(SELECT * FROM " + tgt + " WHERE \"_wharf_valid_to\" IS NULL)";
   std::string ddl = "CREATE OR REPLACE TEMP TABLE _wharf_src (";
   for (size_t i = 0; i < schema.columns.size(); ++i)
     ddl += (i ? ", " : "") + Ident(schema.columns[i].name) + " " + DuckDbTypeName(types[i]);
@@ -461,13 +477,12 @@ TableDiff DuckDbWarehouse::Compare(const core::TableName& target,
     });
     app.Close();
   }
-  auto count = CountRows(target);
-  if (!count) {
+  if (target_cols.empty()) {
     diff.missing = diff.source_rows;
     diff.sample.push_back("table " + target.ToString() + " does not exist in the warehouse");
     return diff;
   }
-  diff.warehouse_rows = *count;
+  diff.warehouse_rows = conn_.Query("SELECT count(*) FROM " + tgt + " x").GetUInt64(0, 0);
   if (schema.KeyIndexes().empty()) return CompareMultiset(target, schema, sample_limit, diff);
   std::string key_list;
   for (size_t k : keys) key_list += (key_list.empty() ? "" : ", ") + Ident(schema.columns[k].name);

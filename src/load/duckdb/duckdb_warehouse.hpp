@@ -7,6 +7,7 @@
 // statements. Every chunk of a batch runs in the one transaction BeginBatch
 // opens and CommitBatch commits with the source's row in _wharf.state; DuckDB
 // spills what exceeds target.memory_limit, so a batch of any size fits.
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,6 +22,16 @@ namespace wharf::load::duckdb {
 // source columns that differ only in case ("Name" and "name") the later one
 // lands as "name_2" (then _3, ...). Everything else keeps its exact name.
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source);
+
+// wharf's columns of a table in `mode` beyond _wharf_lsn and _wharf_synced_at
+// (which every mode has), in table order.
+struct ModeColumn {
+  std::string name;  // lower case
+  std::string type;
+};
+std::vector<ModeColumn> ModeColumns(LoadMode mode);
+// The mode a table was created in, from its (lower-cased) column names.
+LoadMode ModeOfColumns(const std::set<std::string>& columns);
 
 class DuckDbWarehouse : public Warehouse {
  public:
@@ -56,17 +67,42 @@ class DuckDbWarehouse : public Warehouse {
   };
   void UseOneThreadForLargePlan(const TablePlan& plan);
   void RestoreThreads() noexcept;
+  // A column written after a row's values and _wharf_lsn (staged or appended).
+  struct ExtraColumn {
+    std::string name;
+    std::string type;
+    std::function<void(Appender&, const PlannedRow&)> append;
+  };
+  // Throws when `target` exists in another mode than `mode` (a new table is
+  // created in `mode` by the schema preparation).
+  void CheckMode(const core::TableName& target, const core::RelationSchema& schema, LoadMode mode);
+  // mirror and soft_delete.
   void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema,
-                 const TablePlan& plan, std::vector<Reject>& rejects);
+                 const TablePlan& plan, LoadMode mode, std::vector<Reject>& rejects);
+  void ApplyHistory(const core::TableName& target, const core::RelationSchema& schema,
+                    const TablePlan& plan, std::vector<Reject>& rejects);
+  void ApplyAppend(const core::TableName& target, const core::RelationSchema& schema,
+                   const TablePlan& plan, std::vector<Reject>& rejects);
   void AppendInserts(const core::TableName& table, const core::RelationSchema& schema,
                      const std::vector<core::LogicalType>& types, const std::vector<size_t>& keys,
-                     const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects);
-  // Appends rows straight into the table: `next` points `values` at the next
-  // row (schema order) and sets its commit LSN, or returns false at the end.
-  using RowPointerSource = std::function<bool(const std::vector<core::Datum>*& values, Lsn& lsn)>;
+                     const std::vector<PlannedRow>& rows, std::vector<Reject>& rejects,
+                     const std::vector<ExtraColumn>& extras = {});
+  // Rows into the temp table _wharf_up (values, _wharf_lsn, extras), with
+  // unchanged TOAST columns filled from the rows of `fill_from` (SQL for a
+  // relation with the target's columns, one row per key; empty: the target)
+  // matching their fill key.
+  void StageRows(const core::TableName& table, const core::RelationSchema& schema,
+                 const std::vector<PlannedRow>& rows, const std::vector<ExtraColumn>& extras,
+                 const std::string& fill_from, std::vector<Reject>& rejects);
+  // Marks into the temp table _wharf_mark (key columns, _wharf_lsn, _wharf_ts).
+  void StageMarks(const core::RelationSchema& schema, const std::vector<KeyMark>& marks);
+  // Appends rows straight into the table: `next` points `row` at the next
+  // row, or returns false at the end.
+  using RowPointerSource = std::function<bool(const PlannedRow*& row)>;
   void AppendStream(const core::TableName& table, const core::RelationSchema& schema,
                     const std::vector<core::LogicalType>& types, const std::vector<size_t>& keys,
-                    const RowPointerSource& next, std::vector<Reject>& rejects);
+                    const RowPointerSource& next, std::vector<Reject>& rejects,
+                    const std::vector<ExtraColumn>& extras);
   void RemoveCopies(const core::TableName& target, const core::RelationSchema& schema,
                     const std::vector<CountedRow>& removes);
   void WriteRejects(const std::vector<Reject>& rejects);
@@ -82,6 +118,7 @@ class DuckDbWarehouse : public Warehouse {
   std::optional<OpenBatch> batch_;
   // Tables' columns, their evolution and stopped tables (_wharf.columns, _wharf.table_errors).
   std::optional<DuckDbSchemas> schemas_;  // set once _wharf exists
+  std::map<core::TableName, LoadMode> table_modes_;  // modes of existing tables, read once
 };
 
 }  // namespace wharf::load::duckdb

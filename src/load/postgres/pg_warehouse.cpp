@@ -126,6 +126,12 @@ void PgWarehouse::ApplyTable(const TableBatch& tb) {
   if (!batch_) {
     Fail(ErrorKind::kInternal, "a plan for {} was applied with no batch open", tb.target.ToString());
   }
+  if (tb.mode != LoadMode::kMirror) {
+    Fail(ErrorKind::kUnsupported,
+         "{} is configured for {} mode, which the PostgreSQL target does not load yet (mirror "
+         "only); set target.mode / target.tables to mirror for it, or load it into DuckDB",
+         tb.target.ToString(), ModeName(tb.mode));
+  }
   try {
     const core::RelationSchema schema = WarehouseSchema(tb.schema);
     EnsureTable(tb.target, schema);

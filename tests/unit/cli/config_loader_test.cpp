@@ -272,7 +272,8 @@ TEST(ConfigLoader, UnsupportedChoices) {
             std::string::npos);
   EXPECT_NE(ParseError(base + "target:\n  type: snowflake\n").find("use duckdb"),
             std::string::npos);
-  EXPECT_NE(ParseError(base + "target:\n  mode: history\n").find("use mirror"), std::string::npos);
+  EXPECT_NE(ParseError(base + "target:\n  mode: mirrored\n").find("mirror, soft_delete, history or append"),
+            std::string::npos);
   std::string msg = ParseError(base + "staging:\n  batch:\n    max_bytes: 16 parsecs\n");
   EXPECT_NE(msg.find("unknown size unit"), std::string::npos) << msg;
   EXPECT_NE(msg.find(":6:16"), std::string::npos) << msg;
@@ -397,6 +398,41 @@ TEST(ConfigLoader, BackPressureAndRetention) {
   EXPECT_NE(ParseError(head + "  retention: sometimes\n").find("forever"), std::string::npos);
   EXPECT_NE(ParseError(head + "  max_pending_bytes: 0\n").find("above 0"), std::string::npos);
   EXPECT_NE(ParseError(head + "  retension: 1d\n").find("did you mean 'retention'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wharf::cli
+
+namespace wharf::cli {
+namespace {
+
+TEST(ConfigLoader, TableModes) {
+  core::Config cfg = ParseConfig(
+      "sources:\n  - name: m\n    dsn: d\ntarget:\n  mode: soft_delete\n  tables:\n"
+      "    public.orders: {mode: history}\n    \"audit.*\":\n      mode: append\n",
+      "w.yaml");
+  EXPECT_EQ(cfg.target.mode, "soft_delete");
+  ASSERT_EQ(cfg.target.table_modes.size(), 2u);
+  EXPECT_EQ(cfg.target.table_modes[0].pattern, "public.orders");
+  EXPECT_EQ(cfg.target.table_modes[0].mode, "history");
+  EXPECT_EQ(cfg.target.table_modes[0].where, "w.yaml:7:5");
+  EXPECT_EQ(cfg.target.table_modes[1].pattern, "audit.*");
+  EXPECT_EQ(cfg.target.table_modes[1].mode, "append");
+}
+
+TEST(ConfigLoader, TableModeErrors) {
+  const std::string base = "sources:\n  - name: m\n    dsn: d\ntarget:\n  tables:\n";
+  std::string msg = ParseError(base + "    public.orders: {mode: histroy}\n");
+  EXPECT_NE(msg.find("'histroy' is not a load mode"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(":6:"), std::string::npos) << msg;
+  msg = ParseError(base + "    public.orders: {mdoe: history}\n");
+  EXPECT_NE(msg.find("did you mean 'mode'"), std::string::npos) << msg;
+  msg = ParseError(base + "    orders: {mode: history}\n");
+  EXPECT_NE(msg.find("must be schema.table"), std::string::npos) << msg;
+  msg = ParseError(base + "    public.orders: {}\n");
+  EXPECT_NE(msg.find("needs a mode"), std::string::npos) << msg;
+  msg = ParseError("sources:\n  - name: m\n    dsn: d\ntarget:\n  tables: [public.orders]\n");
+  EXPECT_NE(msg.find("target.tables must map"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -39,13 +39,18 @@ struct Fixture {
     ASSERT_TRUE(w->BeginBatch("src", ++seq));
     if (delete_under) {
       // A delete under the older schema, before the change, in the same transaction.
-      TableBatch del{{"public", "items"}, *delete_under, {}};
+      TableBatch del{{"public", "items"}, *delete_under, LoadMode::kMirror, {}};
       del.plan.deletes.push_back({std::string("999")});
       w->ApplyTable(del);
     }
-    TableBatch tb{{"public", "items"}, s, {}};
+    TableBatch tb{{"public", "items"}, s, LoadMode::kMirror, {}};
     tb.plan.truncate = truncate;
-    for (auto& r : rows) tb.plan.upserts.push_back({std::move(r), Lsn(seq), {}, {}});
+    for (auto& r : rows) {
+      PlannedRow row;
+      row.values = std::move(r);
+      row.lsn = Lsn(seq);
+      tb.plan.upserts.push_back(std::move(row));
+    }
     w->ApplyTable(tb);
     w->CommitBatch(Lsn(seq), Lsn(seq + 1));
   }

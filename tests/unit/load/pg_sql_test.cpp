@@ -56,8 +56,8 @@ TEST(PgSql, IdentifiersAreQuoted) {
 
 TEST(PgSql, UpsertRowsCarryFillColumnsAndTheirKey) {
   auto schema = Schema(true);
-  PlannedRow plain{{"1", std::nullopt, "2.50"}, Lsn(100), {}, {}};
-  PlannedRow fill{{"2", std::nullopt, "3.00"}, Lsn(200), {1}, {"7"}};
+  PlannedRow plain{{"1", std::nullopt, "2.50"}, Lsn(100), {}, {}, false, 0, 0, 0, std::nullopt};
+  PlannedRow fill{{"2", std::nullopt, "3.00"}, Lsn(200), {1}, {"7"}, false, 0, 0, 0, std::nullopt};
   std::string out;
   EncodeUpsertRow(out, schema, plain, false);
   EXPECT_EQ(out, "1\t\\N\t2.50\t100\n");

@@ -1,0 +1,71 @@
+#include "load/load_mode.hpp"
+
+#include "core/error.hpp"
+#include "core/glob.hpp"
+#include "core/nearest.hpp"
+
+namespace wharf::load {
+
+namespace {
+constexpr std::pair<LoadMode, std::string_view> kModes[] = {
+    {LoadMode::kMirror, "mirror"},
+    {LoadMode::kSoftDelete, "soft_delete"},
+    {LoadMode::kHistory, "history"},
+    {LoadMode::kAppend, "append"},
+};
+}  // namespace
+
+std::string_view ModeName(LoadMode mode) {
+  for (const auto& [m, name] : kModes)
+    if (m == mode) return name;
+  return "mirror";
+}
+
+std::optional<LoadMode> ParseLoadMode(std::string_view name) {
+  for (const auto& [m, n] : kModes)
+    if (n == name) return m;
+  return std::nullopt;
+}
+
+std::string ModeNames() { return "mirror, soft_delete, history or append"; }
+
+ModeRules::ModeRules(const core::TargetConfig& target) {
+  auto parse = [](const std::string& name, const std::string& where) {
+    auto m = ParseLoadMode(name);
+    if (!m)
+      Fail(ErrorKind::kConfig, "{}mode '{}' is not a load mode; use {}", where, name, ModeNames());
+    return *m;
+  };
+  default_ = parse(target.mode, "target.");
+  for (const auto& r : target.table_modes) rules_.push_back({r, parse(r.mode, r.where + ": ")});
+}
+
+LoadMode ModeRules::For(const core::TableName& source_table, const core::TableName& target) const {
+  const std::string source_name = source_table.ToString(), target_name = target.ToString();
+  for (const auto& r : rules_) {
+    if (core::GlobMatch(r.config.pattern, source_name) ||
+        core::GlobMatch(r.config.pattern, target_name))
+      return r.mode;
+  }
+  return default_;
+}
+
+void ModeRules::CheckAllMatch(const std::vector<Table>& tables) const {
+  std::vector<std::string> names;
+  for (const auto& t : tables) {
+    names.push_back(t.source_table.ToString());
+    if (t.target != t.source_table) names.push_back(t.target.ToString());
+  }
+  for (const auto& r : rules_) {
+    bool matched = false;
+    for (const auto& n : names) matched |= core::GlobMatch(r.config.pattern, n);
+    if (matched) continue;
+    auto nearest = core::Nearest(r.config.pattern, names, r.config.pattern.size());
+    Fail(ErrorKind::kConfig,
+         "{}: target.tables entry '{}' matches no replicated table{}; correct the name (source "
+         "schema.table or warehouse schema.table, globs allowed) or remove the entry",
+         r.config.where, r.config.pattern, nearest ? "; did you mean '" + *nearest + "'?" : "");
+  }
+}
+
+}  // namespace wharf::load

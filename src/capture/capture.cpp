@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "capture/batch_deadline.hpp"
 #include "capture/pgoutput_decoder.hpp"
 #include "capture/spool.hpp"
 #include "capture/table_copies.hpp"
@@ -409,7 +410,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       send_status(want_reply);
     }
 
-    auto ev = repl->Receive(std::chrono::milliseconds(100));
+    auto ev = repl->Receive(ReceiveWait(batch && !in_txn ? std::optional(Clock::now() - batch_opened) : std::nullopt,
+                                        options_.max_interval));
     if (ev.kind == pg::ReplicationEvent::Kind::kNone) continue;
     if (ev.kind == pg::ReplicationEvent::Kind::kEnd) {
       Fail(ErrorKind::kConnection, "the server ended the replication stream");

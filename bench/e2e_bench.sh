@@ -36,7 +36,12 @@
 #      b. pgbench -R (FRESH_RATE changes/s = FRESH_RATE/10 transactions/s) for
 #         FRESH_SECONDS with the same transaction; each transaction's last
 #         statement inserts its events row with written_us = clock_timestamp()
-#         in unix microseconds, and commits right after
+#         in unix microseconds, and commits right after. The workload runs with
+#         synchronous_commit FRESH_SYNC_COMMIT (default on, PostgreSQL's default;
+#         the throwaway cluster's own default is off): a walsender decodes only
+#         WAL flushed to disk, and with asynchronous commit the WAL writer
+#         flushes every wal_writer_delay (200ms), which adds up to 200 ms to
+#         every transaction's delay before wharf can see it.
 #      c. wharf logs, for each batch, when its DuckDB commit returned ("load
 #         <source>: batch <seq> committed at <us> us", src/load/loader.cpp): from
 #         then on the batch is visible to any reader. DuckDB allows one writer
@@ -59,7 +64,8 @@
 # Environment: WHARF (binary, default build/wharf), CHANGES (500000, part 1),
 # REPEATS (2), CLIENTS (2), CUSTOMERS (10000), ORDERS (200000), COMPRESSION
 # (zstd), BATCH_MAX_BYTES (64MB), BATCH_INTERVAL (1s, part 1), FRESH_RATE
-# (10000 changes/s), FRESH_SECONDS (30), FRESH_INTERVAL (200ms), PARTS ("1 2";
+# (10000 changes/s), FRESH_SECONDS (30), FRESH_INTERVAL (200ms), FRESH_SYNC_COMMIT
+# (on: synchronous_commit of the freshness workload), PARTS ("1 2";
 # "2" runs freshness only), BENCH_DIR (work dir; default a new dir under /tmp,
 # removed at the end unless KEEP=1; a failed run always keeps it), PORT (first
 # port to try).
@@ -82,6 +88,7 @@ BATCH_INTERVAL="${BATCH_INTERVAL:-1s}"
 FRESH_RATE="${FRESH_RATE:-10000}"
 FRESH_SECONDS="${FRESH_SECONDS:-30}"
 FRESH_INTERVAL="${FRESH_INTERVAL:-200ms}"
+FRESH_SYNC_COMMIT="${FRESH_SYNC_COMMIT:-on}"
 PARTS="${PARTS:-1 2}"
 PORT="${PORT:-$((55000 + RANDOM % 5000))}"
 KEEP="${KEEP:-0}"
@@ -288,7 +295,7 @@ sleep 1
 F_EVENTS_BEFORE=$(q -c "SELECT count(*) FROM public.events")
 note "freshness: $FRESH_TPS transactions/s (~$FRESH_RATE changes/s) for ${FRESH_SECONDS}s, batch max_interval $FRESH_INTERVAL"
 f0=$(now_s)
-"${PGBENCH[@]}" -R "$FRESH_TPS" -T "$FRESH_SECONDS" >"$WORK/pgbench_fresh.log" 2>&1 ||
+PGOPTIONS="-c synchronous_commit=$FRESH_SYNC_COMMIT" "${PGBENCH[@]}" -R "$FRESH_TPS" -T "$FRESH_SECONDS" >"$WORK/pgbench_fresh.log" 2>&1 ||
   die "pgbench failed:\n$(tail -20 "$WORK/pgbench_fresh.log")"
 f1=$(now_s)
 F_END_LSN=$(q -c "SELECT pg_current_wal_insert_lsn()")
@@ -363,7 +370,7 @@ if [[ " $PARTS " == *" 1 "* ]]; then
 fi
 if [[ " $PARTS " == *" 2 "* ]]; then
   echo
-  echo "-- freshness: pgbench -R $FRESH_TPS (~$FRESH_RATE changes/s) for ${FRESH_SECONDS}s, wharf run (live), batch max_interval $FRESH_INTERVAL --"
+  echo "-- freshness: pgbench -R $FRESH_TPS (~$FRESH_RATE changes/s) for ${FRESH_SECONDS}s, wharf run (live), batch max_interval $FRESH_INTERVAL, synchronous_commit $FRESH_SYNC_COMMIT --"
   echo "  achieved: $F_EVENTS transactions, $F_CHANGES changes in ${F_SECS}s ($(awk -v n="$F_CHANGES" -v t="$F_SECS" 'BEGIN { printf "%.0f", n / t }') changes/s; pgbench tps $F_TPS${F_LAG:+, $F_LAG ms}),"
   echo "  $F_BATCHES batches; load average after: $F_LOAD"
   echo "  freshness per transaction = DuckDB commit of its batch returned - clock_timestamp() at its last write:"

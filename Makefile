@@ -28,6 +28,7 @@ bench: build
 	@WHARF=$(BUILD_DIR)/wharf ./bench/full_load_bench.sh
 	@WHARF=$(BUILD_DIR)/wharf ./bench/modes_bench.sh
 	@WHARF=$(BUILD_DIR)/wharf ./bench/big_txn_bench.sh
+	@WHARF=$(BUILD_DIR)/wharf ./bench/e2e_bench.sh
 
 unit: build
 	@$(BUILD_DIR)/tests/wharf_unit_tests

@@ -57,46 +57,18 @@ TIME_BIN=""
 [[ -x /usr/bin/time ]] && TIME_BIN=/usr/bin/time
 [[ -n "$TIME_BIN" ]] || note "/usr/bin/time not found (apt-get install time); using sampled VmHWM"
 
-if [[ -n "${BENCH_DIR:-}" ]]; then
-  WORK="$BENCH_DIR"
-  [[ -f "$WORK/pg/postmaster.pid" ]] && "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  rm -rf "$WORK"
-  mkdir -p "$WORK"
-else
-  WORK="$(mktemp -d /tmp/wharf-big-txn-bench.XXXXXX)"
-fi
-chmod 755 "$WORK"  # the server runs as postgres and must reach $WORK/pg
-cp "$WHARF" "$WORK/wharf"  # a rebuild of build/wharf during the run changes nothing
-WHARF_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes'), binary of $(date -r "$WHARF" '+%F %T')"
-WHARF="$WORK/wharf"
+source "$ROOT/bench/lib.sh"
+bench_work_dir wharf-big-txn-bench
 
-PG_STARTED=0
 WHARF_PID=""
 SAMPLER_PID=""
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
+bench_on_exit() {
   for pid in "$SAMPLER_PID" "$WHARF_PID"; do
     [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
   done
-  ((PG_STARTED)) && "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  if ((KEEP)) || ((code != 0)); then
-    note "work dir kept: $WORK"
-  else
-    rm -rf "$WORK"
-  fi
-  exit "$code"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
-PG_STARTED=1
-PORT=$("$ROOT/scripts/pg-cluster.sh" start-free "$WORK/pg" "$PORT") || die "could not start PostgreSQL"
-
-DSN="postgres://postgres@127.0.0.1:$PORT/bench"
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d bench "$@"; }
-psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE bench" >/dev/null
+bench_start_pg
 q -c "CREATE EXTENSION pgcrypto" ||
   die "pgcrypto is missing (it ships with Debian's postgresql-15 package)"
 q -c "CREATE TABLE public.big (id bigint PRIMARY KEY, payload text NOT NULL)"

@@ -56,42 +56,11 @@ done
 [[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
 ((REPEATS >= 1)) || die "REPEATS must be >= 1"
 
-if [[ -n "${BENCH_DIR:-}" ]]; then
-  WORK="$BENCH_DIR"
-  [[ -f "$WORK/pg/postmaster.pid" ]] && "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  rm -rf "$WORK"
-  mkdir -p "$WORK"
-else
-  WORK="$(mktemp -d /tmp/wharf-capture-bench.XXXXXX)"
-fi
-chmod 755 "$WORK"  # the server runs as postgres and must reach $WORK/pg
-# Run a private copy, so a rebuild of build/wharf during the run changes nothing.
-cp "$WHARF" "$WORK/wharf"
-WHARF_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes'), binary of $(date -r "$WHARF" '+%F %T')"
-WHARF="$WORK/wharf"
+source "$ROOT/bench/lib.sh"
+bench_work_dir wharf-capture-bench
 
-PG_STARTED=0
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  ((PG_STARTED)) && "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  if ((KEEP)) || ((code != 0)); then
-    echo "capture_bench: work dir kept: $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
-PG_STARTED=1
-PORT=$("$ROOT/scripts/pg-cluster.sh" start-free "$WORK/pg" "$PORT") || die "could not start PostgreSQL"
-
-DSN="postgres://postgres@127.0.0.1:$PORT/bench"
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d bench "$@"; }
-psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE bench" >/dev/null
+bench_start_pg
 # The replication options wharf sends (keep in step with src/capture/capture.cpp).
 if [[ -z "${PROTO:-}" ]]; then
   PROTO=$(($(q -c "SHOW server_version_num") >= 160000 ? 4 : 2))

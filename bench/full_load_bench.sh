@@ -83,16 +83,8 @@ TIME_BIN=""
 [[ -n "$TIME_BIN" ]] || note "/usr/bin/time not found (apt-get install time): no peak RSS"
 TICKS=$(getconf CLK_TCK)
 
-if [[ -n "${BENCH_DIR:-}" ]]; then
-  WORK="$BENCH_DIR"
-  [[ -f "$WORK/pg/postmaster.pid" ]] && "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  rm -rf "$WORK"
-  mkdir -p "$WORK"
-else
-  WORK="$(mktemp -d /tmp/wharf-full-load-bench.XXXXXX)"
-fi
-chmod 755 "$WORK"  # the server runs as postgres and must reach $WORK/pg
-cp "$WHARF" "$WORK/wharf"  # a rebuild of build/wharf during the run changes nothing
+source "$ROOT/bench/lib.sh"
+bench_work_dir wharf-full-load-bench
 if ((PERF)); then
   # Attributes `perf script` samples (call graphs) of a full load to its phases
   # by the frames on each sample's stack; first match wins.
@@ -167,33 +159,10 @@ for role, k in roles.most_common():
             print(f"      {100 * kk / n:5.1f}%  {p}")
 PY
 fi
-WHARF_REV="${WHARF_REV:-}"
-[[ -n "$WHARF_REV" ]] || WHARF_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes'), binary of $(date -r "$WHARF" '+%F %T')"
-WHARF="$WORK/wharf"
 
-PG_STARTED=0
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  ((PG_STARTED)) && "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  if ((KEEP)) || ((code != 0)); then
-    note "work dir kept: $WORK"
-  else
-    rm -rf "$WORK"
-  fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
-PG_STARTED=1
-PORT=$("$ROOT/scripts/pg-cluster.sh" start-free "$WORK/pg" "$PORT") || die "could not start PostgreSQL"
+bench_start_pg
 POSTMASTER=$(head -1 "$WORK/pg/postmaster.pid")
-
-DSN="postgres://postgres@127.0.0.1:$PORT/bench"
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d bench "$@"; }
-psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE bench" >/dev/null
 
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }

@@ -23,6 +23,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   postgresql-15 postgresql-client-15  # test and demo source (pgbench, pg_recvlogical)
   time                    # peak memory in benchmarks
+  jq zstd                 # bench/e2e_bench.sh reads status JSON and staged files
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "capture/backpressure.hpp"
+#include "capture/batch_deadline.hpp"
 #include "capture/pgoutput_decoder.hpp"
 #include "capture/spool.hpp"
 #include "capture/table_copies.hpp"
@@ -485,14 +486,8 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    // Wake at the open batch's deadline, not up to 100 ms after it: freshness.
-    auto wait = std::chrono::milliseconds(100);
-    if (batch && !in_txn) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          batch_opened + options_.max_interval - Clock::now());
-      wait = std::clamp(left, std::chrono::milliseconds(1), wait);
-    }
-    auto ev = repl->Receive(wait);
+    auto ev = repl->Receive(ReceiveWait(batch && !in_txn ? std::optional(Clock::now() - batch_opened) : std::nullopt,
+                                        options_.max_interval));
     if (ev.kind == pg::ReplicationEvent::Kind::kNone) continue;
     if (ev.kind == pg::ReplicationEvent::Kind::kEnd) {
       Fail(ErrorKind::kConnection, "the server ended the replication stream");

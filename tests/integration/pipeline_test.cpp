@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include "harness.hpp"
@@ -277,6 +278,42 @@ TEST_F(Pipeline, UnknownConfigKeyNamesLineAndSuggestion) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("wharf.yaml:5:3"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("did you mean 'compression'"), std::string::npos) << r.output;
+}
+
+// bench/e2e_bench.sh measures freshness from the loader's debug line saying
+// when each batch's DuckDB commit returned: one line per applied batch, in
+// seq order, the last being the seq _wharf.state holds, at a time between
+// the run's start and end (unix microseconds, the clock PostgreSQL uses).
+TEST_F(Pipeline, DebugLogSaysWhenEachBatchCommitted) {
+  PgRun("CREATE TABLE ticks (id int PRIMARY KEY, v text)");
+  WriteDefaultConfig();
+  ASSERT_EQ(RunOnce().exit_code, 0);
+  const std::string before_seq = Str(Duck("SELECT batch_seq FROM _wharf.state")[0][0]);
+  for (int i = 1; i <= 3; ++i) PgRun("INSERT INTO ticks VALUES (" + std::to_string(i) + ", 'x')");
+  auto micros = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+  };
+  const int64_t start = micros();
+  auto r = Wharf({"run", "--once", "--log-level", "debug"});
+  const int64_t end = micros();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::regex line(R"(load src: batch (\d+) committed at (\d+) us \((\d+) transactions)");
+  std::vector<uint64_t> seqs;
+  uint64_t txns = 0;
+  for (std::sregex_iterator it(r.output.begin(), r.output.end(), line), stop; it != stop; ++it) {
+    seqs.push_back(std::stoull((*it)[1]));
+    int64_t at = std::stoll((*it)[2]);
+    EXPECT_GE(at, start) << r.output;
+    EXPECT_LE(at, end) << r.output;
+    txns += std::stoull((*it)[3]);
+  }
+  ASSERT_FALSE(seqs.empty()) << r.output;
+  EXPECT_EQ(seqs.front(), std::stoull(before_seq) + 1) << r.output;
+  for (size_t i = 1; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], seqs[i - 1] + 1) << r.output;
+  EXPECT_EQ(std::to_string(seqs.back()), Str(Duck("SELECT batch_seq FROM _wharf.state")[0][0]));
+  EXPECT_EQ(txns, 3u) << r.output;
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.ticks")[0][0], "3");
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ demo: build
 	@./demo/run-demo.sh
 
 test: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1800
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # Benchmarks print ratios against a reference measured in the same run (bench/README.md).
 bench: build

@@ -94,7 +94,7 @@ void Loader::VerifyFile(const staging::ManifestFile& f, uint64_t seq) {
   staging::HashingReader reader(store_.OpenReader(f.path));
   while (reader.Read(buf.get(), kReadSize)) {
   }
-  ExpectIntact(f, seq, reader.bytes(), reader.HexDigest());
+  ExpectIntact(f, seq, reader.tally()->bytes, reader.tally()->sha.HexDigest());
 }
 
 void Loader::Verify(const staging::Manifest& m) {
@@ -106,9 +106,10 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
                        uint64_t seq) {
   std::string where = Where(store_, f);
   auto hashing = std::make_unique<staging::HashingReader>(store_.OpenReader(f.path));
-  staging::HashingReader& stored = *hashing;  // owned by `text` below
-  auto changes = staging::OpenChangeReader(f, std::move(hashing), where, kReadSize);
+  auto stored = hashing->tally();  // outlives the reader, which the change reader owns
   try {
+    // Inside: a Parquet reader reads the whole file when it opens.
+    auto changes = staging::OpenChangeReader(f, std::move(hashing), where, kReadSize);
     ApplyChanges(source, f, seq, *changes);
   } catch (const Error& e) {
     // A corrupt or truncated file usually fails as undecodable bytes; its
@@ -118,7 +119,7 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   }
   // Read to its end: what was applied was exactly the file the manifest
   // names (else the batch rolls back).
-  ExpectIntact(f, seq, stored.bytes(), stored.HexDigest());
+  ExpectIntact(f, seq, stored->bytes, stored->sha.HexDigest());
 }
 
 void Loader::ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& f,

@@ -68,23 +68,28 @@ std::string Sha256Hex(std::string_view bytes);
 class DecodingReader;
 
 // Passes an object's bytes through while hashing them, so a file can be
-// checked against its manifest in the same pass that reads it.
+// checked against its manifest in the same pass that reads it. The tally is
+// shared: a consumer may destroy the reader (Parquet's copies the object to a
+// temporary file and lets it go) before the caller reads the result.
 class HashingReader : public ObjectReader {
  public:
-  explicit HashingReader(std::unique_ptr<ObjectReader> inner) : inner_(std::move(inner)) {}
+  struct Tally {
+    Sha256 sha;
+    uint64_t bytes = 0;
+  };
+  explicit HashingReader(std::unique_ptr<ObjectReader> inner)
+      : inner_(std::move(inner)), tally_(std::make_shared<Tally>()) {}
   size_t Read(char* buf, size_t size) override {
     size_t n = inner_->Read(buf, size);
-    sha_.Update(std::string_view(buf, n));
-    bytes_ += n;
+    tally_->sha.Update(std::string_view(buf, n));
+    tally_->bytes += n;
     return n;
   }
-  uint64_t bytes() const { return bytes_; }
-  std::string HexDigest() { return sha_.HexDigest(); }  // call once, after the last Read
+  std::shared_ptr<Tally> tally() const { return tally_; }
 
  private:
   std::unique_ptr<ObjectReader> inner_;
-  Sha256 sha_;
-  uint64_t bytes_ = 0;
+  std::shared_ptr<Tally> tally_;
 };
 
 class DecodingReader : public ObjectReader {

@@ -146,7 +146,13 @@ std::vector<std::string> LocalStore::List(const std::string& prefix) {
   for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (ec) break;
-    if (it->is_regular_file()) out.push_back(fs::relative(it->path(), root_).generic_string());
+    // A writer renames its temporary file into place at any moment: such a
+    // file is not an object yet, and may vanish while we look at it, so no
+    // call here may touch the file system (fs::relative would canonicalise).
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec) || type_ec) continue;
+    if (it->path().filename().string().find(".tmp-") != std::string::npos) continue;
+    out.push_back(it->path().lexically_relative(root_).generic_string());
   }
   std::sort(out.begin(), out.end());
   return out;

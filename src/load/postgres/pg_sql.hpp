@@ -26,7 +26,8 @@ inline constexpr const char* kSourceStage = "_wharf_src";  // Compare()
 
 // PostgreSQL keeps quoted names exactly, so every source column keeps its
 // name; only one that collides with wharf's own columns (_wharf_lsn,
-// _wharf_synced_at) lands as <name>_2 (then _3, ...).
+// _wharf_synced_at, and every mode's: load_mode.hpp ModeColumns) lands as
+// <name>_2 (then _3, ...).
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source);
 
 // The warehouse's own schema and tables: _wharf.state, one row per source.

@@ -8,6 +8,8 @@
 // each ApplyTable COPYs the chunk's plan into temporary tables and applies it
 // with set-based statements (pg_sql.hpp); CommitBatch upserts the source's
 // row in _wharf.state and commits, all or nothing.
+// Every load mode (load_mode.hpp) with DuckDB's table shapes and rules; the
+// modes beyond mirror are in pg_modes.cpp.
 #include <map>
 #include <optional>
 #include <set>

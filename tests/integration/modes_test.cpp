@@ -41,7 +41,26 @@ class ModesTest : public WharfTest {
     return rows.empty() ? "" : Str(rows[0][0]);
   }
   std::string Big() { return Str(Pg(std::string("SELECT ") + kBig)[0][0]); }
+  // Loads into `type` (duckdb, or postgres: a warehouse database beside the source's).
+  void UseTarget(const std::string& type) {
+    if (type != "postgres") return;
+    wh_dsn_ = CreateDatabase("wh");
+    target_yaml_ = "  type: postgres\n  dsn: " + wh_dsn_ + "\n";
+  }
+  void WExec(const std::string& sql) {
+    if (wh_dsn_.empty()) DuckExec(warehouse_, sql);
+    else PgExec(wh_dsn_, sql);
+  }
   std::string wh_dsn_;  // set: the warehouse is this PostgreSQL database
+};
+
+// The tests below whose SQL both dialects share, on each target.
+class ModesOnTarget : public ModesTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    ModesTest::SetUp();
+    UseTarget(GetParam());
+  }
 };
 
 TEST_F(ModesTest, SoftDeleteKeepsDeletedRowsFlagged) {
@@ -184,7 +203,7 @@ TEST_F(ModesTest, AppendKeepsTheChangeLog) {
   EXPECT_NE(r.output.find("append mode"), std::string::npos) << r.output;
 }
 
-TEST_F(ModesTest, PerTableOverrides) {
+TEST_P(ModesOnTarget, PerTableOverrides) {
   PgRun(
       "CREATE TABLE plain (id int PRIMARY KEY, v text); CREATE TABLE hist (id int PRIMARY KEY, v "
       "text);"
@@ -218,7 +237,7 @@ TEST_F(ModesTest, PerTableOverrides) {
   EXPECT_NE(r.output.find("was created in history mode"), std::string::npos) << r.output;
 }
 
-TEST_F(ModesTest, ResyncCopiesAgainInHistoryAndSoftDelete) {
+TEST_P(ModesOnTarget, ResyncCopiesAgainInHistoryAndSoftDelete) {
   PgRun(
       "CREATE TABLE h (id int PRIMARY KEY, v text); INSERT INTO h SELECT g, 'x' FROM "
       "generate_series(1, 100) g;"
@@ -229,9 +248,8 @@ TEST_F(ModesTest, ResyncCopiesAgainInHistoryAndSoftDelete) {
   PgRun("DELETE FROM h WHERE id <= 10; DELETE FROM s WHERE id <= 10;");
   Once();
   // The warehouse drifts (edited by hand); a resync copies both tables again.
-  DuckExec(warehouse_,
-           "UPDATE public.h SET v = 'bad' WHERE id = 50 AND _wharf_valid_to IS NULL;"
-           "UPDATE public.s SET v = 'bad' WHERE id = 50;");
+  WExec("UPDATE public.h SET v = 'bad' WHERE id = 50 AND _wharf_valid_to IS NULL;"
+        "UPDATE public.s SET v = 'bad' WHERE id = 50;");
   EXPECT_EQ(Wharf({"validate"}).exit_code, 1);
   for (const char* t : {"public.h", "public.s"}) {
     auto rs = Wharf({"resync", "--table", t});
@@ -260,10 +278,7 @@ class ModesFaultTest
   void SetUp() override {
     ModesTest::SetUp();
     batch_yaml_ = "{ max_bytes: 16KB, max_interval: 200ms }";
-    if (std::get<2>(GetParam()) == "postgres") {
-      wh_dsn_ = CreateDatabase("wh");
-      target_yaml_ = "  type: postgres\n  dsn: " + wh_dsn_ + "\n";
-    }
+    UseTarget(std::get<2>(GetParam()));
   }
 };
 
@@ -321,6 +336,9 @@ TEST_P(ModesFaultTest, KilledAndRestartedLoadsEveryChangeOnce) {
     EXPECT_EQ(r.exit_code, 0) << r.output;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Targets, ModesOnTarget, ::testing::Values("duckdb", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 INSTANTIATE_TEST_SUITE_P(Modes, ModesFaultTest,
                          ::testing::Combine(::testing::Values("soft_delete", "history", "append"),

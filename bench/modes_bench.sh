@@ -11,7 +11,8 @@
 #      changes are captured and applied
 #   5. `wharf validate` per mode (append: skipped by design), warehouse rows
 #
-# Environment: WHARF (binary, default build/wharf), ROWS (200000), PORT (first
+# Environment: TARGET (duckdb, or postgres: a warehouse database w_<mode> on the
+# same cluster), WHARF (binary, default build/wharf), ROWS (200000), PORT (first
 # port to try), KEEP=1 keeps the work dir. Exit status 0 when every mode
 # loaded and validated.
 set -euo pipefail
@@ -19,6 +20,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WHARF="${WHARF:-$ROOT/build/wharf}"
 ROWS="${ROWS:-200000}"
+TARGET="${TARGET:-duckdb}"
 PORT="${PORT:-$((55000 + RANDOM % 5000))}"
 KEEP="${KEEP:-0}"
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
@@ -46,6 +48,7 @@ MODES=(mirror soft_delete history append)
 declare -A FULL STREAM ROWS_AFTER VALID
 for m in "${MODES[@]}"; do
   psql_db postgres -c "CREATE DATABASE b_$m" >/dev/null
+  [[ $TARGET == postgres ]] && psql_db postgres -c "CREATE DATABASE w_$m" >/dev/null
   psql_db "b_$m" -c "CREATE TABLE t (id int PRIMARY KEY, v int, note text);
     INSERT INTO t SELECT g, g, 'note ' || g FROM generate_series(1, $ROWS) g;"
   mkdir -p "$WORK/$m"
@@ -57,8 +60,11 @@ sources:
 staging:
   url: file://./stage
 target:
-  type: duckdb
-  path: ./warehouse.duckdb
+$(if [[ $TARGET == postgres ]]; then
+    printf '  type: postgres\n  dsn: postgres://postgres@127.0.0.1:%s/w_%s\n' "$PORT" "$m"
+  else
+    printf '  type: duckdb\n  path: ./warehouse.duckdb\n'
+  fi)
   mode: $m
 YAML
   t0=$(now_s)
@@ -74,7 +80,7 @@ YAML
     grep -o '"warehouse_rows": *[0-9]*' | head -1 | grep -o '[0-9]*$' || echo '?')
 done
 
-echo "modes_bench: $ROWS rows; changes: 1 txn updating all, 1 deleting 10%, 1 inserting 10% ($(nproc) cores)"
+echo "modes_bench: target $TARGET, $ROWS rows; changes: 1 txn updating all, 1 deleting 10%, 1 inserting 10% ($(nproc) cores)"
 printf "%-12s %10s %8s %12s %8s %12s %s\n" mode "full load" "x mirror" "changes" "x mirror" "wh rows" validate
 for m in "${MODES[@]}"; do
   printf "%-12s %9ss %8s %11ss %8s %12s %s\n" "$m" "${FULL[$m]}" \

@@ -1,5 +1,7 @@
 #include "load/load_mode.hpp"
 
+#include <cstdio>
+
 #include "core/error.hpp"
 #include "core/glob.hpp"
 #include "core/nearest.hpp"
@@ -13,7 +15,56 @@ constexpr std::pair<LoadMode, std::string_view> kModes[] = {
     {LoadMode::kHistory, "history"},
     {LoadMode::kAppend, "append"},
 };
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    if (static_cast<unsigned char>(ch) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+      out += buf;
+      continue;
+    }
+    out += ch;
+  }
+  return out + "\"";
+}
+
 }  // namespace
+
+std::vector<ModeColumn> ModeColumns(LoadMode mode) {
+  switch (mode) {
+    case LoadMode::kMirror:
+      return {};
+    case LoadMode::kSoftDelete:
+      return {{"_wharf_deleted", "BOOLEAN"}};
+    case LoadMode::kHistory:
+      return {{"_wharf_op", "VARCHAR"},
+              {"_wharf_seq", "BIGINT"},
+              {"_wharf_valid_from", "TIMESTAMPTZ"},
+              {"_wharf_valid_to", "TIMESTAMPTZ"}};
+    case LoadMode::kAppend:
+      return {{"_wharf_op", "VARCHAR"},
+              {"_wharf_seq", "BIGINT"},
+              {"_wharf_ts", "TIMESTAMPTZ"},
+              {"_wharf_unchanged", "JSON"}};
+  }
+  return {};
+}
+
+LoadMode ModeOfColumns(const std::set<std::string>& columns) {
+  if (columns.count("_wharf_valid_to")) return LoadMode::kHistory;
+  if (columns.count("_wharf_deleted")) return LoadMode::kSoftDelete;
+  if (columns.count("_wharf_op")) return LoadMode::kAppend;
+  return LoadMode::kMirror;
+}
+
+std::string UnchangedColumnsJson(const core::RelationSchema& schema,
+                                 const std::vector<uint32_t>& columns) {
+  std::string names = "[";
+  for (uint32_t c : columns) names += (names.size() > 1 ? "," : "") + JsonString(schema.columns[c].name);
+  return names + "]";
+}
 
 std::string_view ModeName(LoadMode mode) {
   for (const auto& [m, name] : kModes)

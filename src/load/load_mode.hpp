@@ -6,7 +6,9 @@
 //   history      every version of every row (SCD type 2), _wharf_valid_from/_to
 //   append       every change as a row: the raw change log, never rewritten
 // Chosen per warehouse table by ModeRules (target.mode and target.tables).
+#include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +24,21 @@ std::string_view ModeName(LoadMode mode);
 std::optional<LoadMode> ParseLoadMode(std::string_view name);
 // "mirror, soft_delete, history or append", for messages.
 std::string ModeNames();
+
+// wharf's columns of a table in `mode` beyond _wharf_lsn and _wharf_synced_at
+// (which every mode has), in table order. One definition for every target:
+// the type names are ones DuckDB and PostgreSQL both know.
+struct ModeColumn {
+  std::string name;  // lower case
+  std::string type;
+};
+std::vector<ModeColumn> ModeColumns(LoadMode mode);
+// The mode a table was created in, from its (lower-cased) column names.
+LoadMode ModeOfColumns(const std::set<std::string>& columns);
+// append: _wharf_unchanged, the names of the columns a change left out as
+// unchanged TOAST, as a JSON array (["body","doc"]).
+std::string UnchangedColumnsJson(const core::RelationSchema& schema,
+                                 const std::vector<uint32_t>& columns);
 
 // target.mode plus the target.tables overrides, in file order: the first
 // entry whose glob matches the source table or the warehouse table wins.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/change.hpp"
+#include "core/error.hpp"
 #include "core/pg_types.hpp"
 #include "harness.hpp"
 #include "load/planner.hpp"
@@ -75,17 +76,19 @@ class Conformance : public WharfTest, public ::testing::WithParamInterface<Targe
 
   // Applies `changes` to `schema`'s table as batch `seq` of source "api", planned in chunks of
   // `chunk` changes (0: the whole batch in one plan). Returns whether the batch was applied.
+  // Planned for load mode `mode`, as the loader plans it (a TRUNCATE opening a chunk).
   bool ApplyBatch(uint64_t seq, const core::RelationSchema& schema, const std::vector<core::Change>& changes,
-                  size_t chunk = 0) {
+                  size_t chunk = 0, load::LoadMode mode = load::LoadMode::kMirror) {
     auto w = Open();
     if (!w->BeginBatch("api", seq)) return false;
-    load::Planner planner(schema);
+    load::Planner planner(schema, mode);
     auto flush = [&] {
-      load::TableBatch tb{schema.table, schema, load::LoadMode::kMirror, planner.Finish()};
+      load::TableBatch tb{schema.table, schema, mode, planner.Finish()};
       w->ApplyTable(tb);
     };
     Lsn last;
     for (const auto& c : changes) {
+      if (planner.StartsNewChunk(c)) flush();
       planner.Add(c);
       last = c.lsn;
       if (chunk && planner.pending_changes() >= chunk) flush();
@@ -145,11 +148,16 @@ core::RelationSchema Table(const std::string& name, bool keyed) {
   return s;
 }
 
+// A transaction's commit time in the Api tests: one second per LSN since the epoch (history's
+// valid_from/valid_to and append's _wharf_ts, read back with Epoch()).
+int64_t TsOf(uint64_t lsn) { return static_cast<int64_t>(lsn) * 1000000; }
+
 core::Change Ins(uint64_t lsn, uint32_t seq, std::vector<Datum> row, Op op = Op::kInsert) {
   core::Change c;
   c.op = op;
   c.lsn = Lsn(lsn);
   c.seq = seq;
+  c.ts = TsOf(lsn);
   c.row = std::move(row);
   return c;
 }
@@ -173,6 +181,7 @@ core::Change Del(uint64_t lsn, uint32_t seq, std::vector<Datum> old, char kind =
   c.op = Op::kDelete;
   c.lsn = Lsn(lsn);
   c.seq = seq;
+  c.ts = TsOf(lsn);
   c.has_old = true;
   c.old_kind = kind;
   c.old = std::move(old);
@@ -184,6 +193,7 @@ core::Change Trunc(uint64_t lsn, uint32_t seq) {
   c.op = Op::kTruncate;
   c.lsn = Lsn(lsn);
   c.seq = seq;
+  c.ts = TsOf(lsn);
   return c;
 }
 
@@ -434,6 +444,180 @@ TEST_P(Conformance, ApiReadersSeeNoPartOfAnOpenBatch) {
   EXPECT_EQ(W("SELECT batch_seq::text FROM _wharf.state WHERE source = 'api'"), (Rows{{"2"}}));
 }
 
+// ---- Api: load modes (load_mode.hpp), the same rules on every target ----------------------
+
+// A timestamptz column as whole seconds since the epoch, in both dialects.
+std::string Epoch(const std::string& col) {
+  return "CAST(CAST(extract(epoch FROM " + col + ") AS BIGINT) AS VARCHAR)";
+}
+
+TEST_P(Conformance, ApiSoftDeleteFlagsDeletesRevivesKeysAndTruncates) {
+  const auto soft = load::LoadMode::kSoftDelete;
+  for (size_t chunk : {size_t{0}, size_t{1}}) {
+    const auto t = Table(chunk ? "soft_chunked" : "soft_whole", true);
+    SCOPED_TRACE(t.table.name);
+    const uint64_t b = chunk ? 10 : 1;
+    const std::string rows = "SELECT CAST(t.id AS VARCHAR), t.v, t.body, CAST(t._wharf_deleted AS VARCHAR), "
+                             "CAST(t._wharf_lsn AS VARCHAR) FROM public." + t.table.name + " t ORDER BY t.id";
+    ASSERT_TRUE(ApplyBatch(b, t,
+                           {Ins(100, 0, {"1", "a", "A"}), Ins(100, 1, {"2", "b", "B"}), Ins(100, 2, {"3", "c", "C"}),
+                            Ins(100, 3, {"4", "d", "D"})},
+                           chunk, soft));
+    ASSERT_TRUE(ApplyBatch(b + 1, t,
+                           {
+                               // unchanged TOAST from the warehouse row
+                               Upd(200, 0, {"1", "a2", std::nullopt}, {}, {2}),
+                               // a key only the warehouse knows: flagged, keeping its values
+                               Del(210, 0, {"2", std::nullopt, std::nullopt}),
+                               // a key the chunk knows: a tombstone with its last values
+                               Upd(220, 0, {"3", "c2", "C2"}),
+                               Del(230, 0, {"3", std::nullopt, std::nullopt}),
+                               // inserted and deleted in the chunk: a tombstone too
+                               Ins(240, 0, {"9", "z", "Z"}),
+                               Del(240, 1, {"9", std::nullopt, std::nullopt}),
+                           },
+                           chunk, soft));
+    EXPECT_EQ(W(rows), (Rows{{"1", "a2", "A", "false", "200"},
+                             {"2", "b", "B", "true", "210"},
+                             {"3", "c2", "C2", "true", "230"},
+                             {"4", "d", "D", "false", "100"},
+                             {"9", "z", "Z", "true", "240"}}));
+    // A deleted key inserted again lives again, in the same row.
+    ASSERT_TRUE(ApplyBatch(b + 2, t, {Ins(300, 0, {"2", "again", "G"})}, chunk, soft));
+    EXPECT_EQ(W(rows)[1], (std::vector<std::optional<std::string>>{"2", "again", "G", "false", "300"}));
+    // TRUNCATE flags every live row as of its LSN; deleted rows keep theirs; what follows lives.
+    const std::vector<core::Change> truncate = {Ins(400, 0, {"4", "d2", "D2"}), Trunc(410, 0),
+                                                Ins(410, 1, {"5", "e", "E"})};
+    ASSERT_TRUE(ApplyBatch(b + 3, t, truncate, chunk, soft));
+    EXPECT_EQ(W(rows), (Rows{{"1", "a2", "A", "true", "410"},
+                             {"2", "again", "G", "true", "410"},
+                             {"3", "c2", "C2", "true", "230"},
+                             {"4", "d2", "D2", "true", "410"},
+                             {"5", "e", "E", "false", "410"},
+                             {"9", "z", "Z", "true", "240"}}));
+    // A replay is a no-op.
+    EXPECT_FALSE(ApplyBatch(b + 3, t, truncate, chunk, soft));
+    EXPECT_EQ(W("SELECT count(*) FROM public." + t.table.name), (Rows{{"6"}}));
+    // validate compares the live rows only.
+    auto w = Open();
+    auto d = w->Compare(t.table, t, [](const load::RowCallback& cb) { cb({"5", "e", "E"}); }, 10);
+    EXPECT_TRUE(d.Equal()) << ::testing::PrintToString(d.sample);
+    EXPECT_EQ(d.warehouse_rows, 1u);
+    d = w->Compare(t.table, t, [](const load::RowCallback& cb) { cb({"1", "a2", "A"}); }, 10);
+    EXPECT_EQ(d.missing, 1u);
+    EXPECT_EQ(d.extra, 1u);
+  }
+}
+
+TEST_P(Conformance, ApiHistoryKeepsVersionChainsKeyChangesAndToastFromThePreviousVersion) {
+  const auto history = load::LoadMode::kHistory;
+  for (size_t chunk : {size_t{0}, size_t{1}}) {
+    const auto t = Table(chunk ? "hist_chunked" : "hist_whole", true);
+    SCOPED_TRACE(t.table.name);
+    const uint64_t b = chunk ? 10 : 1;
+    const std::string versions =
+        "SELECT CAST(t.id AS VARCHAR), t.v, t.body, t._wharf_op, CAST(t._wharf_lsn AS VARCHAR), " +
+        Epoch("t._wharf_valid_from") + ", " + Epoch("t._wharf_valid_to") + " FROM public." + t.table.name +
+        " t ORDER BY t.id, t._wharf_lsn, t._wharf_seq";
+    ASSERT_TRUE(ApplyBatch(b, t,
+                           {Ins(100, 0, {"1", "a", "A"}), Ins(100, 1, {"2", "b", "B"}), Ins(100, 2, {"3", "c", "C"})},
+                           chunk, history));
+    ASSERT_TRUE(ApplyBatch(b + 1, t,
+                           {
+                               // unchanged TOAST from the warehouse's version, then from the chunk's
+                               Upd(200, 0, {"1", "a2", std::nullopt}, {}, {2}),
+                               Upd(200, 1, {"1", "a3", std::nullopt}, {}, {2}),
+                               // a delete ends the version and leaves a tombstone
+                               Del(210, 0, {"2", std::nullopt, std::nullopt}),
+                               // a key change: the old key ends (tombstone), the new one begins,
+                               // its TOAST from the old key's version
+                               Upd(220, 0, {"30", "c", std::nullopt}, "3", {2}),
+                           },
+                           chunk, history));
+    EXPECT_EQ(W(versions), (Rows{{"1", "a", "A", "I", "100", "100", "200"},
+                                 {"1", "a2", "A", "U", "200", "200", "200"},
+                                 {"1", "a3", "A", "U", "200", "200", std::nullopt},
+                                 {"2", "b", "B", "I", "100", "100", "210"},
+                                 {"2", "b", "B", "D", "210", "210", "210"},
+                                 {"3", "c", "C", "I", "100", "100", "220"},
+                                 {"3", "c", "C", "D", "220", "220", "220"},
+                                 {"30", "c", "C", "U", "220", "220", std::nullopt}}));
+    // TRUNCATE: a tombstone (op T) per current version, every current version ends; what follows begins.
+    const std::vector<core::Change> truncate = {Trunc(300, 0), Ins(300, 1, {"7", "f", "F"})};
+    ASSERT_TRUE(ApplyBatch(b + 2, t, truncate, chunk, history));
+    const std::string current = "SELECT CAST(t.id AS VARCHAR), t.v, t._wharf_op FROM public." + t.table.name +
+                                " t WHERE t._wharf_valid_to IS NULL ORDER BY t.id";
+    EXPECT_EQ(W(current), (Rows{{"7", "f", "I"}}));
+    EXPECT_EQ(W("SELECT CAST(t.id AS VARCHAR), t.body, " + Epoch("t._wharf_valid_from") + ", " +
+                Epoch("t._wharf_valid_to") + " FROM public." + t.table.name +
+                " t WHERE t._wharf_op = 'T' ORDER BY t.id"),
+              (Rows{{"1", "A", "300", "300"}, {"30", "C", "300", "300"}}));
+    EXPECT_EQ(W("SELECT count(*) FROM public." + t.table.name + " t WHERE t._wharf_valid_to = t._wharf_valid_from "
+                "AND t._wharf_op IN ('I', 'U') AND " + Epoch("t._wharf_valid_to") + " = '300'"),
+              (Rows{{"0"}}));
+    // A replay is a no-op.
+    EXPECT_FALSE(ApplyBatch(b + 2, t, truncate, chunk, history));
+    EXPECT_EQ(W("SELECT count(*) FROM public." + t.table.name), (Rows{{"11"}}));
+    // validate compares the current versions only.
+    auto w = Open();
+    auto d = w->Compare(t.table, t, [](const load::RowCallback& cb) { cb({"7", "f", "F"}); }, 10);
+    EXPECT_TRUE(d.Equal()) << ::testing::PrintToString(d.sample);
+    EXPECT_EQ(d.warehouse_rows, 1u);
+  }
+}
+
+TEST_P(Conformance, ApiAppendKeepsEveryChangeAsARow) {
+  const auto append = load::LoadMode::kAppend;
+  for (bool keyed : {true, false}) {
+    const auto t = Table(keyed ? "log_keyed" : "log_bag", keyed);
+    SCOPED_TRACE(t.table.name);
+    const uint64_t b = keyed ? 1 : 10;
+    const std::vector<core::Change> changes = {
+        Ins(100, 0, {"1", "a", "A"}),
+        keyed ? Upd(110, 0, {"1", "a2", std::nullopt}, {}, {2}) : UpdFull(110, 0, {"1", "a", "A"}, {"1", "a2", "A"}),
+        keyed ? Del(120, 0, {"1", std::nullopt, std::nullopt}) : Del(120, 0, {"1", "a2", "A"}, 'O'),
+        Trunc(130, 0),
+        Ins(130, 1, {"2", "b", "B"}),
+    };
+    ASSERT_TRUE(ApplyBatch(b, t, changes, 0, append));
+    EXPECT_EQ(W("SELECT t._wharf_op, CAST(t._wharf_seq AS VARCHAR), CAST(t._wharf_lsn AS VARCHAR), " +
+                Epoch("t._wharf_ts") + ", CAST(t.id AS VARCHAR), t.v, t.body, CAST(t._wharf_unchanged AS VARCHAR) "
+                "FROM public." + t.table.name + " t ORDER BY t._wharf_lsn, t._wharf_seq"),
+              keyed ? (Rows{{"I", "0", "100", "100", "1", "a", "A", std::nullopt},
+                            {"U", "0", "110", "110", "1", "a2", std::nullopt, "[\"body\"]"},
+                            {"D", "0", "120", "120", "1", std::nullopt, std::nullopt, std::nullopt},
+                            {"T", "0", "130", "130", std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+                            {"I", "1", "130", "130", "2", "b", "B", std::nullopt}})
+                    : (Rows{{"I", "0", "100", "100", "1", "a", "A", std::nullopt},
+                            {"U", "0", "110", "110", "1", "a2", "A", std::nullopt},
+                            {"D", "0", "120", "120", "1", "a2", "A", std::nullopt},
+                            {"T", "0", "130", "130", std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+                            {"I", "1", "130", "130", "2", "b", "B", std::nullopt}}));
+    EXPECT_FALSE(ApplyBatch(b, t, changes, 0, append));
+    EXPECT_EQ(W("SELECT count(*) FROM public." + t.table.name), (Rows{{"5"}}));
+    auto d = Open()->Compare(t.table, t, [](const load::RowCallback& cb) { cb({"2", "b", "B"}); }, 10);
+    EXPECT_NE(d.skipped.find("append mode"), std::string::npos) << d.skipped;
+  }
+}
+
+TEST_P(Conformance, ApiATableKeepsTheModeItWasCreatedIn) {
+  const auto t = Table("moded", true);
+  ASSERT_TRUE(ApplyBatch(1, t, {Ins(100, 0, {"1", "a", "A"})}, 0, load::LoadMode::kHistory));
+  for (auto mode : {load::LoadMode::kMirror, load::LoadMode::kSoftDelete, load::LoadMode::kAppend}) {
+    try {
+      ApplyBatch(2, t, {Ins(200, 0, {"2", "b", "B"})}, 0, mode);
+      ADD_FAILURE() << "loading a history table in " << load::ModeName(mode) << " mode was not refused";
+    } catch (const wharf::Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("created in history mode"), std::string::npos) << what;
+      EXPECT_NE(what.find("wharf resync --table public.moded"), std::string::npos) << what;
+    }
+  }
+  EXPECT_EQ(W("SELECT count(*) FROM public.moded"), (Rows{{"1"}}));
+  ASSERT_TRUE(ApplyBatch(2, t, {Ins(200, 0, {"2", "b", "B"})}, 0, load::LoadMode::kHistory));
+  EXPECT_EQ(W("SELECT count(*) FROM public.moded"), (Rows{{"2"}}));
+}
+
 // ---- end to end: the wharf binary ---------------------------------------------------------
 
 TEST_P(Conformance, TableWithoutKeyKeepsIdenticalRowsApart) {
@@ -475,6 +659,53 @@ TEST_P(Conformance, TableWithoutKeyKeepsIdenticalRowsApart) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ExpectSameMultiset("bag");
   ExpectValidateEqual();
+}
+
+TEST_P(Conformance, EveryModeEndToEndWithValidate) {
+  // Per-table modes through the binary: a copy (T then R rows), then changes with a key
+  // change, an unchanged TOAST value and a TRUNCATE; validate compares each mode's rows.
+  PgRun("CREATE TABLE m_soft (id int PRIMARY KEY, v text, body text);"
+        "CREATE TABLE m_hist (id int PRIMARY KEY, v text, body text);"
+        "CREATE TABLE m_log (id int PRIMARY KEY, v text, body text);"
+        "ALTER TABLE m_hist ALTER COLUMN body SET STORAGE EXTERNAL;"
+        "INSERT INTO m_soft SELECT g, 'n' || g, 'b' FROM generate_series(1, 4) g;"
+        "INSERT INTO m_hist SELECT g, 'n' || g, (SELECT string_agg(md5(x::text), '') FROM generate_series(1, 200) x) "
+        "FROM generate_series(1, 4) g;"
+        "INSERT INTO m_log SELECT g, 'n' || g, 'b' FROM generate_series(1, 4) g;");
+  target_yaml_ += "  tables:\n    \"public.m_soft\": { mode: soft_delete }\n"
+                  "    \"public.m_hist\": { mode: history }\n    \"public.m_log\": { mode: append }\n";
+  WriteDefaultConfig();
+  auto r = RunOnce();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* table : {"m_soft", "m_hist", "m_log"}) {
+    PgRun(std::string("UPDATE ") + table + " SET v = 'u' WHERE id = 1;"
+          "DELETE FROM " + table + " WHERE id = 2;"
+          "UPDATE " + table + " SET id = 30 WHERE id = 3;");
+  }
+  r = RunOnce();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(W("SELECT CAST(t.id AS VARCHAR), t.v, CAST(t._wharf_deleted AS VARCHAR) FROM public.m_soft t "
+              "ORDER BY t.id"),
+            (Rows{{"1", "u", "false"}, {"2", "n2", "true"}, {"3", "n3", "true"}, {"4", "n4", "false"},
+                  {"30", "n3", "false"}}));
+  // The TOASTed body of key 1 carried from the copied version into the update's.
+  EXPECT_EQ(W("SELECT t._wharf_op, t.v, CAST(length(t.body) AS VARCHAR) FROM public.m_hist t WHERE t.id = 1 "
+              "ORDER BY t._wharf_lsn, t._wharf_seq"),
+            (Rows{{"R", "n1", "6400"}, {"U", "u", "6400"}}));
+  EXPECT_EQ(W("SELECT count(*) FROM public.m_hist t WHERE t._wharf_valid_to IS NULL"), (Rows{{"3"}}));
+  EXPECT_EQ(W("SELECT count(*) FROM public.m_log t WHERE t._wharf_op IN ('U', 'D')"), (Rows{{"4"}}));
+  auto v = Wharf({"validate"});
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  EXPECT_NE(v.output.find("append mode"), std::string::npos) << v.output;
+
+  PgRun("TRUNCATE m_soft, m_hist; INSERT INTO m_soft VALUES (7, 'x', 'y'); INSERT INTO m_hist VALUES (7, 'x', 'y')");
+  r = RunOnce();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(W("SELECT count(*) FROM public.m_soft t WHERE NOT t._wharf_deleted"), (Rows{{"1"}}));
+  EXPECT_EQ(W("SELECT count(*) FROM public.m_hist t WHERE t._wharf_op = 'T'"), (Rows{{"3"}}))
+      << "one per current version (the copy's own TRUNCATE met an empty table)";
+  v = Wharf({"validate"});
+  EXPECT_EQ(v.exit_code, 0) << v.output;
 }
 
 TEST_P(Conformance, ValidateCountsCopiesOfKeylessRows) {

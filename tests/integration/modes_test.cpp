@@ -1,8 +1,10 @@
-// Load modes through the real pipeline (PostgreSQL 15 -> wharf -> DuckDB):
-// soft_delete, history and append tables after inserts, updates with
+// Load modes through the real pipeline (PostgreSQL 15 -> wharf -> DuckDB or a
+// PostgreSQL warehouse; every test on both targets, with SQL both dialects
+// share): soft_delete, history and append tables after inserts, updates with
 // unchanged TOAST values, deletes, re-inserts, key changes and truncates;
 // per-table overrides; `wharf validate` per mode; and exactly-once after
-// SIGKILL at the load's commit points.
+// SIGKILL at the load's commit points. The mode rules at the Warehouse API
+// level are in conformance_test.cpp (Api* tests).
 #include <signal.h>
 
 #include "harness.hpp"
@@ -33,15 +35,37 @@ class ModesTest : public WharfTest {
     auto r = RunOnce();
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
+  // One value from the warehouse (DuckDB, or the PostgreSQL warehouse at wh_dsn_).
   std::string One(const std::string& sql) {
-    auto rows = Duck(sql);
+    auto rows = wh_dsn_.empty() ? Duck(sql) : PgQuery(wh_dsn_, sql);
     EXPECT_EQ(rows.size(), 1u) << sql;
     return rows.empty() ? "" : Str(rows[0][0]);
   }
   std::string Big() { return Str(Pg(std::string("SELECT ") + kBig)[0][0]); }
+  // Loads into `type` (duckdb, or postgres: a warehouse database beside the source's).
+  void UseTarget(const std::string& type) {
+    if (type != "postgres") return;
+    wh_dsn_ = CreateDatabase("wh");
+    target_yaml_ = "  type: postgres\n  dsn: " + wh_dsn_ + "\n";
+  }
+  Rows W(const std::string& sql) { return wh_dsn_.empty() ? Duck(sql) : PgQuery(wh_dsn_, sql); }
+  void WExec(const std::string& sql) {
+    if (wh_dsn_.empty()) DuckExec(warehouse_, sql);
+    else PgExec(wh_dsn_, sql);
+  }
+  std::string wh_dsn_;  // set: the warehouse is this PostgreSQL database
 };
 
-TEST_F(ModesTest, SoftDeleteKeepsDeletedRowsFlagged) {
+// The tests below whose SQL both dialects share, on each target.
+class ModesOnTarget : public ModesTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    ModesTest::SetUp();
+    UseTarget(GetParam());
+  }
+};
+
+TEST_P(ModesOnTarget, SoftDeleteKeepsDeletedRowsFlagged) {
   CreateItems();
   Config("  mode: soft_delete\n");
   Once();
@@ -56,21 +80,21 @@ TEST_F(ModesTest, SoftDeleteKeepsDeletedRowsFlagged) {
   PgRun(
       "BEGIN; INSERT INTO items VALUES (9, 'brief', NULL); DELETE FROM items WHERE id = 9; COMMIT");
   Once();
-  EXPECT_EQ(One("SELECT name || '|' || body = 'renamed|' || " + std::string("'") + Big() +
-                "' FROM public.items WHERE id = 1"),
+  EXPECT_EQ(One("SELECT CAST(name || '|' || body = 'renamed|' || " + std::string("'") + Big() +
+                "' AS VARCHAR) FROM public.items WHERE id = 1"),
             "true");
   // The deleted row keeps its last values, flagged, with the delete's LSN.
-  EXPECT_EQ(One("SELECT name || '|' || _wharf_deleted FROM public.items WHERE id = 2"),
+  EXPECT_EQ(One("SELECT name || '|' || CAST(_wharf_deleted AS VARCHAR) FROM public.items WHERE id = 2"),
             "last|true");
   // Its LSN is the delete's: after the update of key 5 (which followed its last update),
   // before the re-insert of key 3 that followed the delete.
-  EXPECT_EQ(One("SELECT (SELECT _wharf_lsn FROM public.items WHERE id = 5) < _wharf_lsn AND "
-                "_wharf_lsn < (SELECT _wharf_lsn FROM public.items WHERE id = 3) FROM public.items "
+  EXPECT_EQ(One("SELECT CAST((SELECT _wharf_lsn FROM public.items WHERE id = 5) < _wharf_lsn AND "
+                "_wharf_lsn < (SELECT _wharf_lsn FROM public.items WHERE id = 3) AS VARCHAR) FROM public.items "
                 "WHERE id = 2"),
             "true");
-  EXPECT_EQ(One("SELECT name || '|' || _wharf_deleted FROM public.items WHERE id = 3"),
+  EXPECT_EQ(One("SELECT name || '|' || CAST(_wharf_deleted AS VARCHAR) FROM public.items WHERE id = 3"),
             "again|false");
-  EXPECT_EQ(One("SELECT name || '|' || _wharf_deleted FROM public.items WHERE id = 9"),
+  EXPECT_EQ(One("SELECT name || '|' || CAST(_wharf_deleted AS VARCHAR) FROM public.items WHERE id = 9"),
             "brief|true");
   EXPECT_EQ(One("SELECT count(*) FROM public.items"), "6");  // no key twice
   ExpectValidateEqual();
@@ -85,7 +109,7 @@ TEST_F(ModesTest, SoftDeleteKeepsDeletedRowsFlagged) {
   ExpectValidateEqual();
 }
 
-TEST_F(ModesTest, HistoryKeepsEveryVersion) {
+TEST_P(ModesOnTarget, HistoryKeepsEveryVersion) {
   CreateItems();
   Config("  mode: history\n");
   Once();
@@ -105,10 +129,10 @@ TEST_F(ModesTest, HistoryKeepsEveryVersion) {
   Once();
 
   // Key 1: R, v2, v3, v4 in (lsn, seq) order, each ending where the next begins.
-  auto v = Duck(
+  auto v = W(
       "SELECT name, _wharf_op, CAST(_wharf_valid_from AS VARCHAR), CAST(_wharf_valid_to AS "
       "VARCHAR), "
-      "body = (SELECT body FROM public.items WHERE id = 1 AND _wharf_op = 'R') "
+      "CAST(body = (SELECT body FROM public.items WHERE id = 1 AND _wharf_op = 'R') AS VARCHAR) "
       "FROM public.items WHERE id = 1 ORDER BY _wharf_lsn, _wharf_seq");
   ASSERT_EQ(v.size(), 4u);
   EXPECT_EQ(Str(v[0][0]) + Str(v[1][0]) + Str(v[2][0]) + Str(v[3][0]), "n1v2v3v4");
@@ -150,7 +174,7 @@ TEST_F(ModesTest, HistoryKeepsEveryVersion) {
   EXPECT_EQ(One("SELECT count(*) FROM public.items"), before);
 }
 
-TEST_F(ModesTest, AppendKeepsTheChangeLog) {
+TEST_P(ModesOnTarget, AppendKeepsTheChangeLog) {
   CreateItems();
   Config("  mode: append\n");
   Once();
@@ -181,7 +205,7 @@ TEST_F(ModesTest, AppendKeepsTheChangeLog) {
   EXPECT_NE(r.output.find("append mode"), std::string::npos) << r.output;
 }
 
-TEST_F(ModesTest, PerTableOverrides) {
+TEST_P(ModesOnTarget, PerTableOverrides) {
   PgRun(
       "CREATE TABLE plain (id int PRIMARY KEY, v text); CREATE TABLE hist (id int PRIMARY KEY, v "
       "text);"
@@ -215,7 +239,7 @@ TEST_F(ModesTest, PerTableOverrides) {
   EXPECT_NE(r.output.find("was created in history mode"), std::string::npos) << r.output;
 }
 
-TEST_F(ModesTest, ResyncCopiesAgainInHistoryAndSoftDelete) {
+TEST_P(ModesOnTarget, ResyncCopiesAgainInHistoryAndSoftDelete) {
   PgRun(
       "CREATE TABLE h (id int PRIMARY KEY, v text); INSERT INTO h SELECT g, 'x' FROM "
       "generate_series(1, 100) g;"
@@ -226,9 +250,8 @@ TEST_F(ModesTest, ResyncCopiesAgainInHistoryAndSoftDelete) {
   PgRun("DELETE FROM h WHERE id <= 10; DELETE FROM s WHERE id <= 10;");
   Once();
   // The warehouse drifts (edited by hand); a resync copies both tables again.
-  DuckExec(warehouse_,
-           "UPDATE public.h SET v = 'bad' WHERE id = 50 AND _wharf_valid_to IS NULL;"
-           "UPDATE public.s SET v = 'bad' WHERE id = 50;");
+  WExec("UPDATE public.h SET v = 'bad' WHERE id = 50 AND _wharf_valid_to IS NULL;"
+        "UPDATE public.s SET v = 'bad' WHERE id = 50;");
   EXPECT_EQ(Wharf({"validate"}).exit_code, 1);
   for (const char* t : {"public.h", "public.s"}) {
     auto rs = Wharf({"resync", "--table", t});
@@ -248,18 +271,21 @@ TEST_F(ModesTest, ResyncCopiesAgainInHistoryAndSoftDelete) {
   EXPECT_EQ(One("SELECT max(id) FROM public.s WHERE _wharf_deleted"), "10");
 }
 
-// Killed at the load's commit points, then restarted: every change lands once.
-class ModesFaultTest : public ModesTest,
-                       public ::testing::WithParamInterface<std::tuple<std::string, std::string>> {
+// Killed at the load's commit points, then restarted: every change lands once; on each
+// target (SQL below is what DuckDB and PostgreSQL share).
+class ModesFaultTest
+    : public ModesTest,
+      public ::testing::WithParamInterface<std::tuple<std::string, std::string, std::string>> {
  protected:
   void SetUp() override {
     ModesTest::SetUp();
     batch_yaml_ = "{ max_bytes: 16KB, max_interval: 200ms }";
+    UseTarget(std::get<2>(GetParam()));
   }
 };
 
 TEST_P(ModesFaultTest, KilledAndRestartedLoadsEveryChangeOnce) {
-  const auto& [mode, point] = GetParam();
+  const auto& [mode, point, target] = GetParam();
   ShopWorkload shop(dsn_);
   shop.Create(500);
   Config("  mode: " + mode + "\n");
@@ -279,8 +305,8 @@ TEST_P(ModesFaultTest, KilledAndRestartedLoadsEveryChangeOnce) {
         mode == "soft_delete"
             ? ""
             : ", _wharf_lsn, _wharf_seq, _wharf_op";  // soft_delete: one row per key
-    EXPECT_EQ(One("SELECT count(*) FROM (SELECT " + key + change + " FROM " + table +
-                  " GROUP BY ALL HAVING count(*) > 1)"),
+    EXPECT_EQ(One("SELECT count(*) FROM (SELECT " + key + change + " FROM " + table + " GROUP BY " + key +
+                  change + " HAVING count(*) > 1) x"),
               "0")
         << table;
   }
@@ -292,12 +318,12 @@ TEST_P(ModesFaultTest, KilledAndRestartedLoadsEveryChangeOnce) {
     // One current version per key.
     EXPECT_EQ(
         One("SELECT count(*) FROM (SELECT id FROM public.orders WHERE _wharf_valid_to IS NULL "
-            "GROUP BY id HAVING count(*) > 1)"),
+            "GROUP BY id HAVING count(*) > 1) x"),
         "0");
     // Versions of a key chain: each ends where the next begins.
     EXPECT_EQ(
         One("SELECT count(*) FROM (SELECT _wharf_op, _wharf_valid_to, lead(_wharf_valid_from) OVER "
-            "(PARTITION BY id ORDER BY _wharf_lsn, _wharf_seq) AS nxt FROM public.orders) "
+            "(PARTITION BY id ORDER BY _wharf_lsn, _wharf_seq) AS nxt FROM public.orders) x "
             "WHERE nxt IS NOT NULL AND _wharf_op NOT IN ('D', 'T') AND _wharf_valid_to IS DISTINCT "
             "FROM nxt"),
         "0");
@@ -313,13 +339,18 @@ TEST_P(ModesFaultTest, KilledAndRestartedLoadsEveryChangeOnce) {
   }
 }
 
+INSTANTIATE_TEST_SUITE_P(Targets, ModesOnTarget, ::testing::Values("duckdb", "postgres"),
+                         [](const auto& info) { return info.param; });
+
 INSTANTIATE_TEST_SUITE_P(Modes, ModesFaultTest,
                          ::testing::Combine(::testing::Values("soft_delete", "history", "append"),
                                             ::testing::Values("load.before_commit",
                                                               "load.after_commit",
-                                                              "load.mid_apply")),
+                                                              "load.mid_apply"),
+                                            ::testing::Values("duckdb", "postgres")),
                          [](const auto& info) {
-                           std::string n = std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                           std::string n = std::get<0>(info.param) + "_" + std::get<1>(info.param) + "_" +
+                                           std::get<2>(info.param);
                            for (auto& c : n)
                              if (c == '.') c = '_';
                            return n;

@@ -1,8 +1,6 @@
 // The DuckDB adapter's load modes beyond mirror (see load/planner.hpp for the
 // plans): table shapes, staging of planned rows and marks, and the set-based
 // statements of history and append.
-#include <cstdio>
-
 #include "core/error.hpp"
 #include "load/duckdb/duckdb_sql.hpp"
 #include "load/duckdb/duckdb_types.hpp"
@@ -23,49 +21,7 @@ void AppendText(Appender& app, const std::string& text, const char* what) {
   app.Check(duckdb_append_varchar_length(app.raw(), text.data(), text.size()), what);
 }
 
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    if (static_cast<unsigned char>(ch) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-      out += buf;
-      continue;
-    }
-    out += ch;
-  }
-  return out + "\"";
-}
-
 }  // namespace
-
-std::vector<ModeColumn> ModeColumns(LoadMode mode) {
-  switch (mode) {
-    case LoadMode::kMirror:
-      return {};
-    case LoadMode::kSoftDelete:
-      return {{"_wharf_deleted", "BOOLEAN"}};
-    case LoadMode::kHistory:
-      return {{"_wharf_op", "VARCHAR"},
-              {"_wharf_seq", "BIGINT"},
-              {"_wharf_valid_from", "TIMESTAMPTZ"},
-              {"_wharf_valid_to", "TIMESTAMPTZ"}};
-    case LoadMode::kAppend:
-      return {{"_wharf_op", "VARCHAR"},
-              {"_wharf_seq", "BIGINT"},
-              {"_wharf_ts", "TIMESTAMPTZ"},
-              {"_wharf_unchanged", "JSON"}};
-  }
-  return {};
-}
-
-LoadMode ModeOfColumns(const std::set<std::string>& columns) {
-  if (columns.count("_wharf_valid_to")) return LoadMode::kHistory;
-  if (columns.count("_wharf_deleted")) return LoadMode::kSoftDelete;
-  if (columns.count("_wharf_op")) return LoadMode::kAppend;
-  return LoadMode::kMirror;
-}
 
 void DuckDbWarehouse::StageRows(const core::TableName& table, const core::RelationSchema& schema,
                                 const std::vector<PlannedRow>& rows,
@@ -230,10 +186,7 @@ void DuckDbWarehouse::ApplyAppend(const core::TableName& table, const core::Rela
            app.Check(duckdb_append_null(app.raw()), "unchanged");
            return;
          }
-         std::string names = "[";
-         for (uint32_t c : row.fill_columns)
-           names += (names.size() > 1 ? "," : "") + JsonString(schema.columns[c].name);
-         AppendText(app, names + "]", "unchanged");
+         AppendText(app, UnchangedColumnsJson(schema, row.fill_columns), "unchanged");
        }},
   };
   AppendInserts(table, schema, TypesOf(schema), KeyColumns(schema), plan.versions, rejects, extras);

@@ -23,16 +23,6 @@ namespace wharf::load::duckdb {
 // lands as "name_2" (then _3, ...). Everything else keeps its exact name.
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source);
 
-// wharf's columns of a table in `mode` beyond _wharf_lsn and _wharf_synced_at
-// (which every mode has), in table order.
-struct ModeColumn {
-  std::string name;  // lower case
-  std::string type;
-};
-std::vector<ModeColumn> ModeColumns(LoadMode mode);
-// The mode a table was created in, from its (lower-cased) column names.
-LoadMode ModeOfColumns(const std::set<std::string>& columns);
-
 class DuckDbWarehouse : public Warehouse {
  public:
   DuckDbWarehouse(const std::string& path, const core::TargetConfig& config);

@@ -7,16 +7,15 @@
 
 namespace wharf::load::postgres {
 
-namespace {
-
 using pg::QuoteIdent;
 using pg::QuoteLiteral;
 
+// Building blocks shared with pg_mode_sql.cpp (declared in pg_sql.hpp).
+
 std::string Qualified(const core::TableName& t) { return QuoteIdent(t.schema) + "." + QuoteIdent(t.name); }
 
-// "a.c1, a.c2, ..." over the given column indexes (alias may be empty).
 std::string ColumnList(const core::RelationSchema& schema, const std::vector<size_t>& cols,
-                       const std::string& alias = "") {
+                       const std::string& alias) {
   std::string out;
   for (size_t i : cols) {
     if (!out.empty()) out += ", ";
@@ -38,7 +37,7 @@ std::string FillKey(size_t k) { return QuoteIdent("_wharf_fk" + std::to_string(k
 // is (NULL equal to NULL: record_out writes NULL as nothing, '' as ""), so
 // key-less rows of any type (json, point, ... have no `=`) match by a
 // hashable text equality.
-std::string RowText(const core::RelationSchema& schema, const std::string& alias) {
+static std::string RowText(const core::RelationSchema& schema, const std::string& alias) {
   return "ROW(" + ColumnList(schema, AllColumns(schema), alias) + ")::text";
 }
 
@@ -72,7 +71,7 @@ void EncodeValues(std::string& out, const std::vector<core::Datum>& values) {
 }
 
 // A key text for samples: "1,abc" (NULL for a NULL).
-std::string KeyTextExpr(const core::RelationSchema& schema, const std::vector<size_t>& cols,
+static std::string KeyTextExpr(const core::RelationSchema& schema, const std::vector<size_t>& cols,
                         const std::string& alias) {
   std::string out;
   for (size_t k : cols) {
@@ -82,14 +81,15 @@ std::string KeyTextExpr(const core::RelationSchema& schema, const std::vector<si
   return out;
 }
 
-}  // namespace
-
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source) {
   core::RelationSchema out = source;
-  std::set<std::string> used = {"_wharf_lsn", "_wharf_synced_at"};
+  std::set<std::string> reserved = {"_wharf_lsn", "_wharf_synced_at"};
+  for (const auto& mode : {LoadMode::kSoftDelete, LoadMode::kHistory, LoadMode::kAppend})
+    for (const auto& c : ModeColumns(mode)) reserved.insert(c.name);
+  std::set<std::string> used = reserved;
   for (const auto& c : source.columns) used.insert(c.name);
   for (auto& c : out.columns) {
-    if (c.name != "_wharf_lsn" && c.name != "_wharf_synced_at") continue;
+    if (!reserved.count(c.name)) continue;
     std::string name = c.name;
     for (int n = 2; used.count(name); ++n) name = c.name + "_" + std::to_string(n);
     used.insert(name);
@@ -158,8 +158,9 @@ std::string AddColumnSql(const core::TableName& target, const std::string& colum
 }
 
 std::string CreateUpsertStageSql(const core::TableName& target, const core::RelationSchema& schema,
-                                 bool with_fill) {
+                                 bool with_fill, LoadMode mode) {
   std::string select = "SELECT " + ColumnList(schema, AllColumns(schema), "t") + ", t.\"_wharf_lsn\"";
+  for (const auto& c : ModeColumns(mode)) select += ", t." + QuoteIdent(c.name);
   if (with_fill) {
     select += ", NULL::int[] AS \"_wharf_fill\"";
     for (size_t k : schema.KeyIndexes())
@@ -168,8 +169,8 @@ std::string CreateUpsertStageSql(const core::TableName& target, const core::Rela
   return DropAndCreateStage(kUpsertStage, select + " FROM " + Qualified(target) + " t");
 }
 
-std::string CopyUpsertStageSql(const core::RelationSchema& schema, bool with_fill) {
-  std::string cols = ColumnList(schema, AllColumns(schema)) + ", \"_wharf_lsn\"";
+std::string CopyUpsertStageSql(const core::RelationSchema& schema, bool with_fill, LoadMode mode) {
+  std::string cols = ColumnList(schema, AllColumns(schema)) + ", \"_wharf_lsn\"" + ModeColumnList(mode);
   if (with_fill) {
     cols += ", \"_wharf_fill\"";
     for (size_t k : schema.KeyIndexes()) cols += ", " + FillKey(k);
@@ -178,10 +179,11 @@ std::string CopyUpsertStageSql(const core::RelationSchema& schema, bool with_fil
 }
 
 void EncodeUpsertRow(std::string& out, const core::RelationSchema& schema, const PlannedRow& row,
-                     bool with_fill) {
+                     bool with_fill, LoadMode mode) {
   EncodeValues(out, row.values);
   out += '\t';
   out += std::to_string(static_cast<int64_t>(row.lsn.value()));
+  EncodeModeFields(out, schema, row, mode);
   if (with_fill) {
     const size_t nkeys = schema.KeyIndexes().size();
     if (row.fill_columns.empty()) {
@@ -202,7 +204,7 @@ void EncodeUpsertRow(std::string& out, const core::RelationSchema& schema, const
 }
 
 std::string FillFromWarehouseSql(const core::TableName& target, const core::RelationSchema& schema,
-                                 const std::vector<uint32_t>& fill_columns) {
+                                 const std::vector<uint32_t>& fill_columns, const std::string& from) {
   std::string set;
   for (uint32_t c : fill_columns) {
     const std::string col = QuoteIdent(schema.columns[c].name);
@@ -212,8 +214,8 @@ std::string FillFromWarehouseSql(const core::TableName& target, const core::Rela
   std::string match;
   for (size_t k : schema.KeyIndexes())
     match += " AND t." + QuoteIdent(schema.columns[k].name) + " = u." + FillKey(k);
-  return "UPDATE pg_temp." + QuoteIdent(kUpsertStage) + " u SET " + set + " FROM " + Qualified(target) +
-         " t WHERE u.\"_wharf_fill\" IS NOT NULL" + match;
+  return "UPDATE pg_temp." + QuoteIdent(kUpsertStage) + " u SET " + set + " FROM " +
+         (from.empty() ? Qualified(target) : from) + " t WHERE u.\"_wharf_fill\" IS NOT NULL" + match;
 }
 
 std::string TruncateSql(const core::TableName& target) { return "TRUNCATE " + Qualified(target); }
@@ -260,15 +262,17 @@ std::string RemoveCopiesSql(const core::TableName& target, const core::RelationS
          " = " + RowText(schema, "r") + ") x WHERE k <= n) gone WHERE t.ctid = gone.rid";
 }
 
-std::string InsertFromUpsertStageSql(const core::TableName& target, const core::RelationSchema& schema) {
-  const std::string cols = ColumnList(schema, AllColumns(schema));
-  return "INSERT INTO " + Qualified(target) + " (" + cols + ", \"_wharf_lsn\") SELECT " + cols +
-         ", \"_wharf_lsn\" FROM pg_temp." + QuoteIdent(kUpsertStage);
+std::string InsertFromUpsertStageSql(const core::TableName& target, const core::RelationSchema& schema,
+                                     LoadMode mode) {
+  const std::string cols = ColumnList(schema, AllColumns(schema)) + ", \"_wharf_lsn\"" + ModeColumnList(mode);
+  return "INSERT INTO " + Qualified(target) + " (" + cols + ") SELECT " + cols + " FROM pg_temp." +
+         QuoteIdent(kUpsertStage);
 }
 
-std::string CopyIntoTargetSql(const core::TableName& target, const core::RelationSchema& schema) {
+std::string CopyIntoTargetSql(const core::TableName& target, const core::RelationSchema& schema,
+                              LoadMode mode) {
   return "COPY " + Qualified(target) + " (" + ColumnList(schema, AllColumns(schema)) +
-         ", \"_wharf_lsn\") FROM STDIN";
+         ", \"_wharf_lsn\"" + ModeColumnList(mode) + ") FROM STDIN";
 }
 
 void EncodeInsertRow(std::string& out, const PlannedRow& row) {
@@ -293,7 +297,7 @@ void EncodeSourceRow(std::string& out, const std::vector<core::Datum>& values) {
 }
 
 std::string WarehouseAsText(const core::TableName& target, const core::RelationSchema& schema,
-                            const std::string& alias) {
+                            const std::string& alias, const std::string& where) {
   // Through each type's output function, as COPY writes the source's values:
   // a cast to text is not always that (true::text is 'true' where the output
   // is 't'; inet's and char(n)'s casts drop a /32 or trailing blanks).
@@ -303,36 +307,39 @@ std::string WarehouseAsText(const core::TableName& target, const core::RelationS
     cols += (cols.empty() ? "" : ", ") + std::string("CASE WHEN ") + col + " IS NULL THEN NULL ELSE format('%s', " +
             col + ") END AS " + col;
   }
-  return "(SELECT " + cols + " FROM " + Qualified(target) + ") " + alias;
+  return "(SELECT " + cols + " FROM " + Qualified(target) + (where.empty() ? "" : " WHERE " + where) + ") " +
+         alias;
 }
 
-CompareQueries KeyedCompareSql(const core::TableName& target, const core::RelationSchema& schema) {
+CompareQueries KeyedCompareSql(const core::TableName& target, const core::RelationSchema& schema,
+                               const std::string& where) {
   const auto keys = schema.KeyIndexes();
   const std::string src = "pg_temp." + QuoteIdent(kSourceStage);
   CompareQueries q;
-  q.missing = src + " s WHERE NOT EXISTS (SELECT 1 FROM " + WarehouseAsText(target, schema, "w") +
+  q.missing = src + " s WHERE NOT EXISTS (SELECT 1 FROM " + WarehouseAsText(target, schema, "w", where) +
               " WHERE " + KeyEquals(schema, "w", "s") + ")";
   q.missing_key = KeyTextExpr(schema, keys, "s");
-  q.extra = WarehouseAsText(target, schema, "w") + " WHERE NOT EXISTS (SELECT 1 FROM " + src + " s WHERE " +
+  q.extra = WarehouseAsText(target, schema, "w", where) + " WHERE NOT EXISTS (SELECT 1 FROM " + src + " s WHERE " +
             KeyEquals(schema, "s", "w") + ")";
   q.extra_key = KeyTextExpr(schema, keys, "w");
   const std::string key_cols = ColumnList(schema, keys);
-  q.duplicated = "(SELECT " + key_cols + " FROM " + WarehouseAsText(target, schema, "w0") + " GROUP BY " +
+  q.duplicated = "(SELECT " + key_cols + " FROM " + WarehouseAsText(target, schema, "w0", where) + " GROUP BY " +
                  key_cols + " HAVING count(*) > 1) w";
   q.duplicated_key = KeyTextExpr(schema, keys, "w");
-  q.different = src + " s JOIN " + WarehouseAsText(target, schema, "w") + " ON " + KeyEquals(schema, "s", "w") +
+  q.different = src + " s JOIN " + WarehouseAsText(target, schema, "w", where) + " ON " + KeyEquals(schema, "s", "w") +
                 " WHERE s::text <> w::text";
   q.different_key = KeyTextExpr(schema, keys, "s");
   return q;
 }
 
-std::string MultisetDifferenceSql(const core::TableName& target, const core::RelationSchema& schema) {
+std::string MultisetDifferenceSql(const core::TableName& target, const core::RelationSchema& schema,
+                                  const std::string& where) {
   const std::string cols = ColumnList(schema, AllColumns(schema));
   return "CREATE TEMP TABLE \"_wharf_cmp\" ON COMMIT DROP AS SELECT " +
          KeyTextExpr(schema, AllColumns(schema), "d") +
          " AS \"_wharf_row\", sum(d.\"_wharf_n\")::bigint AS \"_wharf_d\" FROM (SELECT " + cols + ", 1 AS \"_wharf_n\" FROM pg_temp." +
          QuoteIdent(kSourceStage) + " UNION ALL SELECT " + cols + ", -1 FROM " +
-         WarehouseAsText(target, schema, "w") + ") d GROUP BY " + ColumnList(schema, AllColumns(schema), "d") +
+         WarehouseAsText(target, schema, "w", where) + ") d GROUP BY " + ColumnList(schema, AllColumns(schema), "d") +
          " HAVING sum(d.\"_wharf_n\") <> 0";
 }
 

@@ -14,6 +14,7 @@
 #include "core/relation.hpp"
 #include "core/value.hpp"
 #include "load/planner.hpp"
+#include "load/postgres/pg_mode_sql.hpp"
 
 namespace wharf::load::postgres {
 
@@ -25,7 +26,8 @@ inline constexpr const char* kSourceStage = "_wharf_src";  // Compare()
 
 // PostgreSQL keeps quoted names exactly, so every source column keeps its
 // name; only one that collides with wharf's own columns (_wharf_lsn,
-// _wharf_synced_at) lands as <name>_2 (then _3, ...).
+// _wharf_synced_at, and every mode's: load_mode.hpp ModeColumns) lands as
+// <name>_2 (then _3, ...).
 core::RelationSchema WarehouseSchema(const core::RelationSchema& source);
 
 // The warehouse's own schema and tables: _wharf.state, one row per source.
@@ -51,16 +53,19 @@ std::string AddColumnSql(const core::TableName& target, const std::string& colum
 // The stage for upserts: the schema's columns and _wharf_lsn, plus, when
 // `with_fill`, _wharf_fill (int[] of the columns to fill from the warehouse)
 // and _wharf_fk<i> per key column (the key of the warehouse row to fill from).
+// Outside mirror mode the mode's columns (load_mode.hpp) follow _wharf_lsn.
 std::string CreateUpsertStageSql(const core::TableName& target, const core::RelationSchema& schema,
-                                 bool with_fill);
-std::string CopyUpsertStageSql(const core::RelationSchema& schema, bool with_fill);
+                                 bool with_fill, LoadMode mode = LoadMode::kMirror);
+std::string CopyUpsertStageSql(const core::RelationSchema& schema, bool with_fill,
+                               LoadMode mode = LoadMode::kMirror);
 // Appends one upsert row in COPY text to `out`.
 void EncodeUpsertRow(std::string& out, const core::RelationSchema& schema, const PlannedRow& row,
-                     bool with_fill);
+                     bool with_fill, LoadMode mode = LoadMode::kMirror);
 // Fills the columns `fill_columns` of staged upserts that asked for it from
-// the current warehouse row with their fill key (run before any delete).
+// the current warehouse row with their fill key (run before any delete), or
+// from the rows of `from` (a relation with the target's columns, one row per key).
 std::string FillFromWarehouseSql(const core::TableName& target, const core::RelationSchema& schema,
-                                 const std::vector<uint32_t>& fill_columns);
+                                 const std::vector<uint32_t>& fill_columns, const std::string& from = "");
 
 std::string TruncateSql(const core::TableName& target);
 
@@ -76,9 +81,12 @@ std::string CopyRemoveStageSql(const core::RelationSchema& schema);
 void EncodeRemove(std::string& out, const CountedRow& row, uint64_t id);
 std::string RemoveCopiesSql(const core::TableName& target, const core::RelationSchema& schema);
 
-std::string InsertFromUpsertStageSql(const core::TableName& target, const core::RelationSchema& schema);
-// Rows new to the warehouse go straight into the target.
-std::string CopyIntoTargetSql(const core::TableName& target, const core::RelationSchema& schema);
+std::string InsertFromUpsertStageSql(const core::TableName& target, const core::RelationSchema& schema,
+                                     LoadMode mode = LoadMode::kMirror);
+// Rows new to the warehouse go straight into the target (outside mirror
+// mode encoded by EncodeUpsertRow without fill).
+std::string CopyIntoTargetSql(const core::TableName& target, const core::RelationSchema& schema,
+                              LoadMode mode = LoadMode::kMirror);
 void EncodeInsertRow(std::string& out, const PlannedRow& row);
 
 // Compare(): source rows staged as text, warehouse rows read as text, so
@@ -86,18 +94,33 @@ void EncodeInsertRow(std::string& out, const PlannedRow& row);
 std::string CreateSourceStageSql(const core::RelationSchema& schema);
 std::string CopySourceStageSql(const core::RelationSchema& schema);
 void EncodeSourceRow(std::string& out, const std::vector<core::Datum>& values);
-// FROM-clause items over which the comparison queries below run (with alias).
+// FROM-clause items over which the comparison queries below run (with
+// alias); `where` picks the rows that stand for the source's (ModeRowsFilter).
 std::string WarehouseAsText(const core::TableName& target, const core::RelationSchema& schema,
-                            const std::string& alias);
+                            const std::string& alias, const std::string& where = "");
 struct CompareQueries {
   // Each a FROM clause; `sample` selects a key text column from it.
   std::string missing, extra, duplicated, different;
   std::string missing_key, extra_key, duplicated_key, different_key;  // key text expressions
 };
-CompareQueries KeyedCompareSql(const core::TableName& target, const core::RelationSchema& schema);
+CompareQueries KeyedCompareSql(const core::TableName& target, const core::RelationSchema& schema,
+                               const std::string& where = "");
 // Key-less: creates temp table _wharf_cmp with one row per distinct row whose
 // copies differ: _wharf_row (its text), _wharf_d (copies in the source minus
 // copies in the warehouse).
-std::string MultisetDifferenceSql(const core::TableName& target, const core::RelationSchema& schema);
+std::string MultisetDifferenceSql(const core::TableName& target, const core::RelationSchema& schema,
+                                  const std::string& where = "");
+
+// Building blocks of the statements above, shared with pg_mode_sql.cpp.
+std::string Qualified(const core::TableName& t);
+// "a.c1, a.c2, ..." over the given column indexes (alias may be empty).
+std::string ColumnList(const core::RelationSchema& schema, const std::vector<size_t>& cols,
+                       const std::string& alias = "");
+std::vector<size_t> AllColumns(const core::RelationSchema& schema);
+std::string FillKey(size_t k);
+std::string KeyEquals(const core::RelationSchema& schema, const std::string& left, const std::string& right);
+std::string StageCopy(const char* stage, const std::string& columns);
+std::string DropAndCreateStage(const char* stage, const std::string& select_from);
+void EncodeValues(std::string& out, const std::vector<core::Datum>& values);
 
 }  // namespace wharf::load::postgres

@@ -10,23 +10,6 @@
 
 namespace wharf::load::postgres {
 
-namespace {
-
-// Streams `rows` through `encode` into one COPY.
-template <typename Rows, typename Encode>
-void CopyRows(pg::Connection& conn, const std::string& copy_sql, const Rows& rows, Encode encode) {
-  conn.CopyIn(copy_sql, [&](const pg::Connection::CopyPut& put) {
-    std::string line;
-    for (const auto& row : rows) {
-      line.clear();
-      encode(line, row);
-      put(line);
-    }
-  });
-}
-
-}  // namespace
-
 PgWarehouse::PgWarehouse(const core::TargetConfig& config)
     : conn_(pg::Connection::Open(config.dsn, false, "wharf-load")) {
   try {
@@ -126,16 +109,14 @@ void PgWarehouse::ApplyTable(const TableBatch& tb) {
   if (!batch_) {
     Fail(ErrorKind::kInternal, "a plan for {} was applied with no batch open", tb.target.ToString());
   }
-  if (tb.mode != LoadMode::kMirror) {
-    Fail(ErrorKind::kUnsupported,
-         "{} is configured for {} mode, which the PostgreSQL target does not load yet (mirror "
-         "only); set target.mode / target.tables to mirror for it, or load it into DuckDB",
-         tb.target.ToString(), ModeName(tb.mode));
-  }
   try {
     const core::RelationSchema schema = WarehouseSchema(tb.schema);
+    const bool created = CheckMode(tb.target, schema, tb.mode);
     EnsureTable(tb.target, schema);
-    ApplyPlan(tb.target, schema, tb.plan);
+    if (created) AddModeColumns(tb.target, tb.mode);
+    if (tb.mode == LoadMode::kHistory) ApplyHistory(tb.target, schema, tb.plan);
+    else if (tb.mode == LoadMode::kAppend) ApplyAppend(tb.target, schema, tb.plan);
+    else ApplyPlan(tb.target, schema, tb.plan, tb.mode);
     core::FaultPoint("load.mid_apply");
   } catch (Error& e) {
     throw e.AddContext("loading batch " + std::to_string(batch_->seq) + " of source " + batch_->source +
@@ -144,23 +125,19 @@ void PgWarehouse::ApplyTable(const TableBatch& tb) {
 }
 
 void PgWarehouse::ApplyPlan(const core::TableName& target, const core::RelationSchema& schema,
-                            const TablePlan& plan) {
+                            const TablePlan& plan, LoadMode mode) {
   // Same order as the plan's contract (planner.hpp): unchanged TOAST values
   // are read from the warehouse before anything is deleted, then truncate,
   // deletes, removes, upserts, inserts.
-  if (!plan.upserts.empty()) {
-    std::set<uint32_t> fill_cols;
-    for (const auto& row : plan.upserts) fill_cols.insert(row.fill_columns.begin(), row.fill_columns.end());
-    const bool with_fill = !fill_cols.empty();
-    conn_.Exec(CreateUpsertStageSql(target, schema, with_fill));
-    CopyRows(conn_, CopyUpsertStageSql(schema, with_fill), plan.upserts,
-             [&](std::string& out, const PlannedRow& row) { EncodeUpsertRow(out, schema, row, with_fill); });
-    if (with_fill) {
-      conn_.Exec("ANALYZE pg_temp." + pg::QuoteIdent(kUpsertStage));
-      conn_.Exec(FillFromWarehouseSql(target, schema, {fill_cols.begin(), fill_cols.end()}));
-    }
+  const bool soft = mode == LoadMode::kSoftDelete;
+  if (!plan.upserts.empty()) StageRows(target, schema, plan.upserts, mode, "");
+  if (plan.truncate && soft) conn_.Exec(SoftDeleteTruncateSql(target, plan.truncate_lsn));
+  if (!plan.marks.empty()) {
+    // soft_delete: rows deleted by keys the chunk holds no values of keep theirs.
+    StageMarks(target, schema, plan.marks);
+    conn_.Exec(SoftDeleteMarksSql(target, schema));
   }
-  if (plan.truncate) conn_.Exec(TruncateSql(target));
+  if (plan.truncate && !soft) conn_.Exec(TruncateSql(target));
   if (!plan.deletes.empty()) {
     conn_.Exec(CreateDeleteStageSql(target, schema));
     CopyRows(conn_, CopyDeleteStageSql(schema), plan.deletes, EncodeKey);
@@ -177,8 +154,14 @@ void PgWarehouse::ApplyPlan(const core::TableName& target, const core::RelationS
     conn_.Exec("ANALYZE pg_temp." + pg::QuoteIdent(kRemoveStage));
     conn_.Exec(RemoveCopiesSql(target, schema));
   }
-  if (!plan.upserts.empty()) conn_.Exec(InsertFromUpsertStageSql(target, schema));
-  if (!plan.inserts.empty()) CopyRows(conn_, CopyIntoTargetSql(target, schema), plan.inserts, EncodeInsertRow);
+  if (!plan.upserts.empty()) conn_.Exec(InsertFromUpsertStageSql(target, schema, mode));
+  if (plan.inserts.empty()) return;
+  if (soft) {
+    CopyRows(conn_, CopyIntoTargetSql(target, schema, mode), plan.inserts,
+             [&](std::string& out, const PlannedRow& row) { EncodeUpsertRow(out, schema, row, false, mode); });
+  } else {
+    CopyRows(conn_, CopyIntoTargetSql(target, schema), plan.inserts, EncodeInsertRow);
+  }
 }
 
 void PgWarehouse::CommitBatch(Lsn last_lsn, Lsn end_lsn) {
@@ -199,6 +182,7 @@ void PgWarehouse::CommitBatch(Lsn last_lsn, Lsn end_lsn) {
 void PgWarehouse::AbortBatch() noexcept {
   if (!batch_) return;
   known_columns_.clear();
+  table_modes_.clear();
   try {
     conn_.Exec("ROLLBACK");
   } catch (...) {
@@ -222,6 +206,13 @@ TableDiff PgWarehouse::Compare(const core::TableName& target, const core::Relati
   if (batch_) Fail(ErrorKind::kInternal, "a comparison was started while a batch is open");
   const core::RelationSchema schema = WarehouseSchema(source_schema);
   TableDiff diff;
+  // The rows the source should equal: soft_delete's live rows, history's current versions.
+  const LoadMode mode = TableMode(target);
+  if (mode == LoadMode::kAppend) {
+    diff.skipped = "append mode keeps the change log, not the source's rows; not compared";
+    return diff;
+  }
+  const std::string where = ModeRowsFilter(mode);
   auto count = CountRows(target);
   // Everything below is read-only: the temporary tables go with the rollback.
   conn_.Exec("BEGIN");
@@ -241,11 +232,14 @@ TableDiff PgWarehouse::Compare(const core::TableName& target, const core::Relati
       conn_.Exec("ROLLBACK");
       return diff;
     }
-    diff.warehouse_rows = *count;
+    diff.warehouse_rows =
+        where.empty() ? *count
+                      : std::stoull(std::string(
+                            conn_.Exec("SELECT count(*) FROM " + Qualified(target) + " WHERE " + where).Get(0, 0)));
     std::string names;
     if (schema.KeyIndexes().empty()) {
       for (const auto& c : schema.columns) names += (names.empty() ? "" : ",") + c.name;
-      conn_.Exec(MultisetDifferenceSql(target, schema));
+      conn_.Exec(MultisetDifferenceSql(target, schema, where));
       auto totals = conn_.Exec(
           "SELECT coalesce(sum(\"_wharf_d\") FILTER (WHERE \"_wharf_d\" > 0), 0), "
           "coalesce(-sum(\"_wharf_d\") FILTER (WHERE \"_wharf_d\" < 0), 0) FROM \"_wharf_cmp\"");
@@ -263,7 +257,7 @@ TableDiff PgWarehouse::Compare(const core::TableName& target, const core::Relati
       }
     } else {
       for (size_t k : schema.KeyIndexes()) names += (names.empty() ? "" : ",") + schema.columns[k].name;
-      auto q = KeyedCompareSql(target, schema);
+      auto q = KeyedCompareSql(target, schema, where);
       conn_.Exec("ANALYZE pg_temp." + pg::QuoteIdent(kSourceStage));
       CollectSample("missing in warehouse:", names, q.missing, q.missing_key, sample_limit, diff.missing, diff);
       CollectSample("not in source:", names, q.extra, q.extra_key, sample_limit, diff.extra, diff);

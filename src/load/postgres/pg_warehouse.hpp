@@ -8,6 +8,8 @@
 // each ApplyTable COPYs the chunk's plan into temporary tables and applies it
 // with set-based statements (pg_sql.hpp); CommitBatch upserts the source's
 // row in _wharf.state and commits, all or nothing.
+// Every load mode (load_mode.hpp) with DuckDB's table shapes and rules; the
+// modes beyond mirror are in pg_modes.cpp.
 #include <map>
 #include <optional>
 #include <set>
@@ -16,6 +18,19 @@
 #include "pg/connection.hpp"
 
 namespace wharf::load::postgres {
+
+// Streams `rows` through `encode` (COPY text of one row) into one COPY.
+template <typename Rows, typename Encode>
+void CopyRows(pg::Connection& conn, const std::string& copy_sql, const Rows& rows, Encode encode) {
+  conn.CopyIn(copy_sql, [&](const pg::Connection::CopyPut& put) {
+    std::string line;
+    for (const auto& row : rows) {
+      line.clear();
+      encode(line, row);
+      put(line);
+    }
+  });
+}
 
 class PgWarehouse : public Warehouse {
  public:
@@ -39,7 +54,24 @@ class PgWarehouse : public Warehouse {
   };
   void EnsureTable(const core::TableName& target, const core::RelationSchema& schema);
   std::vector<std::string> TypeNames(const core::RelationSchema& schema);
-  void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan);
+  // mirror and soft_delete.
+  void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan,
+                 LoadMode mode);
+  // pg_modes.cpp: the other modes.
+  // Throws when `target` exists in another mode than `mode`; true when it
+  // does not exist yet (it is then created in `mode`: AddModeColumns).
+  bool CheckMode(const core::TableName& target, const core::RelationSchema& schema, LoadMode mode);
+  void AddModeColumns(const core::TableName& target, LoadMode mode);
+  // The mode of an existing table (mirror when it does not exist).
+  LoadMode TableMode(const core::TableName& target);
+  // Rows into the stage _wharf_up (values, _wharf_lsn, the mode's columns),
+  // unchanged TOAST columns filled from `fill_from` (empty: the target).
+  void StageRows(const core::TableName& target, const core::RelationSchema& schema,
+                 const std::vector<PlannedRow>& rows, LoadMode mode, const std::string& fill_from);
+  void StageMarks(const core::TableName& target, const core::RelationSchema& schema,
+                  const std::vector<KeyMark>& marks);
+  void ApplyHistory(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan);
+  void ApplyAppend(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan);
   void CollectSample(const std::string& label, const std::string& key_names, const std::string& from,
                      const std::string& key_expr, size_t limit, uint64_t& counter, TableDiff& diff);
 
@@ -50,6 +82,7 @@ class PgWarehouse : public Warehouse {
   // Columns known to exist per warehouse table; cleared when a transaction
   // is rolled back (tables and columns created in it are gone).
   std::map<core::TableName, std::set<std::string>> known_columns_;
+  std::map<core::TableName, LoadMode> table_modes_;  // modes of existing tables, read once
 };
 
 }  // namespace wharf::load::postgres

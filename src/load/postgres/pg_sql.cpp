@@ -135,11 +135,6 @@ std::string TypeNamesSql(const core::RelationSchema& schema) {
   return out;
 }
 
-std::string ExistingColumnsSql(const core::TableName& target) {
-  return "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(" +
-         QuoteLiteral(Qualified(target)) + ") AND attnum > 0 AND NOT attisdropped";
-}
-
 std::vector<std::string> CreateTableSql(const core::TableName& target, const core::RelationSchema& schema,
                                         const std::vector<std::string>& type_names) {
   std::string ddl = "CREATE TABLE " + Qualified(target) + " (";
@@ -150,11 +145,6 @@ std::vector<std::string> CreateTableSql(const core::TableName& target, const cor
   auto keys = schema.KeyIndexes();
   if (!keys.empty()) out.push_back("CREATE INDEX ON " + Qualified(target) + " (" + ColumnList(schema, keys) + ")");
   return out;
-}
-
-std::string AddColumnSql(const core::TableName& target, const std::string& column,
-                         const std::string& type_name) {
-  return "ALTER TABLE " + Qualified(target) + " ADD COLUMN " + QuoteIdent(column) + " " + type_name;
 }
 
 std::string CreateUpsertStageSql(const core::TableName& target, const core::RelationSchema& schema,

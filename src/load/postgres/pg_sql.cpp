@@ -311,7 +311,8 @@ CompareQueries KeyedCompareSql(const core::TableName& target, const core::Relati
                  key_cols + " HAVING count(*) > 1) w";
   q.duplicated_key = KeyTextExpr(schema, keys, "w");
   q.different = src + " s JOIN " + WarehouseAsText(target, schema, "w") + " ON " + KeyEquals(schema, "s", "w") +
-                " WHERE s::text <> w::text";
+                // ROW(s.*), not s::text: a column named s or w would make s ambiguous.
+                " WHERE ROW(s.*)::text <> ROW(w.*)::text";
   q.different_key = KeyTextExpr(schema, keys, "s");
   return q;
 }

@@ -96,10 +96,13 @@ std::string TableErrorSql(const core::TableName& target, const std::string& sour
 
 bool PgLengthWidens(const core::Column& from, const core::Column& to) {
   namespace oid = core::oid;
-  if (from.elem_oid != to.elem_oid || from.ndims != to.ndims) return false;
-  if (to.type_oid == oid::kText) return from.type_oid == oid::kVarchar || from.type_oid == oid::kText;
-  if (from.type_oid != to.type_oid) return false;
-  if (from.type_oid != oid::kVarchar && from.type_oid != oid::kBpchar && from.type_oid != kVarbit) return false;
+  // Arrays: their elements' types (an array's typmod is its element's).
+  if ((from.elem_oid != 0) != (to.elem_oid != 0) || from.ndims != to.ndims) return false;
+  const uint32_t f = from.elem_oid ? from.elem_oid : from.type_oid;
+  const uint32_t t = to.elem_oid ? to.elem_oid : to.type_oid;
+  if (t == oid::kText) return f == oid::kVarchar || f == oid::kText;
+  if (f != t) return false;
+  if (f != oid::kVarchar && f != oid::kBpchar && f != kVarbit) return false;
   // typmod -1: no limit.
   return to.typmod == -1 || (from.typmod != -1 && to.typmod >= from.typmod);
 }

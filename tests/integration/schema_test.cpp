@@ -72,6 +72,9 @@ TEST_P(Schema, AddedColumnWithConstantDefaultAppearsWithoutAnyRowChange) {
   EXPECT_EQ(ColumnType("items", "qty"), T("INTEGER", "integer"));
   EXPECT_EQ(W("SELECT count(*) FROM public.items WHERE qty = 7 AND label = 'it''s new' AND note IS NULL")[0][0],
             "50");
+  // The default filled the existing rows only: rows arrive with their own values.
+  EXPECT_EQ(W("SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND "
+              "column_name IN ('qty', 'label') AND column_default IS NULL")[0][0], "2");
   ExpectValidateEqual();
 }
 
@@ -239,6 +242,24 @@ TEST_P(Schema, VarcharAndNumericGrowth) {
   Once();
   EXPECT_EQ(W("SELECT CAST(m AS VARCHAR) FROM public.items WHERE id = 22")[0][0], "12345678.1234");
   EXPECT_EQ(W("SELECT length(s) FROM public.items WHERE id = 22")[0][0], "500");
+  ExpectValidateEqual();
+}
+
+TEST_P(Schema, ShorterDeclaredLengthKeepsTheWiderColumn) {
+  PgRun("CREATE TABLE items (id int PRIMARY KEY, s varchar(100));"
+        "INSERT INTO items SELECT g, 's' || g FROM generate_series(1, 10) g;");
+  WriteDefaultConfig();
+  Once();
+  // Every value of varchar(10) fits varchar(100): nothing to stop, nothing to alter.
+  PgRun("ALTER TABLE items ALTER COLUMN s TYPE varchar(10); INSERT INTO items VALUES (11, 'short');");
+  Once();
+  EXPECT_EQ(ColumnType("items", "s"), T("VARCHAR", "character varying(100)"));
+  EXPECT_EQ(W("SELECT s FROM public.items WHERE id = 11")[0][0], "short");
+  // Growing again from the shorter length, still within the column: kept as it is.
+  PgRun("ALTER TABLE items ALTER COLUMN s TYPE varchar(50); INSERT INTO items VALUES (12, repeat('z', 50));");
+  Once();
+  EXPECT_EQ(ColumnType("items", "s"), T("VARCHAR", "character varying(100)"));
+  EXPECT_EQ(TableStatus("public.items")["load_error"], "");
   ExpectValidateEqual();
 }
 

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "core/error.hpp"
 
 namespace wharf::load::postgres {
@@ -32,6 +35,16 @@ core::Column Recorded(core::Column c) {
 
 bool SameType(const core::Column& a, const core::Column& b) {
   return a.type_oid == b.type_oid && a.typmod == b.typmod && a.elem_oid == b.elem_oid && a.ndims == b.ndims;
+}
+
+// As DiffSchema compares them: in attnum order (kept columns move to the end of its `after`).
+bool SameColumns(std::vector<WarehouseColumn> a, std::vector<WarehouseColumn> b) {
+  auto by_attnum = [](const WarehouseColumn& x, const WarehouseColumn& y) {
+    return std::tie(x.attnum, x.name) < std::tie(y.attnum, y.name);
+  };
+  std::sort(a.begin(), a.end(), by_attnum);
+  std::sort(b.begin(), b.end(), by_attnum);
+  return a == b;
 }
 
 }  // namespace
@@ -239,13 +252,14 @@ bool PgSchemas::Prepare(const std::string& source, uint64_t seq, const core::Tab
     if (PgLengthWidens(old->source, s)) {
       plan.steps.push_back({SchemaStep::Kind::kAlterType, s.name, "", plan.after[i].type, std::nullopt, i});
     } else {
-      // Every value of the new declared type fits the column as it is.
-      spdlog::info("load: {}: column {} is now {} on the source; the warehouse column keeps its type {}",
-                   target.ToString(), s.name, TypeName(s), TypeName(old->source));
+      // Every value of the new declared type fits the column as it is, which the record keeps
+      // (so later batches see the same difference and leave it again, quietly).
+      spdlog::debug("load: {}: column {} is now {} on the source; the warehouse column keeps its type",
+                    target.ToString(), s.name, TypeName(s));
       plan.after[i].source = old->source;
     }
-    plan.metadata_changed = true;
   }
+  plan.metadata_changed = !SameColumns(plan.after, t->columns);
   if (!plan.steps.empty()) Apply(target, plan, schema);
   if (plan.metadata_changed) {
     conn_.Exec(SaveColumnsSql(target, plan.after));

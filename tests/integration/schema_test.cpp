@@ -263,6 +263,41 @@ TEST_P(Schema, ShorterDeclaredLengthKeepsTheWiderColumn) {
   ExpectValidateEqual();
 }
 
+TEST_P(Schema, TypesWithoutANativeMappingWidenToTextAndStopOnOtherChanges) {
+  PgRun("CREATE TABLE items (id int PRIMARY KEY, a inet, b inet);"
+        "INSERT INTO items SELECT g, ('10.0.0.' || g)::inet, ('10.1.0.' || g)::inet FROM generate_series(1, 10) g;");
+  WriteDefaultConfig();
+  Once();
+  PgRun("ALTER TABLE items ALTER COLUMN a TYPE text; INSERT INTO items VALUES (11, 'not an address', '10.2.0.1');");
+  Once();
+  EXPECT_EQ(ColumnType("items", "a"), T("VARCHAR", "text"));
+  EXPECT_EQ(W("SELECT a FROM public.items WHERE id = 11")[0][0], "not an address");
+  // The source's cast rewrote old values ('10.0.0.1' became '10.0.0.1/32'), which the WAL does not
+  // carry. PostgreSQL's warehouse column is altered with the same cast; DuckDB kept the old text
+  // (one VARCHAR both times): a resync copies the rewritten values (ARCHITECTURE, USING rewrites).
+  EXPECT_EQ(W("SELECT a FROM public.items WHERE id = 1")[0][0], T("10.0.0.1", "10.0.0.1/32"));
+  if (!IsPostgres()) {
+    EXPECT_EQ(Wharf({"validate"}).exit_code, 1);
+    ASSERT_EQ(Wharf({"resync", "--table", "public.items"}).exit_code, 0);
+    Once();
+  }
+  ExpectValidateEqual();
+  // inet -> cidr: one VARCHAR in DuckDB (only the record changes); two types in PostgreSQL, where
+  // the change stops the table like a narrowing.
+  PgRun("ALTER TABLE items ALTER COLUMN b TYPE cidr; INSERT INTO items VALUES (12, 'x', '10.3.0.0/16');");
+  Once();
+  if (IsPostgres()) {
+    EXPECT_NE(TableStatus("public.items")["load_error"].get<std::string>().find("column b changed type from inet to cidr"),
+              std::string::npos);
+  }
+  // Either way (stopped, or DuckDB's old text without the /32 cidr writes) a resync repairs it.
+  ASSERT_EQ(Wharf({"resync", "--table", "public.items"}).exit_code, 0);
+  Once();
+  EXPECT_EQ(ColumnType("items", "b"), T("VARCHAR", "cidr"));
+  EXPECT_EQ(TableStatus("public.items")["load_error"], "");
+  ExpectValidateEqual();
+}
+
 TEST_P(Schema, NarrowingStopsOnlyItsTableUntilResync) {
   PgRun("CREATE TABLE narrow (id int PRIMARY KEY, n bigint);"
         "INSERT INTO narrow SELECT g, g FROM generate_series(1, 30) g;"

@@ -1,5 +1,6 @@
 #include "load/postgres/pg_schema.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -107,13 +108,14 @@ std::string TableErrorSql(const core::TableName& target, const std::string& sour
          std::to_string(seq) + ", now())";
 }
 
-bool PgLengthWidens(const core::Column& from, const core::Column& to) {
+bool PgWidens(const core::Column& from, const core::Column& to) {
   namespace oid = core::oid;
   // Arrays: their elements' types (an array's typmod is its element's).
   if ((from.elem_oid != 0) != (to.elem_oid != 0) || from.ndims != to.ndims) return false;
   const uint32_t f = from.elem_oid ? from.elem_oid : from.type_oid;
   const uint32_t t = to.elem_oid ? to.elem_oid : to.type_oid;
-  if (t == oid::kText) return f == oid::kVarchar || f == oid::kText;
+  // text holds every value's text form (the cast is the one the source's ALTER applies).
+  if (t == oid::kText) return true;
   if (f != t) return false;
   if (f != oid::kVarchar && f != oid::kBpchar && f != kVarbit) return false;
   // typmod -1: no limit.
@@ -202,6 +204,40 @@ void PgSchemas::Drop(const core::TableName& target) {
   tables_.erase(target);
 }
 
+void PgSchemas::PgDeclaredTypes(const core::TableName& target, const core::RelationSchema& schema,
+                                const Table& table, SchemaPlan& plan) {
+  // Declared types that changed within one logical type (varchar(10) -> varchar(100)).
+  for (size_t i = 0; i < schema.columns.size(); ++i) {
+    const auto& s = schema.columns[i];
+    bool stepped = false;
+    for (const auto& st : plan.steps)
+      stepped |= (st.kind == SchemaStep::Kind::kAdd || st.kind == SchemaStep::Kind::kAlterType) &&
+                 st.source_index == i;
+    if (stepped) continue;
+    const WarehouseColumn* old = nullptr;
+    for (const auto& w : table.columns)
+      if (!w.dropped && ((s.attnum && w.attnum == s.attnum) || ((!s.attnum || !w.attnum) && FoldCase(w.name) == FoldCase(s.name))))
+        old = &w;
+    if (!old || SameType(old->source, s)) continue;
+    if (PgWidens(old->source, s)) {
+      plan.steps.push_back({SchemaStep::Kind::kAlterType, s.name, "", plan.after[i].type, std::nullopt, i});
+    } else if (PgWidens(s, old->source)) {
+      // Every value of the new declared type fits the column as it is, which the record keeps
+      // (so later batches see the same difference and leave it again, quietly).
+      spdlog::debug("load: {}: column {} is now {} on the source; the warehouse column keeps its type",
+                    target.ToString(), s.name, TypeName(s));
+      plan.after[i].source = old->source;
+    } else {
+      // Same logical type, unrelated PostgreSQL types (inet -> cidr, one enum -> another).
+      plan.error = fmt::format(
+          "column {} changed type from {} to {} on the source, which the warehouse cannot take "
+          "without losing or guessing values (only widening changes are applied)",
+          s.name, TypeName(old->source), TypeName(s));
+      break;
+    }
+  }
+}
+
 bool PgSchemas::Prepare(const std::string& source, uint64_t seq, const core::TableName& target,
                         const core::RelationSchema& schema, bool truncates) {
   Table* t = Load(target, schema);
@@ -219,6 +255,7 @@ bool PgSchemas::Prepare(const std::string& source, uint64_t seq, const core::Tab
   }
   SchemaPlan plan = DiffSchema(t->columns, schema, TypesOf(schema),
                                config_.dropped_columns == "drop" ? DroppedColumns::kDrop : DroppedColumns::kKeep);
+  if (plan.error.empty()) PgDeclaredTypes(target, schema, *t, plan);
   if (!plan.error.empty()) {
     if (truncates) {
       // Everything the table will hold follows: no old value needs converting.
@@ -235,29 +272,6 @@ bool PgSchemas::Prepare(const std::string& source, uint64_t seq, const core::Tab
     conn_.Exec(TableErrorSql(target, source, reason, seq));
     t->error = reason;
     return false;
-  }
-  // Declared types that changed within one logical type (varchar(10) -> varchar(100)).
-  for (size_t i = 0; i < schema.columns.size(); ++i) {
-    const auto& s = schema.columns[i];
-    bool stepped = false;
-    for (const auto& st : plan.steps)
-      stepped |= (st.kind == SchemaStep::Kind::kAdd || st.kind == SchemaStep::Kind::kAlterType) &&
-                 st.source_index == i;
-    if (stepped) continue;
-    const WarehouseColumn* old = nullptr;
-    for (const auto& w : t->columns)
-      if (!w.dropped && ((s.attnum && w.attnum == s.attnum) || ((!s.attnum || !w.attnum) && FoldCase(w.name) == FoldCase(s.name))))
-        old = &w;
-    if (!old || SameType(old->source, s)) continue;
-    if (PgLengthWidens(old->source, s)) {
-      plan.steps.push_back({SchemaStep::Kind::kAlterType, s.name, "", plan.after[i].type, std::nullopt, i});
-    } else {
-      // Every value of the new declared type fits the column as it is, which the record keeps
-      // (so later batches see the same difference and leave it again, quietly).
-      spdlog::debug("load: {}: column {} is now {} on the source; the warehouse column keeps its type",
-                    target.ToString(), s.name, TypeName(s));
-      plan.after[i].source = old->source;
-    }
   }
   plan.metadata_changed = !SameColumns(plan.after, t->columns);
   if (!plan.steps.empty()) Apply(target, plan, schema);

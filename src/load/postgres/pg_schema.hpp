@@ -9,8 +9,8 @@
 // PostgreSQL's: a widening DiffSchema accepts becomes ALTER COLUMN TYPE to the source's new type
 // (in place, inside the batch's transaction; the key index is rebuilt with it). A change that
 // keeps the logical type but changes the PostgreSQL one (varchar(10) -> varchar(100) -> text)
-// widens the column when every old value is a value of the new type, and otherwise (a length
-// made shorter: every new value still fits the old column) leaves the column as it is.
+// widens the column when every old value is a value of the new type, leaves it as it is when every
+// new value fits it (a shorter length), and otherwise stops the table like a narrowing.
 #include <functional>
 #include <map>
 #include <string>
@@ -32,9 +32,9 @@ std::vector<std::string> SchemaStepSql(const core::TableName& target, const Sche
 std::string SaveColumnsSql(const core::TableName& target, const std::vector<WarehouseColumn>& columns);
 std::string TableErrorSql(const core::TableName& target, const std::string& source,
                           const std::string& reason, uint64_t seq);
-// True when every value of PostgreSQL type `from` is one of `to` unchanged (same logical type,
-// different declared type): a longer or unlimited length, or varchar/char into text.
-bool PgLengthWidens(const core::Column& from, const core::Column& to);
+// True when every value of PostgreSQL type `from` is one of `to` (for columns of one logical type
+// whose declared types differ): a longer or unlimited length of varchar/char/varbit, or text.
+bool PgWidens(const core::Column& from, const core::Column& to);
 
 class PgSchemas {
  public:
@@ -62,6 +62,10 @@ class PgSchemas {
   Table* Load(const core::TableName& target, const core::RelationSchema& schema);
   void Create(const core::TableName& target, const core::RelationSchema& schema);
   void Drop(const core::TableName& target);
+  // Columns whose logical type is unchanged but whose PostgreSQL type changed: widened (a step),
+  // kept (every new value fits the column as it is), or plan.error.
+  void PgDeclaredTypes(const core::TableName& target, const core::RelationSchema& schema, const Table& table,
+                       SchemaPlan& plan);
   void Apply(const core::TableName& target, const SchemaPlan& plan, const core::RelationSchema& schema);
   std::string TypeName(const core::Column& c);
   std::vector<core::LogicalType> TypesOf(const core::RelationSchema& schema) const;

@@ -59,28 +59,30 @@ TEST(PgSchema, MetadataRowsReplaceTheTablesRecord) {
   EXPECT_EQ(FormatTypeSql(Col(1043, 104)), "SELECT format_type(1043, 104)");
 }
 
-TEST(PgSchema, LongerOrUnlimitedLengthsWidenShorterOnesDoNot) {
-  const uint32_t varchar = 1043, bpchar = 1042, text = 25, int4 = 23;
-  EXPECT_TRUE(PgLengthWidens(Col(varchar, 14), Col(varchar, 104)));
-  EXPECT_TRUE(PgLengthWidens(Col(varchar, 14), Col(varchar, -1)));
-  EXPECT_TRUE(PgLengthWidens(Col(varchar, 14), Col(text, -1)));
-  EXPECT_TRUE(PgLengthWidens(Col(bpchar, 9), Col(bpchar, 20)));
-  EXPECT_FALSE(PgLengthWidens(Col(varchar, 104), Col(varchar, 14)));
-  EXPECT_FALSE(PgLengthWidens(Col(varchar, -1), Col(varchar, 14)));
-  EXPECT_FALSE(PgLengthWidens(Col(text, -1), Col(varchar, 14)));
-  EXPECT_FALSE(PgLengthWidens(Col(int4, -1), Col(text, -1)));  // a logical change: DiffSchema's call
+TEST(PgSchema, LongerLengthsAndTextWidenShorterLengthsAndOtherTypesDoNot) {
+  const uint32_t varchar = 1043, bpchar = 1042, text = 25;
+  EXPECT_TRUE(PgWidens(Col(varchar, 14), Col(varchar, 104)));
+  EXPECT_TRUE(PgWidens(Col(varchar, 14), Col(varchar, -1)));
+  EXPECT_TRUE(PgWidens(Col(varchar, 14), Col(text, -1)));
+  EXPECT_TRUE(PgWidens(Col(bpchar, 9), Col(bpchar, 20)));
+  EXPECT_FALSE(PgWidens(Col(varchar, 104), Col(varchar, 14)));
+  EXPECT_FALSE(PgWidens(Col(varchar, -1), Col(varchar, 14)));
+  EXPECT_FALSE(PgWidens(Col(text, -1), Col(varchar, 14)));
+  EXPECT_TRUE(PgWidens(Col(869, -1), Col(text, -1)));  // inet: text holds its text
+  EXPECT_FALSE(PgWidens(Col(869, -1), Col(650, -1)));  // inet -> cidr
+  EXPECT_FALSE(PgWidens(Col(text, -1), Col(869, -1)));
   core::Column list = Col(1015, 14);  // varchar(10)[]
   list.elem_oid = varchar;
   list.ndims = 1;
   core::Column longer = list;
   longer.typmod = 104;
-  EXPECT_TRUE(PgLengthWidens(list, longer));
-  EXPECT_FALSE(PgLengthWidens(longer, list));
+  EXPECT_TRUE(PgWidens(list, longer));
+  EXPECT_FALSE(PgWidens(longer, list));
   core::Column texts = Col(1009, -1);  // text[]
   texts.elem_oid = text;
   texts.ndims = 1;
-  EXPECT_TRUE(PgLengthWidens(list, texts));
-  EXPECT_FALSE(PgLengthWidens(list, Col(varchar, 104)));  // an array is not a scalar
+  EXPECT_TRUE(PgWidens(list, texts));
+  EXPECT_FALSE(PgWidens(list, Col(varchar, 104)));  // an array is not a scalar
 }
 
 }  // namespace

@@ -23,17 +23,6 @@ std::string Where(const core::TableName& t) {
   return "table_schema = " + QuoteLiteral(t.schema) + " AND table_name = " + QuoteLiteral(t.name);
 }
 
-bool IsWharfColumn(const std::string& name) { return FoldCase(name).rfind("_wharf_", 0) == 0; }
-
-// What a warehouse column records of its source column.
-core::Column Recorded(core::Column c) {
-  c.is_key = false;
-  c.missing.reset();
-  c.name.clear();
-  c.attnum = 0;
-  return c;
-}
-
 bool SameType(const core::Column& a, const core::Column& b) {
   return a.type_oid == b.type_oid && a.typmod == b.typmod && a.elem_oid == b.elem_oid && a.ndims == b.ndims;
 }
@@ -166,25 +155,10 @@ PgSchemas::Table* PgSchemas::Load(const core::TableName& target, const core::Rel
     t.columns.push_back(std::move(w));
   }
   if (t.columns.empty()) {
-    // Made by a wharf that kept no record: the staged schema's columns by name (attnums are
-    // recorded from now on); any other column is one the source dropped.
-    for (int i = 0; i < physical.rows(); ++i) {
-      std::string name(physical.Get(i, 0));
-      if (IsWharfColumn(name)) continue;
-      WarehouseColumn w;
-      w.name = name;
-      const core::Column* match = nullptr;
-      for (const auto& c : schema.columns)
-        if (c.name == name) match = &c;
-      if (match) {
-        w.source = Recorded(*match);
-      } else {
-        w.source.type_oid = core::oid::kText;
-        w.dropped = true;
-      }
-      w.type = core::MapColumnType(w.source, config_.types);
-      t.columns.push_back(std::move(w));
-    }
+    // Made by a wharf that kept no record (PostgreSQL keeps quoted names exactly).
+    std::vector<std::string> names;
+    for (int i = 0; i < physical.rows(); ++i) names.emplace_back(physical.Get(i, 0));
+    t.columns = ColumnsByName(names, schema, config_.types, false);
   }
   auto e = conn_.Exec("SELECT reason FROM _wharf.table_errors WHERE " + Where(target));
   if (e.rows()) t.error = std::string(e.Get(0, 0));
@@ -265,9 +239,7 @@ bool PgSchemas::Prepare(const std::string& source, uint64_t seq, const core::Tab
       Create(target, schema);
       return true;
     }
-    std::string reason = plan.error + ". Its changes are not loaded from batch " + std::to_string(seq) +
-                         " on; copy it again with `wharf resync --table " + schema.table.ToString() +
-                         "` (it loads again from that copy on)";
+    std::string reason = StopReason(plan.error, seq, schema.table);
     spdlog::error("load: {} stopped: {}", target.ToString(), reason);
     conn_.Exec(TableErrorSql(target, source, reason, seq));
     t->error = reason;
@@ -288,21 +260,7 @@ void PgSchemas::Apply(const core::TableName& target, const SchemaPlan& plan, con
     if (s.kind == SchemaStep::Kind::kAdd || s.kind == SchemaStep::Kind::kAlterType)
       type_name = TypeName(schema.columns[s.source_index]);
     for (const auto& sql : SchemaStepSql(target, s, type_name)) conn_.Exec(sql);
-    switch (s.kind) {
-      case SchemaStep::Kind::kAdd:
-        spdlog::info("load: {}: added column {} {}{}", target.ToString(), s.column, type_name,
-                     s.fill ? " (existing rows: " + *s.fill + ")" : "");
-        break;
-      case SchemaStep::Kind::kRename:
-        spdlog::info("load: {}: renamed column {} to {}", target.ToString(), s.column, s.new_name);
-        break;
-      case SchemaStep::Kind::kDrop:
-        spdlog::info("load: {}: dropped column {}", target.ToString(), s.column);
-        break;
-      case SchemaStep::Kind::kAlterType:
-        spdlog::info("load: {}: column {} widened to {}", target.ToString(), s.column, type_name);
-        break;
-    }
+    spdlog::info("load: {}: {}", target.ToString(), DescribeStep(s, type_name));
   }
 }
 

@@ -33,6 +33,59 @@ bool ScalarWidening(const core::LogicalType& from, const core::LogicalType& to) 
 
 }  // namespace
 
+core::Column RecordedSource(core::Column c) {
+  c.is_key = false;
+  c.missing.reset();
+  c.name.clear();
+  c.attnum = 0;
+  return c;
+}
+
+bool IsWharfColumn(const std::string& name) { return FoldCase(name).rfind("_wharf_", 0) == 0; }
+
+std::vector<WarehouseColumn> ColumnsByName(const std::vector<std::string>& physical,
+                                           const core::RelationSchema& schema,
+                                           const core::TypeOptions& options, bool fold_case) {
+  std::vector<WarehouseColumn> out;
+  for (const auto& name : physical) {
+    if (IsWharfColumn(name)) continue;
+    WarehouseColumn w;
+    w.name = name;
+    const core::Column* match = nullptr;
+    for (const auto& c : schema.columns)
+      if (fold_case ? FoldCase(c.name) == FoldCase(name) : c.name == name) match = &c;
+    if (match) {
+      w.source = RecordedSource(*match);
+    } else {
+      w.source.type_oid = core::oid::kText;
+      w.dropped = true;
+    }
+    w.type = core::MapColumnType(w.source, options);
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+std::string StopReason(const std::string& error, uint64_t seq, const core::TableName& source_table) {
+  return error + ". Its changes are not loaded from batch " + std::to_string(seq) +
+         " on; copy it again with `wharf resync --table " + source_table.ToString() +
+         "` (it loads again from that copy on)";
+}
+
+std::string DescribeStep(const SchemaStep& s, const std::string& type_name) {
+  switch (s.kind) {
+    case SchemaStep::Kind::kAdd:
+      return "added column " + s.column + " " + type_name + (s.fill ? " (existing rows: " + *s.fill + ")" : "");
+    case SchemaStep::Kind::kRename:
+      return "renamed column " + s.column + " to " + s.new_name;
+    case SchemaStep::Kind::kDrop:
+      return "dropped column " + s.column;
+    case SchemaStep::Kind::kAlterType:
+      return "column " + s.column + " widened to " + type_name;
+  }
+  return "";
+}
+
 std::string FoldCase(std::string name) {
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return name;
@@ -146,11 +199,7 @@ SchemaPlan DiffSchema(const std::vector<WarehouseColumn>& current, const core::R
     w.name = source.columns[i].name;
     w.attnum = source.columns[i].attnum ? source.columns[i].attnum
                                         : (match[i] >= 0 ? current[match[i]].attnum : 0);
-    w.source = source.columns[i];
-    w.source.is_key = false;
-    w.source.missing.reset();
-    w.source.name.clear();
-    w.source.attnum = 0;
+    w.source = RecordedSource(source.columns[i]);
     w.type = types[i];
     plan.after.push_back(std::move(w));
   }

@@ -54,6 +54,21 @@ struct SchemaPlan {
 SchemaPlan DiffSchema(const std::vector<WarehouseColumn>& current, const core::RelationSchema& source,
                       const std::vector<core::LogicalType>& types, DroppedColumns policy);
 
+// What a warehouse column records of the source column it holds: its type, nothing else.
+core::Column RecordedSource(core::Column c);
+// wharf's own columns of a warehouse table (_wharf_lsn, ...), never a source column.
+bool IsWharfColumn(const std::string& name);
+// The columns of a table made by a wharf that kept no record: the `physical` column names (wharf's
+// own skipped) matched by name to `schema`'s (case-insensitively when `fold_case`); any other is
+// one the source dropped. Attnums are recorded from then on.
+std::vector<WarehouseColumn> ColumnsByName(const std::vector<std::string>& physical,
+                                           const core::RelationSchema& schema,
+                                           const core::TypeOptions& options, bool fold_case);
+// What status shows for a table stopped by `error` at batch `seq`: the reason and the fix.
+std::string StopReason(const std::string& error, uint64_t seq, const core::TableName& source_table);
+// A log line for a step that ran (`type_name`: the warehouse's name of its type).
+std::string DescribeStep(const SchemaStep& step, const std::string& type_name);
+
 // A name as DuckDB compares identifiers: case-insensitively, even quoted.
 std::string FoldCase(std::string name);
 

@@ -10,8 +10,6 @@ namespace wharf::load::duckdb {
 
 namespace {
 
-bool IsWharfColumn(const std::string& name) { return FoldCase(name).rfind("_wharf_", 0) == 0; }
-
 std::string Where(const core::TableName& t) {
   return "table_schema = " + Literal(t.schema) + " AND table_name = " + Literal(t.name);
 }
@@ -71,29 +69,10 @@ DuckDbSchemas::Table* DuckDbSchemas::Load(const core::TableName& target,
     t.columns.push_back(std::move(w));
   }
   if (t.columns.empty()) {
-    // Made by a wharf that kept no record: the staged schema's columns by name (attnums are
-    // recorded from now on); any other column is one the source dropped.
-    for (uint64_t i = 0; i < physical.rows(); ++i) {
-      std::string name = *physical.GetString(i, 0);
-      if (IsWharfColumn(name)) continue;
-      WarehouseColumn w;
-      w.name = name;
-      int k = -1;
-      for (size_t c = 0; c < schema.columns.size(); ++c)
-        if (FoldCase(schema.columns[c].name) == FoldCase(name)) k = static_cast<int>(c);
-      if (k >= 0) {
-        w.source = schema.columns[k];
-        w.source.is_key = false;
-        w.source.missing.reset();
-        w.source.name.clear();
-        w.source.attnum = 0;
-      } else {
-        w.source.type_oid = core::oid::kText;
-        w.dropped = true;
-      }
-      w.type = core::MapColumnType(w.source, config_.types);
-      t.columns.push_back(std::move(w));
-    }
+    // Made by a wharf that kept no record.
+    std::vector<std::string> names;
+    for (uint64_t i = 0; i < physical.rows(); ++i) names.push_back(*physical.GetString(i, 0));
+    t.columns = ColumnsByName(names, schema, config_.types, true);
   }
   auto e = conn_.Query("SELECT reason FROM _wharf.table_errors WHERE " + Where(target));
   if (e.rows()) t.error = e.GetString(0, 0).value_or("");
@@ -153,9 +132,7 @@ bool DuckDbSchemas::Prepare(const std::string& source, uint64_t seq, const core:
       Create(target, schema, mode);
       return true;
     }
-    std::string reason = plan.error + ". Its changes are not loaded from batch " +
-                         std::to_string(seq) + " on; copy it again with `wharf resync --table " +
-                         schema.table.ToString() + "` (it loads again from that copy on)";
+    std::string reason = StopReason(plan.error, seq, schema.table);
     spdlog::error("load: {} stopped: {}", target.ToString(), reason);
     conn_.Query("INSERT INTO _wharf.table_errors VALUES (" + Literal(target.schema) + ", " +
                 Literal(target.name) + ", " + Literal(source) + ", " + Literal(reason) + ", " +
@@ -220,24 +197,8 @@ void DuckDbSchemas::Apply(const core::TableName& target, const SchemaPlan& plan)
       touched_.insert(target);
     }
   }
-  for (const auto& s : plan.steps) {
-    switch (s.kind) {
-      case SchemaStep::Kind::kAdd:
-        spdlog::info("load: {}: added column {} {}{}", target.ToString(), s.column,
-                     DuckDbTypeName(s.type), s.fill ? " (existing rows: " + *s.fill + ")" : "");
-        break;
-      case SchemaStep::Kind::kRename:
-        spdlog::info("load: {}: renamed column {} to {}", target.ToString(), s.column, s.new_name);
-        break;
-      case SchemaStep::Kind::kDrop:
-        spdlog::info("load: {}: dropped column {}", target.ToString(), s.column);
-        break;
-      case SchemaStep::Kind::kAlterType:
-        spdlog::info("load: {}: column {} widened to {}", target.ToString(), s.column,
-                     DuckDbTypeName(s.type));
-        break;
-    }
-  }
+  for (const auto& s : plan.steps)
+    spdlog::info("load: {}: {}", target.ToString(), DescribeStep(s, DuckDbTypeName(s.type)));
   for (const auto& [i, value] : fills) conn_.Query("DROP TABLE IF EXISTS temp.main._wharf_fill_" + std::to_string(i));
 }
 

@@ -152,11 +152,6 @@ std::vector<std::string> CreateTableSql(const core::TableName& target, const cor
   return out;
 }
 
-std::string AddColumnSql(const core::TableName& target, const std::string& column,
-                         const std::string& type_name) {
-  return "ALTER TABLE " + Qualified(target) + " ADD COLUMN " + QuoteIdent(column) + " " + type_name;
-}
-
 std::string CreateUpsertStageSql(const core::TableName& target, const core::RelationSchema& schema,
                                  bool with_fill, LoadMode mode) {
   std::string select = "SELECT " + ColumnList(schema, AllColumns(schema), "t") + ", t.\"_wharf_lsn\"";
@@ -327,7 +322,8 @@ CompareQueries KeyedCompareSql(const core::TableName& target, const core::Relati
                  key_cols + " HAVING count(*) > 1) w";
   q.duplicated_key = KeyTextExpr(schema, keys, "w");
   q.different = src + " s JOIN " + WarehouseAsText(target, schema, "w", where) + " ON " + KeyEquals(schema, "s", "w") +
-                " WHERE s::text <> w::text";
+                // ROW(s.*), not s::text: a column named s or w would make s ambiguous.
+                " WHERE ROW(s.*)::text <> ROW(w.*)::text";
   q.different_key = KeyTextExpr(schema, keys, "s");
   return q;
 }

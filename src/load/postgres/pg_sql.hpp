@@ -41,14 +41,13 @@ std::string ProgressSql();
 // One query returning the PostgreSQL type name of every column of `schema`
 // (format_type of its OID and typmod: the source's own type, lossless).
 std::string TypeNamesSql(const core::RelationSchema& schema);
+// The names of the table's live columns (none when it does not exist).
 std::string ExistingColumnsSql(const core::TableName& target);
 // CREATE SCHEMA/TABLE with the source columns plus _wharf_lsn and
 // _wharf_synced_at, and a (non-unique: a broken invariant shows in validate
 // instead of failing the load) index on the key columns.
 std::vector<std::string> CreateTableSql(const core::TableName& target, const core::RelationSchema& schema,
                                         const std::vector<std::string>& type_names);
-std::string AddColumnSql(const core::TableName& target, const std::string& column,
-                         const std::string& type_name);
 
 // The stage for upserts: the schema's columns and _wharf_lsn, plus, when
 // `with_fill`, _wharf_fill (int[] of the columns to fill from the warehouse)

@@ -11,11 +11,15 @@
 namespace wharf::load::postgres {
 
 PgWarehouse::PgWarehouse(const core::TargetConfig& config)
-    : conn_(pg::Connection::Open(config.dsn, false, "wharf-load")) {
+    : conn_(pg::Connection::Open(config.dsn, false, "wharf-load")),
+      schemas_(conn_, config, [this](const core::TableName& target, const core::RelationSchema& schema) {
+        CreateTable(target, schema);
+      }) {
   try {
     // "already exists, skipping" notices of IF [NOT] EXISTS would reach stderr.
     conn_.Exec("SET client_min_messages = warning");
     conn_.Exec(StateDdl());
+    conn_.Exec(SchemaMetadataDdl());
   } catch (Error& e) {
     throw e.AddContext("preparing the _wharf schema in the warehouse " + conn_.description());
   }
@@ -53,31 +57,15 @@ std::vector<std::string> PgWarehouse::TypeNames(const core::RelationSchema& sche
   return out;
 }
 
-void PgWarehouse::EnsureTable(const core::TableName& target, const core::RelationSchema& schema) {
-  auto it = known_columns_.find(target);
-  if (it == known_columns_.end()) {
-    std::set<std::string> cols;
-    auto r = conn_.Exec(ExistingColumnsSql(target));
-    for (int i = 0; i < r.rows(); ++i) cols.emplace(r.Get(i, 0));
-    if (cols.empty()) {
-      for (const auto& sql : CreateTableSql(target, schema, TypeNames(schema))) conn_.Exec(sql);
-      for (const auto& c : schema.columns) cols.insert(c.name);
-      cols.insert("_wharf_lsn");
-      cols.insert("_wharf_synced_at");
-      spdlog::info("load: created {}", target.ToString());
-    }
-    it = known_columns_.emplace(target, std::move(cols)).first;
-  }
-  std::optional<std::vector<std::string>> types;
-  for (size_t i = 0; i < schema.columns.size(); ++i) {
-    const std::string& name = schema.columns[i].name;
-    if (it->second.count(name)) continue;
-    // A column added on the source: existing rows get NULL until they change.
-    if (!types) types = TypeNames(schema);
-    conn_.Exec(AddColumnSql(target, name, (*types)[i]));
-    it->second.insert(name);
-    spdlog::info("load: added column {} to {}", name, target.ToString());
-  }
+void PgWarehouse::CreateTable(const core::TableName& target, const core::RelationSchema& schema) {
+  for (const auto& sql : CreateTableSql(target, schema, TypeNames(schema))) conn_.Exec(sql);
+  spdlog::info("load: created {}", target.ToString());
+  AddModeColumns(target, creating_mode_);
+}
+
+bool PgWarehouse::EnsureTable(const core::TableName& target, const core::RelationSchema& schema,
+                              bool truncates) {
+  return schemas_.Prepare(batch_->source, batch_->seq, target, schema, truncates);
 }
 
 bool PgWarehouse::BeginBatch(const std::string& source, uint64_t seq) {
@@ -111,9 +99,9 @@ void PgWarehouse::ApplyTable(const TableBatch& tb) {
   }
   try {
     const core::RelationSchema schema = WarehouseSchema(tb.schema);
-    const bool created = CheckMode(tb.target, schema, tb.mode);
-    EnsureTable(tb.target, schema);
-    if (created) AddModeColumns(tb.target, tb.mode);
+    CheckMode(tb.target, schema, tb.mode);  // refuses a table created in another mode
+    creating_mode_ = tb.mode;              // a table (re)created below gets its mode's columns
+    if (!EnsureTable(tb.target, schema, tb.plan.truncate)) return;
     if (tb.mode == LoadMode::kHistory) ApplyHistory(tb.target, schema, tb.plan);
     else if (tb.mode == LoadMode::kAppend) ApplyAppend(tb.target, schema, tb.plan);
     else ApplyPlan(tb.target, schema, tb.plan, tb.mode);
@@ -181,7 +169,7 @@ void PgWarehouse::CommitBatch(Lsn last_lsn, Lsn end_lsn) {
 
 void PgWarehouse::AbortBatch() noexcept {
   if (!batch_) return;
-  known_columns_.clear();
+  schemas_.RolledBack();
   table_modes_.clear();
   try {
     conn_.Exec("ROLLBACK");

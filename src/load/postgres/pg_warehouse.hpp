@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 
+#include "load/postgres/pg_schema.hpp"
 #include "load/warehouse.hpp"
 #include "pg/connection.hpp"
 
@@ -46,13 +47,17 @@ class PgWarehouse : public Warehouse {
   std::optional<uint64_t> CountRows(const core::TableName& target) override;
   TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
                     const RowProducer& source_rows, size_t sample_limit) override;
+  std::map<std::string, std::string> TableErrors() override { return schemas_.Errors(); }
 
  private:
   struct OpenBatch {
     std::string source;
     uint64_t seq = 0;
   };
-  void EnsureTable(const core::TableName& target, const core::RelationSchema& schema);
+  // Creates the table or carries out its schema change (pg_schema.hpp); false: the table is
+  // stopped and the chunk's changes are skipped.
+  void CreateTable(const core::TableName& target, const core::RelationSchema& schema);
+  bool EnsureTable(const core::TableName& target, const core::RelationSchema& schema, bool truncates);
   std::vector<std::string> TypeNames(const core::RelationSchema& schema);
   // mirror and soft_delete.
   void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan,
@@ -79,10 +84,11 @@ class PgWarehouse : public Warehouse {
   // The batch BeginBatch opened (its transaction is open) until it is
   // committed or aborted; nullopt: no transaction open.
   std::optional<OpenBatch> batch_;
-  // Columns known to exist per warehouse table; cleared when a transaction
-  // is rolled back (tables and columns created in it are gone).
-  std::map<core::TableName, std::set<std::string>> known_columns_;
+  // Each table's columns and schema changes; its cache is cleared when a
+  // transaction is rolled back (tables and columns changed in it are gone).
+  PgSchemas schemas_;
   std::map<core::TableName, LoadMode> table_modes_;  // modes of existing tables, read once
+  LoadMode creating_mode_ = LoadMode::kMirror;  // the mode a table created now is made in
 };
 
 }  // namespace wharf::load::postgres

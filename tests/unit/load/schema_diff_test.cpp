@@ -250,5 +250,31 @@ TEST(SchemaDiff, ReplicaIdentityOrKeyChangeNeedsNoStep) {
   EXPECT_FALSE(plan.metadata_changed);
 }
 
+TEST(SchemaDiff, TablesWithoutARecordAreMatchedByNameOnce) {
+  // Physical columns of a table made before _wharf.columns: wharf's own skipped, an unknown one
+  // is a column the source dropped.
+  auto by_fold = ColumnsByName({"ID", "name", "old", "_wharf_lsn"}, kBase, {}, true);
+  ASSERT_EQ(by_fold.size(), 3u);
+  EXPECT_EQ(by_fold[0].source.type_oid, oid::kInt4);
+  EXPECT_FALSE(by_fold[0].source.is_key);
+  EXPECT_EQ(by_fold[0].attnum, 0);
+  EXPECT_FALSE(by_fold[1].dropped);
+  EXPECT_TRUE(by_fold[2].dropped);
+  // Exactly (PostgreSQL keeps quoted names): "ID" is not id.
+  auto exact = ColumnsByName({"ID", "name"}, kBase, {}, false);
+  EXPECT_TRUE(exact[0].dropped);
+  EXPECT_FALSE(exact[1].dropped);
+}
+
+TEST(SchemaDiff, StopReasonNamesTheFixAndStepsDescribeThemselves) {
+  EXPECT_EQ(StopReason("column n changed type", 7, {"public", "t"}),
+            "column n changed type. Its changes are not loaded from batch 7 on; copy it again with "
+            "`wharf resync --table public.t` (it loads again from that copy on)");
+  EXPECT_EQ(DescribeStep({K::kAdd, "qty", "", {}, std::string("7"), 2}, "integer"),
+            "added column qty integer (existing rows: 7)");
+  EXPECT_EQ(DescribeStep({K::kRename, "a", "b", {}, std::nullopt, 0}, ""), "renamed column a to b");
+  EXPECT_EQ(DescribeStep({K::kAlterType, "n", "", {}, std::nullopt, 0}, "bigint"), "column n widened to bigint");
+}
+
 }  // namespace
 }  // namespace wharf::load

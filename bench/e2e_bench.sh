@@ -168,6 +168,7 @@ staging:
   format: jsonl
   compression: $COMPRESSION
   batch: { max_bytes: $BATCH_MAX_BYTES, max_interval: $2 }
+  retention: forever   # the freshness part reads the staged events files after the run
 target:
   type: duckdb
   path: ./warehouse_$1.duckdb

@@ -12,6 +12,7 @@
 #include "core/relation.hpp"
 #include "load/load_mode.hpp"
 #include "load/planner.hpp"
+#include "support/schema_builders.hpp"
 
 namespace wharf::load {
 namespace {
@@ -20,14 +21,7 @@ using core::Change;
 using core::Datum;
 using core::Op;
 
-// id (key), name, body (a TOAST-able text column).
-core::RelationSchema Items() {
-  core::RelationSchema s;
-  s.oid = 16384;
-  s.table = {"public", "items"};
-  s.columns = {{"id", 23, -1, true}, {"name", 25, -1, false}, {"body", 25, -1, false}};
-  return s;
-}
+using test::Items;  // id (key), name, body (a TOAST-able text column)
 
 core::RelationSchema KeyLess() {
   core::RelationSchema s = Items();

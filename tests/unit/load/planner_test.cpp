@@ -12,6 +12,7 @@
 
 #include "core/change.hpp"
 #include "core/relation.hpp"
+#include "support/schema_builders.hpp"
 
 namespace wharf::load {
 namespace {
@@ -20,14 +21,7 @@ using core::Change;
 using core::Datum;
 using core::Op;
 
-// id (key), name, body (a TOAST-able text column).
-core::RelationSchema Items() {
-  core::RelationSchema s;
-  s.oid = 16384;
-  s.table = {"public", "items"};
-  s.columns = {{"id", 23, -1, true}, {"name", 25, -1, false}, {"body", 25, -1, false}};
-  return s;
-}
+using test::Items;  // id (key), name, body (a TOAST-able text column)
 
 std::vector<Datum> Row(std::initializer_list<Datum> values) { return values; }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Relation schemas for schema-evolution tests: columns with attnums, a table around them.
+// Relation schemas for tests: columns with attnums, a table around them, and the
+// planners' small keyed table.
 #include <string>
 #include <vector>
 
@@ -19,6 +20,15 @@ inline core::RelationSchema TableOf(std::string name, std::vector<core::Column> 
   s.oid = 16384;
   s.table = {"public", std::move(name)};
   s.columns = std::move(cols);
+  return s;
+}
+
+// public.items: id (key), name, body (a TOAST-able text column).
+inline core::RelationSchema Items() {
+  core::RelationSchema s;
+  s.oid = 16384;
+  s.table = {"public", "items"};
+  s.columns = {{"id", 23, -1, true}, {"name", 25, -1, false}, {"body", 25, -1, false}};
   return s;
 }
 

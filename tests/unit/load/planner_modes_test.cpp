@@ -12,7 +12,7 @@
 #include "core/relation.hpp"
 #include "load/load_mode.hpp"
 #include "load/planner.hpp"
-#include "support/schema_builders.hpp"
+#include "unit/support/schema_builders.hpp"
 
 namespace wharf::load {
 namespace {

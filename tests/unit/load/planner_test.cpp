@@ -12,7 +12,7 @@
 
 #include "core/change.hpp"
 #include "core/relation.hpp"
-#include "support/schema_builders.hpp"
+#include "unit/support/schema_builders.hpp"
 
 namespace wharf::load {
 namespace {

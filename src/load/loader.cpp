@@ -97,11 +97,6 @@ void Loader::VerifyFile(const staging::ManifestFile& f, uint64_t seq) {
   ExpectIntact(f, seq, reader.tally()->bytes, reader.tally()->sha.HexDigest());
 }
 
-void Loader::Verify(const staging::Manifest& m) {
-  CheckFiles(m);
-  for (const auto& f : m.files) VerifyFile(f, m.seq);
-}
-
 void Loader::ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& f,
                        uint64_t seq) {
   std::string where = Where(store_, f);

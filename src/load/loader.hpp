@@ -54,10 +54,6 @@ class Loader {
   // false when the warehouse had already applied it (nothing done).
   bool ApplyBatch(const core::SourceConfig& source, uint64_t seq);
 
-  // Checks every file `manifest` names for presence, size and SHA-256,
-  // streaming. Throws kStaging naming the file; nothing is applied.
-  void Verify(const staging::Manifest& manifest);
-
  private:
   // Presence, format and compression of every file (no reading).
   void CheckFiles(const staging::Manifest& manifest);

@@ -14,6 +14,7 @@
 #include "server/http_server.hpp"
 #include "staging/format.hpp"
 #include "core/nearest.hpp"
+#include "core/text.hpp"
 #include "load/load_mode.hpp"
 
 namespace wharf::cli {
@@ -100,21 +101,9 @@ std::string Interpolate(const std::string& text, const std::string& where) {
 }
 
 uint64_t ParseSize(const std::string& text, const std::string& where) {
-  size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-  if (i == 0 || text.find_first_of("0123456789") >= i)
-    Fail(ErrorKind::kConfig, "{}: '{}' is not a size (like 64MB)", where, text);
-  double n = std::stod(text.substr(0, i));
-  std::string unit = text.substr(i);
-  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
-  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  double mult = 1;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "K" || unit == "KB" || unit == "KIB") mult = 1024;
-  else if (unit == "M" || unit == "MB" || unit == "MIB") mult = 1024.0 * 1024;
-  else if (unit == "G" || unit == "GB" || unit == "GIB") mult = 1024.0 * 1024 * 1024;
-  else Fail(ErrorKind::kConfig, "{}: unknown size unit '{}' (use B, KB, MB or GB)", where, unit);
-  return static_cast<uint64_t>(n * mult);
+  auto bytes = core::ParseByteSize(text);
+  if (!bytes) Fail(ErrorKind::kConfig, "{}: '{}' is not a size (like 64MB; units B, KB, MB, GB, TB)", where, text);
+  return *bytes;
 }
 
 std::chrono::milliseconds ParseDuration(const std::string& text, const std::string& where) {

@@ -1,9 +1,11 @@
 #pragma once
 // Small text helpers shared by parsers in several stages.
 #include <cstdint>
+#include <cctype>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace wharf::core {
 
@@ -32,6 +34,35 @@ inline std::optional<int> ParsePort(const std::string& text, int min_port = 1) {
   long p = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end || p < min_port || p > 65535) return std::nullopt;
   return static_cast<int>(p);
+}
+
+// A size like "64MB", "1.5 GiB" or "512k" in bytes (K, M, G, T, with or without
+// B or iB, all binary multiples; no unit is bytes), or nullopt.
+inline std::optional<uint64_t> ParseByteSize(std::string_view text) {
+  size_t i = 0;
+  bool digits = false;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
+    digits |= text[i] != '.';
+    ++i;
+  }
+  if (!digits) return std::nullopt;
+  char* end = nullptr;
+  std::string number(text.substr(0, i));
+  double n = std::strtod(number.c_str(), &end);
+  if (*end) return std::nullopt;
+  while (i < text.size() && text[i] == ' ') ++i;
+  std::string unit;
+  for (char c : text.substr(i)) unit += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.size() > 1 && unit.back() == 'B') unit.pop_back();
+  if (unit.size() > 1 && unit.back() == 'I') unit.pop_back();
+  double mult;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "K") mult = 1024.0;
+  else if (unit == "M") mult = 1024.0 * 1024;
+  else if (unit == "G") mult = 1024.0 * 1024 * 1024;
+  else if (unit == "T") mult = 1024.0 * 1024 * 1024 * 1024;
+  else return std::nullopt;
+  return static_cast<uint64_t>(n * mult);
 }
 
 }  // namespace wharf::core

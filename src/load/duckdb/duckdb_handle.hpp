@@ -61,6 +61,12 @@ class Connection {
   duckdb_connection conn_ = nullptr;
 };
 
+// Rows per row group of the warehouse file for a target.memory_limit ("" is
+// DuckDB's default, 80 % of RAM): smaller under a small limit, to bound memory.
+constexpr int kDefaultRowGroupSize = 122880;  // DuckDB's own default
+constexpr int kSmallRowGroupSize = 16384;
+int RowGroupSizeFor(const std::string& memory_limit);
+
 class Database {
  public:
   // Opens (or creates) a database file (":memory:" for none). Options:

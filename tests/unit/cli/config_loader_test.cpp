@@ -297,10 +297,11 @@ TEST(ParseSize, ValidValues) {
   EXPECT_EQ(ParseSize("2G", "w"), 2ull << 30);
   EXPECT_EQ(ParseSize("1.5KB", "w"), 1536u);
   EXPECT_EQ(ParseSize("0.5GB", "w"), 512ull << 20);
+  EXPECT_EQ(ParseSize("2TB", "w"), 2ull << 40);
 }
 
 TEST(ParseSize, InvalidValues) {
-  for (const char* text : {"", "MB", "-1MB", "ten", "16TB", "16 M B", "16MBs", " 16MB", "1e3"}) {
+  for (const char* text : {"", "MB", "-1MB", "ten", "16PB", "16 M B", "16MBs", " 16MB", "1e3"}) {
     SCOPED_TRACE(text);
     std::string msg = ConfigError([&] { ParseSize(text, "w.yaml:3:4"); });
     EXPECT_NE(msg.find("w.yaml:3:4"), std::string::npos) << msg;

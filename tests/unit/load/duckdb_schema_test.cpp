@@ -112,3 +112,17 @@ TEST(DuckDbSchema, StoppedTableSkipsUntilATruncatingChunk) {
 
 }  // namespace
 }  // namespace wharf::load::duckdb
+
+TEST(RowGroupSize, SmallUnderASmallMemoryLimitElseDuckDbsDefault) {
+  using wharf::load::duckdb::RowGroupSizeFor;
+  using wharf::load::duckdb::kDefaultRowGroupSize;
+  using wharf::load::duckdb::kSmallRowGroupSize;
+  EXPECT_EQ(RowGroupSizeFor(""), kDefaultRowGroupSize);
+  EXPECT_EQ(RowGroupSizeFor("32MB"), kSmallRowGroupSize);
+  EXPECT_EQ(RowGroupSizeFor("1GB"), kSmallRowGroupSize);
+  EXPECT_EQ(RowGroupSizeFor("1.9 GiB"), kSmallRowGroupSize);
+  EXPECT_EQ(RowGroupSizeFor("2GB"), kDefaultRowGroupSize);
+  EXPECT_EQ(RowGroupSizeFor("16GB"), kDefaultRowGroupSize);
+  // DuckDB validates the text itself when it opens; until then, the bound wins.
+  EXPECT_EQ(RowGroupSizeFor("lots"), kSmallRowGroupSize);
+}

@@ -101,9 +101,11 @@ std::string Interpolate(const std::string& text, const std::string& where) {
 }
 
 uint64_t ParseSize(const std::string& text, const std::string& where) {
-  auto bytes = core::ParseByteSize(text);
-  if (!bytes) Fail(ErrorKind::kConfig, "{}: '{}' is not a size (like 64MB; units B, KB, MB, GB, TB)", where, text);
-  return *bytes;
+  if (auto bytes = core::ParseByteSize(text)) return *bytes;
+  size_t unit = text.find_first_not_of("0123456789. ");
+  if (unit == 0 || unit == std::string::npos || text.find_first_of("0123456789") >= unit)
+    Fail(ErrorKind::kConfig, "{}: '{}' is not a size (like 64MB)", where, text);
+  Fail(ErrorKind::kConfig, "{}: unknown size unit '{}' (use B, KB, MB, GB or TB)", where, text.substr(unit));
 }
 
 std::chrono::milliseconds ParseDuration(const std::string& text, const std::string& where) {

@@ -10,10 +10,12 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "load/fresh_rows.hpp"
 #include "load/planner.hpp"
 #include "staging/codec.hpp"
 #include "staging/format.hpp"
 #include "staging/ledger.hpp"
+#include "staging/parallel_reader.hpp"
 #include "staging/staged_log.hpp"
 
 namespace wharf::load {
@@ -98,80 +100,70 @@ void Loader::VerifyFile(const staging::ManifestFile& f, uint64_t seq) {
 }
 
 void Loader::ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& f,
-                       uint64_t seq) {
+                       const staging::Manifest& m) {
   std::string where = Where(store_, f);
+  const core::TableName target{source.target_schema ? *source.target_schema : f.relation.table.schema,
+                               f.relation.table.name};
+  const LoadMode mode = modes_.For(f.relation.table, target);
   auto hashing = std::make_unique<staging::HashingReader>(store_.OpenReader(f.path));
   auto stored = hashing->tally();  // outlives the reader, which the change reader owns
   try {
-    // Inside: a Parquet reader reads the whole file when it opens.
-    auto changes = staging::OpenChangeReader(f, std::move(hashing), where, kReadSize);
-    ApplyChanges(source, f, seq, *changes);
+    if (mode == LoadMode::kMirror && f.fresh && f.ops.size() <= 1 &&
+        (f.ops.empty() || f.ops.begin()->first == 'R')) {
+      // Rows of the first full load need no reconciliation (ManifestFile::fresh):
+      // they stream straight into the table, decoded and converted on several
+      // threads where the warehouse can, skipping the planner's map and the
+      // warehouse's delete join, which dominate a bulk load otherwise. The
+      // batch's end LSN is the snapshot's, which every row carries.
+      auto reader = staging::OpenParallelChangeReader(f, std::move(hashing), where, kReadSize);
+      FreshFileRows rows(*reader, f.rows, m.end_lsn, where);
+      warehouse_.AppendRows(target, f.relation, m.end_lsn, rows);
+      reader->Finish();
+    } else {
+      // Inside: a Parquet reader reads the whole file when it opens.
+      auto changes = staging::OpenChangeReader(f, std::move(hashing), where, kReadSize);
+      ApplyChanges(source, f, m.seq, target, mode, *changes);
+    }
   } catch (const Error& e) {
     // A corrupt or truncated file usually fails as undecodable bytes; its
     // checksum then says what happened better than the decoder.
-    if (e.kind() == ErrorKind::kStaging) VerifyFile(f, seq);
+    if (e.kind() == ErrorKind::kStaging) VerifyFile(f, m.seq);
     throw;
   }
   // Read to its end: what was applied was exactly the file the manifest
   // names (else the batch rolls back).
-  ExpectIntact(f, seq, stored->bytes, stored->sha.HexDigest());
+  ExpectIntact(f, m.seq, stored->bytes, stored->sha.HexDigest());
 }
 
 void Loader::ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& f,
-                          uint64_t seq, staging::ChangeReader& changes) {
-  const std::string where = Where(store_, f);
+                          uint64_t seq, const core::TableName& target, LoadMode mode,
+                          staging::ChangeReader& changes) {
   TableBatch tb;
   tb.schema = f.relation;
-  tb.target = {source.target_schema ? *source.target_schema : f.relation.table.schema,
-               f.relation.table.name};
-  tb.mode = modes_.For(f.relation.table, tb.target);
+  tb.target = target;
+  tb.mode = mode;
   size_t chunks = 0;
-  if (tb.mode == LoadMode::kMirror && f.fresh && f.ops.size() == 1 && f.ops.begin()->first == 'R') {
-    // Rows of the first full load need no reconciliation (ManifestFile::fresh):
-    // they stream straight into the table, skipping the planner's map and the
-    // warehouse's delete join, which dominate a bulk load otherwise.
-    core::Change change;
-    if (changes.Next(change)) {
-      const Lsn lsn = change.lsn;
-      bool first = true;
-      warehouse_.AppendRows(tb.target, f.relation, lsn, [&](std::vector<core::Datum>& row) {
-        if (!first && !changes.Next(change)) return false;
-        first = false;
-        if (change.op != core::Op::kSnapshot || change.lsn != lsn) {
-          Fail(ErrorKind::kStaging,
-               "staged file {} is marked fresh but change {} is not a snapshot row of LSN {}", where,
-               changes.changes_read(), lsn.ToString());
-        }
-        row.swap(change.row);  // the reader refills the previous row's buffers
-        return true;
-      });
-    } else {
-      warehouse_.AppendRows(tb.target, f.relation, Lsn(), [](std::vector<core::Datum>&) { return false; });
-    }
-    chunks = 1;
-  } else {
-    Planner planner(f.relation, tb.mode);
-    size_t held = 0;
-    auto flush = [&] {
-      tb.plan = planner.Finish();
-      warehouse_.ApplyTable(tb);
-      tb.plan = TablePlan{};  // release the chunk before reading the next
-      // Hand the chunk's freed heap back to the system: without it glibc keeps
-      // the pages of thousands of freed values, and a long batch's RSS creeps up.
-      malloc_trim(0);
-      held = 0;
-      ++chunks;
-    };
-    core::Change change;
-    while (changes.Next(change)) {
-      if (planner.StartsNewChunk(change)) flush();
-      held += Footprint(change);
-      planner.Add(std::move(change));
-      if (held >= options_.chunk_bytes) flush();
-    }
-    // The last chunk; also the only call for an empty file, so its table exists.
-    if (planner.pending_changes() > 0 || chunks == 0) flush();
+  Planner planner(f.relation, tb.mode);
+  size_t held = 0;
+  auto flush = [&] {
+    tb.plan = planner.Finish();
+    warehouse_.ApplyTable(tb);
+    tb.plan = TablePlan{};  // release the chunk before reading the next
+    // Hand the chunk's freed heap back to the system: without it glibc keeps
+    // the pages of thousands of freed values, and a long batch's RSS creeps up.
+    malloc_trim(0);
+    held = 0;
+    ++chunks;
+  };
+  core::Change change;
+  while (changes.Next(change)) {
+    if (planner.StartsNewChunk(change)) flush();
+    held += Footprint(change);
+    planner.Add(std::move(change));
+    if (held >= options_.chunk_bytes) flush();
   }
+  // The last chunk; also the only call for an empty file, so its table exists.
+  if (planner.pending_changes() > 0 || chunks == 0) flush();
   if (chunks > 1) {
     // Once per large file: says why a big batch's transaction is long.
     spdlog::info("load {}: batch {}: {} changes to {} applied in {} chunks", source.name, seq,
@@ -184,7 +176,7 @@ bool Loader::ApplyBatch(const core::SourceConfig& source, uint64_t seq) {
   CheckFiles(m);
   if (!warehouse_.BeginBatch(source.name, m.seq)) return false;
   try {
-    for (const auto& f : m.files) ApplyFile(source, f, m.seq);
+    for (const auto& f : m.files) ApplyFile(source, f, m);
     warehouse_.CommitBatch(m.last_lsn, m.end_lsn);
   } catch (...) {
     warehouse_.AbortBatch();

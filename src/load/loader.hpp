@@ -61,9 +61,11 @@ class Loader {
   void VerifyFile(const staging::ManifestFile& file, uint64_t seq);
   void ExpectIntact(const staging::ManifestFile& file, uint64_t seq, uint64_t size,
                     const std::string& digest);
-  void ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& file, uint64_t seq);
+  void ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& file,
+                 const staging::Manifest& manifest);
+  // Through the planner, in chunks.
   void ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& file, uint64_t seq,
-                    staging::ChangeReader& changes);
+                    const core::TableName& target, LoadMode mode, staging::ChangeReader& changes);
 
   staging::ObjectStore& store_;
   Warehouse& warehouse_;

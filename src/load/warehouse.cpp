@@ -20,7 +20,8 @@ void Warehouse::Apply(const BatchApply& batch) {
 }
 
 void Warehouse::AppendRows(const core::TableName& target, const core::RelationSchema& schema,
-                           Lsn lsn, const RowSource& next) {
+                           Lsn lsn, FreshRows& rows) {
+  auto cursor = rows.OpenCursor();
   constexpr size_t kChunkBytes = size_t{16} << 20;
   TableBatch tb;
   tb.target = target;
@@ -35,7 +36,7 @@ void Warehouse::AppendRows(const core::TableName& target, const core::RelationSc
     bytes = 0;
     any = true;
   };
-  while (next(row)) {
+  while (cursor->Next(row)) {
     for (const auto& v : row) bytes += sizeof(v) + (v ? v->size() : 0);
     PlannedRow planned;
     planned.values = std::move(row);

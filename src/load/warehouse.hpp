@@ -58,6 +58,25 @@ struct TableDiff {
   bool Equal() const { return missing == 0 && extra == 0 && different == 0; }
 };
 
+// Rows known to be new to their table, for Warehouse::AppendRows.
+class FreshRows {
+ public:
+  class Cursor {
+   public:
+    virtual ~Cursor() = default;
+    // Fills `row` (schema order) with the next row; false when none is left
+    // for any cursor. Throws what the rows' reader throws.
+    virtual bool Next(std::vector<core::Datum>& row) = 0;
+  };
+  virtual ~FreshRows() = default;
+  // A cursor for one thread; may be called from any thread.
+  virtual std::unique_ptr<Cursor> OpenCursor() = 0;
+  // How many cursors can usefully run at the same time.
+  virtual size_t parallelism() const = 0;
+  // How many rows there are (what the manifest says).
+  virtual uint64_t rows() const = 0;
+};
+
 // A batch is applied as one warehouse transaction that may span any number of
 // ApplyTable calls, so a batch of any size loads in bounded memory:
 //
@@ -81,14 +100,13 @@ class Warehouse {
   // same table: plans take effect in call order, each completely before the next.
   virtual void ApplyTable(const TableBatch& table) = 0;
   // Appends rows known to be new to the table (ManifestFile::fresh: first
-  // full-load rows) inside the open batch, with no reconciliation. `next`
-  // fills `row` (schema order) and returns false after the last row; rows
-  // stream through, so a file of any size appends in bounded memory. The
-  // default goes through ApplyTable in chunks of plan inserts; an adapter
-  // with a bulk path overrides it.
-  using RowSource = std::function<bool(std::vector<core::Datum>& row)>;
+  // full-load rows) inside the open batch, with no reconciliation. Rows stream
+  // through `rows`' cursors, so a file of any size appends in bounded memory;
+  // an adapter may run several cursors on threads of its own. The default
+  // goes through ApplyTable in chunks of plan inserts on one cursor; an
+  // adapter with a bulk path overrides it.
   virtual void AppendRows(const core::TableName& target, const core::RelationSchema& schema,
-                          Lsn lsn, const RowSource& next);
+                          Lsn lsn, FreshRows& rows);
   // Records the batch in the warehouse's progress (last commit LSN, end LSN)
   // and commits everything applied since BeginBatch.
   virtual void CommitBatch(Lsn last_lsn, Lsn end_lsn) = 0;

@@ -30,6 +30,13 @@ std::string FormatExtension(Format f, Compression c) {
   return FormatName(f) + CompressionExtension(c);
 }
 
+void FailChangeCount(const std::string& where, const std::string& found, uint64_t expected) {
+  Fail(ErrorKind::kStaging,
+       "staged file {} holds {} changes where its manifest says {}: it is truncated or corrupt. "
+       "Restore the file, or resynchronise the source",
+       where, found, expected);
+}
+
 namespace {
 
 // jsonl and csv: text records, compressed as a whole by the staging codec.
@@ -75,10 +82,8 @@ class TextChangeReader : public ChangeReader {
     bool more = csv_ ? csv_->Next(change) : jsonl_->Next(change);
     if (more) ++read_;
     if (more ? read_ > expected_ : read_ != expected_) {
-      Fail(ErrorKind::kStaging,
-           "staged file {} holds {} changes where its manifest says {}: it is truncated or "
-           "corrupt. Restore the file, or resynchronise the source",
-           where_, more ? fmt::format("more than {}", expected_) : std::to_string(read_), expected_);
+      FailChangeCount(where_, more ? fmt::format("more than {}", expected_) : std::to_string(read_),
+                      expected_);
     }
     return more;
   }

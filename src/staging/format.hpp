@@ -61,6 +61,10 @@ class ChangeReader {
 // relation, rows). `stored` is the object as stored; `where` names it in
 // errors. A file holding fewer or more changes than the manifest's `rows` is
 // refused as truncated/corrupt when the end is reached.
+// Throws kStaging: `where` holds `found` changes (a count, or "more than N")
+// where its manifest says `expected`.
+[[noreturn]] void FailChangeCount(const std::string& where, const std::string& found, uint64_t expected);
+
 std::unique_ptr<ChangeReader> OpenChangeReader(const ManifestFile& file,
                                                std::unique_ptr<ObjectReader> stored,
                                                std::string where, size_t read_size = 1 << 20);

@@ -238,7 +238,8 @@ bool StringTokenBody(std::string_view token, std::string_view& body) {
   return true;
 }
 
-constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
+constexpr size_t kPadding = JsonLineParser::kPadding;
+static_assert(kPadding >= simdjson::SIMDJSON_PADDING);
 // A line longer than this leaves the parser and the buffer larger than usual;
 // they are released after it so one huge row does not pin memory for the rest.
 constexpr size_t kBigLine = 8u << 20;
@@ -294,14 +295,28 @@ std::optional<std::string> ReadUnchanged(simdjson::ondemand::value value, const 
 
 }  // namespace
 
-struct JsonLinesReader::Impl {
+struct JsonLineParser::Impl {
   core::RelationSchema schema;  // owned: `index` points into its column names
   ColumnIndex index;
   std::vector<uint8_t> seen;  // per column of the line being parsed: present in "row"
+  std::string where;
+  simdjson::ondemand::parser parser;
+
+  Impl(const core::RelationSchema& s, std::string w) : schema(s), where(std::move(w)) {
+    for (size_t i = 0; i < schema.columns.size(); ++i) index[schema.columns[i].name] = i;
+  }
+};
+
+JsonLineParser::JsonLineParser(const core::RelationSchema& schema, std::string where)
+    : impl_(std::make_unique<Impl>(schema, std::move(where))) {}
+
+JsonLineParser::~JsonLineParser() = default;
+
+struct JsonLinesReader::Impl {
+  JsonLineParser parser;
   ObjectReader& source;  // non-owning: the caller keeps it alive for the reader's life
   std::string where;
   size_t read_size;
-  simdjson::ondemand::parser parser;
   // buf[begin, end) holds bytes not yet decoded; scan is where the search for
   // the next '\n' resumes. Invariant: end + kPadding <= cap, so every line
   // inside [begin, end) has the padding simdjson reads past a document's end.
@@ -311,9 +326,7 @@ struct JsonLinesReader::Impl {
   bool eof = false;
 
   Impl(const core::RelationSchema& s, ObjectReader& src, std::string w, size_t rs)
-      : schema(s), source(src), where(std::move(w)), read_size(std::max<size_t>(rs, 1)) {
-    for (size_t i = 0; i < schema.columns.size(); ++i) index[schema.columns[i].name] = i;
-  }
+      : parser(s, w), source(src), where(std::move(w)), read_size(std::max<size_t>(rs, 1)) {}
 
   size_t NormalCap() const { return 2 * read_size + kPadding; }
 
@@ -327,8 +340,6 @@ struct JsonLinesReader::Impl {
     end = pending;
     begin = 0;
   }
-
-  void Parse(std::string_view line, size_t allocated, uint64_t line_no, core::Change& c);
 };
 
 JsonLinesReader::JsonLinesReader(const core::RelationSchema& schema, ObjectReader& source,
@@ -370,8 +381,7 @@ bool JsonLinesReader::Next(core::Change& change) {
       m.begin = m.scan = pos + 1;
       ++line_no_;
       line_bytes_ = line.size() + 1;
-      m.Parse(line, allocated, line_no_, change);
-      if (line.size() > kBigLine) m.parser = simdjson::ondemand::parser{};
+      m.parser.Parse(line, allocated, line_no_, change);
       return true;
     }
     m.scan = m.end;
@@ -384,8 +394,14 @@ bool JsonLinesReader::Next(core::Change& change) {
   }
 }
 
-void JsonLinesReader::Impl::Parse(std::string_view line, size_t allocated, uint64_t line_no,
-                                  core::Change& c) {
+void JsonLineParser::Parse(std::string_view line, size_t allocated, uint64_t line_no,
+                           core::Change& c) {
+  Impl& m = *impl_;
+  auto& schema = m.schema;
+  auto& index = m.index;
+  auto& seen = m.seen;
+  auto& where = m.where;
+  auto& parser = m.parser;
   auto fail = [&](const std::string& why) {
     Fail(ErrorKind::kStaging, "staged file {} line {} is malformed: {}", where, line_no, why);
   };
@@ -453,6 +469,7 @@ void JsonLinesReader::Impl::Parse(std::string_view line, size_t allocated, uint6
   } catch (const simdjson::simdjson_error& e) {
     fail(e.what());
   }
+  if (line.size() > kBigLine) parser = simdjson::ondemand::parser{};  // give a huge line's memory back
 }
 
 struct JsonExtrasDecoder::Impl {

@@ -44,6 +44,28 @@ class JsonExtrasDecoder {
   std::unique_ptr<Impl> impl_;
 };
 
+// Decodes single lines of a JSON-lines file written with `schema`: the
+// per-line half of JsonLinesReader, for readers that find lines themselves
+// (one parser per thread).
+class JsonLineParser {
+ public:
+  // simdjson reads up to this many bytes past a line's end: the buffer holding
+  // a line must have them (any content).
+  static constexpr size_t kPadding = 64;
+  JsonLineParser(const core::RelationSchema& schema, std::string where);
+  ~JsonLineParser();
+  JsonLineParser(const JsonLineParser&) = delete;
+  JsonLineParser& operator=(const JsonLineParser&) = delete;
+  // Decodes `line` (no '\n') into `change`, overwriting every field; the
+  // buffer holds `allocated` >= line.size() + kPadding bytes from line.data().
+  // Throws kStaging naming the file and `line_no` when the line is malformed.
+  void Parse(std::string_view line, size_t allocated, uint64_t line_no, core::Change& change);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Decodes a JSON-lines stream written with `schema` one change at a time,
 // pulling `read_size` bytes at a time from `source`. A line may span any
 // number of reads; memory is about 2 * read_size plus 1.25 * the longest line,

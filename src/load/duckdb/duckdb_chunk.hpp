@@ -22,10 +22,40 @@ namespace wharf::load::duckdb {
 // Whether ChunkAppender can take every one of these column types.
 bool ChunkAppendable(const std::vector<core::LogicalType>& types);
 
+// Called for a value the column's type cannot hold (set as NULL).
+using RejectFn = std::function<void(size_t column, const std::string& reason)>;
+
+// Converts rows into the column vectors of a data chunk: the chunk's first
+// columns take `types`, in order; columns after them are the caller's.
+class ChunkFiller {
+ public:
+  explicit ChunkFiller(std::vector<core::LogicalType> types) : types_(std::move(types)) {}
+  // Fills `chunk` from now on. Call again after the chunk is reset (a reset
+  // may give its vectors new buffers).
+  void Bind(duckdb_data_chunk chunk);
+  void SetRow(uint64_t row, const std::vector<core::Datum>& values, const RejectFn& on_reject);
+  // A BIGINT or TIMESTAMP WITH TIME ZONE (microseconds) column.
+  void SetInt64(size_t column, uint64_t row, int64_t value) {
+    static_cast<int64_t*>(data_[column])[row] = value;
+  }
+  const std::vector<core::LogicalType>& types() const { return types_; }
+
+ private:
+  void SetValue(size_t column, uint64_t row, const core::Datum& datum, const RejectFn& on_reject);
+  void SetNull(size_t column, uint64_t row);
+
+  std::vector<core::LogicalType> types_;
+  std::vector<duckdb_vector> vectors_;
+  std::vector<void*> data_;
+};
+
+// The DuckDB types of a ChunkFiller's columns, then BIGINT and TIMESTAMP WITH
+// TIME ZONE for _wharf_lsn and _wharf_synced_at. Destroy each.
+std::vector<duckdb_logical_type> ChunkTypes(const std::vector<core::LogicalType>& types);
+
 class ChunkAppender {
  public:
-  // Called for a value the column's type cannot hold (appended as NULL).
-  using RejectFn = std::function<void(size_t column, const std::string& reason)>;
+  using RejectFn = duckdb::RejectFn;
 
   // The appender's active columns are `types` followed by `_wharf_lsn`
   // (BIGINT) and `_wharf_synced_at` (TIMESTAMPTZ). `app` must outlive this.
@@ -40,14 +70,9 @@ class ChunkAppender {
   void Flush();
 
  private:
-  void SetValue(size_t column, const core::Datum& datum, const RejectFn& on_reject);
-  void SetNull(size_t column);
-
   Appender& app_;
-  std::vector<core::LogicalType> types_;
+  ChunkFiller filler_;
   duckdb_data_chunk chunk_ = nullptr;
-  std::vector<duckdb_vector> vectors_;
-  std::vector<void*> data_;
   uint64_t capacity_ = 0;
   uint64_t rows_ = 0;
 };

@@ -280,28 +280,43 @@ void DuckDbWarehouse::AppendInserts(const core::TableName& table, const core::Re
 }
 
 void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::RelationSchema& source_schema,
-                                 Lsn lsn, const RowSource& next) {
+                                 Lsn lsn, FreshRows& rows) {
   if (!batch_) Fail(ErrorKind::kInternal, "rows for {} were appended with no batch open", target.ToString());
   try {
     const core::RelationSchema schema = WarehouseSchema(source_schema);
-    PlannedRow row;
-    row.lsn = lsn;
     CheckMode(target, schema, LoadMode::kMirror);
-    if (!schemas_->Prepare(batch_->source, batch_->seq, target, schema, false, LoadMode::kMirror)) {
+    const bool stopped =
+        !schemas_->Prepare(batch_->source, batch_->seq, target, schema, false, LoadMode::kMirror);
+    const auto types = TypesOf(schema);
+    const auto keys = KeyColumns(schema);
+    std::vector<Reject> rejects;
+    if (stopped) {
       // Stopped by a schema change it cannot take: skipped until a resync,
       // but read through, so the file's checksum is still verified.
-      while (next(row.values)) {
+      std::vector<core::Datum> row;
+      auto cursor = rows.OpenCursor();
+      while (cursor->Next(row)) {
       }
-      return;
+    } else if (size_t threads = FreshThreads(rows.rows(), RowGroupSizeFor(config_.memory_limit),
+                                             rows.parallelism());
+               ChunkAppendable(types) && threads > 1) {
+      fresh_scan_.Append(conn_, target, schema, types, static_cast<int64_t>(lsn.value()), core::NowMicros(),
+                         rows, threads, [&](const std::vector<core::Datum>& row, size_t i, const std::string& why) {
+                           rejects.push_back({target.ToString(), KeyText(schema, keys, row),
+                                              schema.columns[i].name, *row[i], why, lsn});
+                         });
+    } else {
+      auto cursor = rows.OpenCursor();
+      PlannedRow row;
+      row.lsn = lsn;
+      AppendStream(target, schema, types, keys,
+                   [&](const PlannedRow*& out) {
+                     if (!cursor->Next(row.values)) return false;
+                     out = &row;
+                     return true;
+                   },
+                   rejects, {});
     }
-    std::vector<Reject> rejects;
-    AppendStream(target, schema, TypesOf(schema), KeyColumns(schema),
-                 [&](const PlannedRow*& out) {
-                   if (!next(row.values)) return false;
-                   out = &row;
-                   return true;
-                 },
-                 rejects, {});
     WriteRejects(rejects);
     core::FaultPoint("load.mid_apply");
   } catch (Error& e) {

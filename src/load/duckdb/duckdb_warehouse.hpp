@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "load/duckdb/duckdb_fresh_scan.hpp"
 #include "load/duckdb/duckdb_handle.hpp"
 #include "load/duckdb/duckdb_schema.hpp"
 #include "load/warehouse.hpp"
@@ -31,7 +32,7 @@ class DuckDbWarehouse : public Warehouse {
   bool BeginBatch(const std::string& source, uint64_t seq) override;
   void ApplyTable(const TableBatch& table) override;
   void AppendRows(const core::TableName& target, const core::RelationSchema& schema, Lsn lsn,
-                  const RowSource& next) override;
+                  FreshRows& rows) override;
   void CommitBatch(Lsn last_lsn, Lsn end_lsn) override;
   void AbortBatch() noexcept override;
   std::vector<SourceProgress> Progress() override;
@@ -103,6 +104,7 @@ class DuckDbWarehouse : public Warehouse {
   core::TargetConfig config_;
   Database db_;
   Connection conn_;
+  FreshScan fresh_scan_{conn_};  // fresh rows in parallel (AppendRows)
   // The batch BeginBatch opened (its transaction is open) until it is
   // committed or aborted; nullopt: no transaction open.
   std::optional<OpenBatch> batch_;

@@ -222,7 +222,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     board_ = std::make_unique<snapshot::SyncBoard>(fresh, state_store);
     snapshot::FullLoadOptions fl;
     fl.batch = options_.batch;
-    fl.max_batch_bytes = options_.max_batch_bytes;
+    fl.max_batch_bytes = options_.full_load_batch_bytes;
     fl.workers = options_.copy_workers;
     auto loaded = snapshot::CopyUnderSnapshot(source_, schemas, created.snapshot_name,
                                               created.consistent_point, store_, tail.last_seq + 1,

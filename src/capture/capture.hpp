@@ -31,6 +31,7 @@ struct CaptureOptions {
   std::string spool_dir;
   // Connections copying tables in parallel during the first full load.
   size_t copy_workers = 2;
+  uint64_t full_load_batch_bytes = 256ull << 20;  // batches of the first full load
   // Back-pressure: pause while staged-but-unapplied batches take this many
   // bytes (0: no limit). See capture/backpressure.hpp.
   uint64_t max_pending_bytes = 0;

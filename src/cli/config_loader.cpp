@@ -278,7 +278,11 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     }
   }
   if (auto f = root["full_load"]) {
-    ctx.CheckKeys(f, "full_load", {"workers"});
+    ctx.CheckKeys(f, "full_load", {"workers", "batch_bytes"});
+    if (f["batch_bytes"]) {
+      cfg.full_load.batch_bytes = ParseSize(ctx.Str(f["batch_bytes"], "batch_bytes"), ctx.Where(f["batch_bytes"]));
+      if (cfg.full_load.batch_bytes == 0) ctx.Bad(f["batch_bytes"], "full_load.batch_bytes must be more than 0");
+    }
     if (f["workers"]) {
       std::string w = ctx.Str(f["workers"], "workers");
       char* end = nullptr;

@@ -153,6 +153,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     opts.max_interval = config.staging.batch_max_interval;
     opts.once = once;
     opts.max_pending_bytes = config.staging.max_pending_bytes;
+    opts.full_load_batch_bytes = config.full_load.batch_bytes;
     opts.copy_workers = config.full_load.workers
                             ? config.full_load.workers
                             : std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 8);

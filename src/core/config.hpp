@@ -73,6 +73,10 @@ struct TargetConfig {
 
 struct FullLoadConfig {
   size_t workers = 0;  // connections copying at once; 0: sized to the machine
+  // Rows staged per batch of the first full load, before compression. Large:
+  // a fresh file loads on several DuckDB threads only when each gets a whole
+  // row group (122,880 rows) of its own.
+  uint64_t batch_bytes = 256ull << 20;
 };
 
 struct ServerConfig {

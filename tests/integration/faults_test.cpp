@@ -28,6 +28,7 @@ class FaultTest : public WharfTest {
     // Small batches: a run stages many batches, so the n-th hit of a point
     // lands in the middle of the stream rather than at its end.
     batch_yaml_ = "{ max_bytes: 16KB, max_interval: 200ms }";
+    full_load_yaml_ = "  batch_bytes: 16KB\n";
   }
 
   static std::vector<std::string> Fault(const std::string& spec) { return {"WHARF_FAULT=" + spec}; }

@@ -62,7 +62,8 @@ TEST_F(FullLoad, ParallelRangesStayConsistentUnderConcurrentWrites) {
         "CREATE TABLE small (id int PRIMARY KEY, s text);"
         "INSERT INTO small SELECT g, 's' || g FROM generate_series(1, 1000) g;"
         "ANALYZE big; ANALYZE small;");
-  WriteConfig("  - name: src\n    dsn: " + dsn_ + "\n", "full_load:\n  workers: 3\n");
+  full_load_yaml_ += "  workers: 3\n";
+  WriteConfig("  - name: src\n    dsn: " + dsn_ + "\n");
   Workload workload(dsn_);
   auto r = RunOnce();
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -88,7 +89,8 @@ TEST_F(FullLoad, ResumesAfterCrashWithoutCopyingAgain) {
         "INSERT INTO a_small SELECT generate_series(1, 100);"
         "ANALYZE;");
   // One worker: a_small is copied first, then big, killed after 150,000 rows.
-  WriteConfig("  - name: src\n    dsn: " + dsn_ + "\n", "full_load:\n  workers: 1\n");
+  full_load_yaml_ += "  workers: 1\n";
+  WriteConfig("  - name: src\n    dsn: " + dsn_ + "\n");
   auto crashed = Wharf({"run", "--once"}, {"WHARF_FAULT=snapshot.mid_copy:150200"});
   ASSERT_EQ(crashed.exit_code, 137) << crashed.output;
   auto before = nlohmann::json::parse(std::ifstream(work_ / "stage/src/state/capture.json"));
@@ -125,7 +127,8 @@ TEST_F(FullLoad, KeylessTableKilledAfterItsBatchStartsOverWithoutDoubling) {
   // top of the first (a multiset would double).
   PgRun("CREATE TABLE bag (v int, note text) ; ALTER TABLE bag REPLICA IDENTITY FULL;"
         "INSERT INTO bag SELECT g % 50, 'n' FROM generate_series(1, 5000) g;");
-  WriteConfig("  - name: src\n    dsn: " + dsn_ + "\n", "full_load:\n  workers: 1\n");
+  full_load_yaml_ += "  workers: 1\n";
+  WriteConfig("  - name: src\n    dsn: " + dsn_ + "\n");
   // Manifest 1 is the truncate batch, manifest 2 the table's rows.
   auto crashed = Wharf({"run", "--once"}, {"WHARF_FAULT=staging.after_manifest:2"});
   ASSERT_EQ(crashed.exit_code, 137) << crashed.output;
@@ -134,6 +137,36 @@ TEST_F(FullLoad, KeylessTableKilledAfterItsBatchStartsOverWithoutDoubling) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(Duck("SELECT count(*) FROM public.bag")[0][0], "5000");
   EXPECT_EQ(Duck("SELECT count(*) FROM public.bag WHERE v = 1")[0][0], "101");
+  ExpectValidateEqual();
+}
+
+// A first-load batch with a row group per DuckDB thread loads through the
+// parallel INSERT (wharf_fresh_rows): every row once, NULLs and rejects as on
+// the one-thread path, the file's checksum verified.
+TEST_F(FullLoad, LargeFreshBatchLoadsOnSeveralThreads) {
+  PgRun("CREATE TABLE wide (id bigint PRIMARY KEY, qty int, name text, price numeric(12,2),"
+        " at timestamptz, ok boolean, day date, code varchar(30));"
+        "INSERT INTO wide SELECT g, g % 1000, CASE WHEN g % 9 = 0 THEN NULL ELSE 'name ' || g END,"
+        " (g % 100000) / 100.0, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second',"
+        " g % 2 = 0, CASE WHEN g % 10 = 0 THEN NULL ELSE date '2020-01-01' + g % 4000 END,"
+        " CASE WHEN g % 7 = 0 THEN NULL ELSE 'C-' || g END FROM generate_series(1, 60000) g;"
+        "CREATE TABLE bad (id int PRIMARY KEY, n numeric);"
+        "INSERT INTO bad SELECT g, CASE WHEN g % 1000 = 0 THEN 'NaN' ELSE g::numeric END"
+        " FROM generate_series(1, 45000) g;");
+  // 16384-row groups under a small memory_limit: 60,000 rows make two threads.
+  target_yaml_ += "  memory_limit: 64MB\n";
+  full_load_yaml_ = "  batch_bytes: 256MB\n";
+  WriteDefaultConfig();
+  auto r = Wharf({"--log-level", "debug", "run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("60000 fresh rows into public.wide on 2 DuckDB threads"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("45000 fresh rows into public.bad on 2 DuckDB threads"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(Duck("SELECT count(*), count(DISTINCT id), count(name), count(day) FROM public.wide")[0],
+            (std::vector<std::optional<std::string>>{"60000", "60000", "53334", "54000"}));
+  EXPECT_EQ(Duck("SELECT count(*) FROM _wharf.rejects WHERE table_name = 'public.bad' AND raw_text = 'NaN'")[0][0],
+            "45");
   ExpectValidateEqual();
 }
 

@@ -498,7 +498,7 @@ void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& 
   out << "sources:\n" << sources_yaml << "staging:\n  url: " << staging_url_ << "\n  format: "
       << staging_format_ << "\n  compression: " << staging_compression_ << "\n"
       << "  batch: " << batch_yaml_ << "\n" << staging_yaml_
-      << "target:\n" << target_yaml_ << extra_yaml;
+      << "target:\n" << target_yaml_ << "full_load:\n" << full_load_yaml_ << extra_yaml;
 }
 
 void WharfTest::WriteDefaultConfig(const std::string& source_extra) {

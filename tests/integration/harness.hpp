@@ -146,6 +146,10 @@ class WharfTest : public ::testing::Test {
   std::vector<std::pair<std::string, std::string>> slots_;  // (dsn, slot) to drop
   // The staging.batch mapping WriteConfig writes.
   std::string batch_yaml_ = "{ max_bytes: 8MB, max_interval: 200ms }";
+  // The full_load mapping's entries WriteConfig writes (indented two spaces):
+  // first-load batches as small as the streamed ones, so tests that stop a
+  // full load in the middle find batches staged before the stop.
+  std::string full_load_yaml_ = "  batch_bytes: 8MB\n";
   // The target mapping's entries WriteConfig writes (indented two spaces).
   std::string target_yaml_ = "  type: duckdb\n  path: ./warehouse.duckdb\n";
   // staging.url WriteConfig writes.

@@ -280,6 +280,7 @@ class ModesFaultTest
   void SetUp() override {
     ModesTest::SetUp();
     batch_yaml_ = "{ max_bytes: 16KB, max_interval: 200ms }";
+    full_load_yaml_ = "  batch_bytes: 16KB\n";
     UseTarget(std::get<2>(GetParam()));
   }
 };

@@ -300,6 +300,8 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
     } else if (size_t threads = FreshThreads(rows.rows(), RowGroupSizeFor(config_.memory_limit),
                                              rows.parallelism());
                ChunkAppendable(types) && threads > 1) {
+      spdlog::debug("load: {} fresh rows into {} on {} DuckDB threads", rows.rows(), target.ToString(),
+                    threads);
       fresh_scan_.Append(conn_, target, schema, types, static_cast<int64_t>(lsn.value()), core::NowMicros(),
                          rows, threads, [&](const std::vector<core::Datum>& row, size_t i, const std::string& why) {
                            rejects.push_back({target.ToString(), KeyText(schema, keys, row),

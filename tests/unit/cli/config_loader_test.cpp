@@ -401,6 +401,19 @@ TEST(ConfigLoader, BackPressureAndRetention) {
   EXPECT_NE(ParseError(head + "  retension: 1d\n").find("did you mean 'retention'"), std::string::npos);
 }
 
+TEST(ConfigLoader, FullLoadWorkersAndBatchBytes) {
+  const std::string head = "sources:\n  - name: main\n    dsn: postgres://h/db\nfull_load:\n";
+  core::Config d = ParseConfig("sources:\n  - name: main\n    dsn: postgres://h/db\n", "w.yaml");
+  EXPECT_EQ(d.full_load.workers, 0u);
+  EXPECT_EQ(d.full_load.batch_bytes, 256ull << 20);
+  core::Config c = ParseConfig(head + "  workers: 3\n  batch_bytes: 1GB\n", "w.yaml");
+  EXPECT_EQ(c.full_load.workers, 3u);
+  EXPECT_EQ(c.full_load.batch_bytes, 1ull << 30);
+  EXPECT_NE(ParseError(head + "  batch_bytes: 0\n").find("more than 0"), std::string::npos);
+  EXPECT_NE(ParseError(head + "  batch_bytes: lots\n").find("is not a size"), std::string::npos);
+  EXPECT_NE(ParseError(head + "  batch_byte: 1GB\n").find("did you mean 'batch_bytes'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wharf::cli
 

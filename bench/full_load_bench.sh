@@ -8,7 +8,7 @@
 #      20 to 40 characters, numeric(12,2), timestamptz, boolean, date, varchar(30);
 #      ~10 % NULLs in the last two), from generate_series; VACUUM (FREEZE,
 #      ANALYZE), so neither reader sets hint bits; one untimed COPY warms the cache
-#   3. for each configuration in CONFIGS (workers:compression:batch max_bytes[:memory_limit[:format]]),
+#   3. for each configuration in CONFIGS (workers:compression:full-load batch_bytes[:memory_limit[:format]]),
 #      alternating with the reference:
 #        reference: psql -c "COPY (SELECT * FROM public.items) TO STDOUT" > /dev/null
 #        wharf:     `wharf run -c fl_<i>.yaml --once` from an empty staging dir and
@@ -27,9 +27,9 @@
 #      median ratio per configuration, best first, against the 0.6 target
 #
 # Environment: WHARF (binary, default build/wharf), ROWS (5000000), CONFIGS
-# (default "1:zstd:64MB 2:zstd:64MB 3:zstd:64MB 2:none:64MB 2:zstd:256MB"; the
+# (default "2:zstd:256MB 2:none:256MB 1:zstd:256MB 2:zstd:64MB"; the
 # fourth field, DuckDB's memory_limit, is optional: empty is DuckDB's default; the fifth,
-# staging.format, is optional: jsonl by default, e.g. 2:zstd:64MB::parquet),
+# staging.format, is optional: jsonl by default, e.g. 2:zstd:256MB::parquet),
 # REPEATS (passes over CONFIGS, even passes in reverse order; 1), VALIDATE,
 # BATCH_INTERVAL (1s), PERF=1 (`perf record` of the first wharf run into
 # BENCH_DIR/perf.data, its samples attributed to thread roles and phases (needs
@@ -50,7 +50,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WHARF="${WHARF:-$ROOT/build/wharf}"
 ROWS="${ROWS:-5000000}"
-CONFIGS="${CONFIGS:-1:zstd:64MB 2:zstd:64MB 3:zstd:64MB 2:none:64MB 2:zstd:256MB}"
+CONFIGS="${CONFIGS:-2:zstd:256MB 2:none:256MB 1:zstd:256MB 2:zstd:64MB}"
 REPEATS="${REPEATS:-1}"
 VALIDATE="${VALIDATE:-$((ROWS <= 1000000 ? 1 : 0))}"
 BATCH_INTERVAL="${BATCH_INTERVAL:-1s}"
@@ -76,7 +76,7 @@ read -r -a CONFIG_LIST <<<"$CONFIGS"
 for c in "${CONFIG_LIST[@]}"; do
   IFS=: read -r w z b m <<<"$c"
   [[ "$w" =~ ^[0-9]+$ && -n "$z" && -n "$b" ]] ||
-    die "configuration '$c' is not workers:compression:max_bytes[:memory_limit], e.g. 2:zstd:64MB"
+    die "configuration '$c' is not workers:compression:batch_bytes[:memory_limit], e.g. 2:zstd:256MB"
 done
 TIME_BIN=""
 [[ -x /usr/bin/time ]] && TIME_BIN=/usr/bin/time
@@ -265,13 +265,14 @@ run_wharf() {  # $1 = run index, $2 = configuration; prints a result line
     echo "  url: file://./stage"
     echo "  format: ${f:-jsonl}"
     echo "  compression: $z"
-    echo "  batch: { max_bytes: $b, max_interval: $BATCH_INTERVAL }"
+    echo "  batch: { max_interval: $BATCH_INTERVAL }"
     echo "target:"
     echo "  type: duckdb"
     echo "  path: ./warehouse.duckdb"
     [[ -n "$m" ]] && echo "  memory_limit: $m"
     echo "full_load:"
     echo "  workers: $w"
+    echo "  batch_bytes: $b"
   } >"$yaml"
   if ((PERF)) && [[ ! -f "$WORK/perf.data" ]] && command -v perf >/dev/null; then
     pre=(perf record -e cpu-clock -F "$PERF_FREQ" --call-graph "$PERF_CALLGRAPH" -o "$WORK/perf.data" --)
@@ -355,7 +356,7 @@ for rep in $(seq 1 "$REPEATS"); do
     ((n == 0)) && COPIES[0]=$(run_copy)
     n=$((n + 1))
     ORDER[$n]="$cfg"
-    note "run $n: wharf run --once, workers:compression:max_bytes[:memory_limit] = $cfg"
+    note "run $n: wharf run --once, workers:compression:batch_bytes[:memory_limit] = $cfg"
     RESULTS[$n]=$(run_wharf "$n" "$cfg")
     COPIES[$n]=$(run_copy)
     note "  wharf $(cut -d' ' -f1 <<<"${RESULTS[$n]}")s; COPY $(cut -d' ' -f1 <<<"${COPIES[$((n - 1))]}")s / $(cut -d' ' -f1 <<<"${COPIES[$n]}")s"
@@ -372,7 +373,7 @@ echo "  table public.items: $ROWS rows x 8 columns (bigint pk, int, text 20-40, 
 echo "  boolean, date, varchar(30)), ~$ROW_BYTES bytes a row on disk, ~$COPY_BYTES bytes of COPY text a row,"
 echo "  heap $TABLE_MB MB + index $INDEX_MB MB (generated in ${GEN_S}s, vacuumed, cached);"
 echo "  wharf: staging file:// local, format per run (jsonl unless named), batch max_interval $BATCH_INTERVAL, target duckdb,"
-echo "  log level debug; per run: full_load.workers : staging.compression : batch max_bytes [: target.memory_limit]"
+echo "  log level debug; per run: full_load.workers : staging.compression : full_load.batch_bytes [: target.memory_limit]"
 echo "  (memory_limit empty: DuckDB's default, 80% of RAM);"
 echo "  reference: psql COPY (SELECT * FROM public.items) TO STDOUT > /dev/null, before and after each run;"
 echo "  machine: $(nproc) cores (shared), client and server on the same host; load average now $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <climits>
 #include <cstring>
@@ -298,14 +299,137 @@ std::optional<std::string> ReadUnchanged(simdjson::ondemand::value value, const 
 struct JsonLineParser::Impl {
   core::RelationSchema schema;  // owned: `index` points into its column names
   ColumnIndex index;
+  std::vector<std::string> keys;  // per column: "name": as EncodeJsonLine writes it
   std::vector<uint8_t> seen;  // per column of the line being parsed: present in "row"
   std::string where;
   simdjson::ondemand::parser parser;
 
   Impl(const core::RelationSchema& s, std::string w) : schema(s), where(std::move(w)) {
-    for (size_t i = 0; i < schema.columns.size(); ++i) index[schema.columns[i].name] = i;
+    for (size_t i = 0; i < schema.columns.size(); ++i) {
+      index[schema.columns[i].name] = i;
+      keys.emplace_back();
+      AppendJsonString(schema.columns[i].name, keys.back());
+      keys.back() += ':';
+    }
   }
+
+  bool ParseCanonical(std::string_view line, core::Change& c);
+  std::string last_ts_text;  // the last "ts" ParseCanonical read, and its value
+  int64_t last_ts = 0;
 };
+
+namespace {
+
+// Bytes that end a run inside a JSON string: the closing quote, an escape,
+// and control characters (never raw in valid JSON).
+constexpr std::array<bool, 256> kStringStops = [] {
+  std::array<bool, 256> t{};
+  for (int i = 0; i < 0x20; ++i) t[i] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
+}  // namespace
+
+// A line exactly as EncodeJsonLine writes it, with every column of `row` in
+// schema order and no "old" or "unchanged" (all the rows of a full load and
+// of inserts): decoded by matching its bytes, without a JSON parser, several
+// times faster. Returns false at the first byte that differs from that shape,
+// having decoded nothing final; the JSON parser then decodes (or refuses) the
+// line, so both give the same result for every line.
+bool JsonLineParser::Impl::ParseCanonical(std::string_view s, core::Change& c) {
+  size_t i = 0;
+  auto lit = [&](std::string_view t) {
+    if (s.size() - i < t.size() || std::memcmp(s.data() + i, t.data(), t.size()) != 0) return false;
+    i += t.size();
+    return true;
+  };
+  // The same for a literal: a compare of known size compiles to a few loads.
+  auto lit_c = [&]<size_t N>(const char (&t)[N]) {
+    constexpr size_t n = N - 1;
+    if (s.size() - i < n || std::memcmp(s.data() + i, t, n) != 0) return false;
+    i += n;
+    return true;
+  };
+  // A JSON number as the encoder writes one: digits, no leading zero, fits 64 bits.
+  auto number = [&](uint64_t& v) {
+    size_t begin = i;
+    uint64_t x = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      if (x > (UINT64_MAX - 9) / 10) return false;
+      x = x * 10 + static_cast<uint64_t>(s[i] - '0');
+      ++i;
+    }
+    if (i == begin || (s[begin] == '0' && i - begin > 1)) return false;
+    v = x;
+    return true;
+  };
+  if (!lit_c(R"({"op":")") || i >= s.size()) return false;
+  const char op = s[i++];
+  if (op != 'I' && op != 'U' && op != 'D' && op != 'T' && op != 'R') return false;
+  uint64_t lsn = 0, end_lsn = 0, seq = 0, xid = 0;
+  int64_t ts = 0;
+  if (!lit_c(R"(","lsn":)") || !number(lsn)) return false;
+  const bool has_end = lit_c(R"(,"end_lsn":)");
+  if (has_end && !number(end_lsn)) return false;
+  if (!lit_c(R"(,"seq":)") || !number(seq) || !lit_c(R"(,"xid":)") || !number(xid) || !lit_c(R"(,"ts":")"))
+    return false;
+  if (s.size() - i < 28 || s[i + 27] != '"') return false;
+  // Rows of a transaction (and every row of a snapshot) share one time.
+  if (s.compare(i, 27, last_ts_text) == 0) {
+    ts = last_ts;
+  } else {
+    if (!ParseUtcMicros(s.substr(i, 27), ts)) return false;
+    last_ts_text.assign(s.substr(i, 27));
+    last_ts = ts;
+  }
+  i += 28;
+  const bool has_row = op == 'I' || op == 'U' || op == 'R';
+  if (has_row) {
+    if (!lit_c(R"(,"row":{)")) return false;
+    c.row.resize(schema.columns.size());
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if ((k > 0 && !lit_c(",")) || !lit(keys[k])) return false;
+      if (lit_c("null")) {
+        c.row[k].reset();
+        continue;
+      }
+      if (!lit_c("\"")) return false;
+      const size_t begin = i;
+      bool escaped = false;
+      for (;;) {
+        if (i >= s.size()) return false;
+        const auto ch = static_cast<unsigned char>(s[i]);
+        if (!kStringStops[ch]) {
+          ++i;
+          continue;
+        }
+        if (ch == '"') break;
+        if (ch != '\\') return false;  // a raw control character
+        escaped = true;
+        i += 2;
+      }
+      std::string_view body = s.substr(begin, i - begin);
+      ++i;
+      if (!c.row[k]) c.row[k].emplace();
+      if (escaped) {
+        if (!UnescapeJson(body, *c.row[k])) return false;
+      } else {
+        c.row[k]->assign(body);
+      }
+    }
+    if (!lit_c("}")) return false;
+  }
+  if (!lit_c("}") || i != s.size()) return false;
+  if (!has_row) c.row.clear();
+  c.op = static_cast<core::Op>(op);
+  c.lsn = Lsn(lsn);
+  c.end_lsn = has_end ? Lsn(end_lsn) : Lsn();
+  c.seq = static_cast<uint32_t>(seq);
+  c.xid = static_cast<uint32_t>(xid);
+  c.ts = ts;
+  return true;
+}
 
 JsonLineParser::JsonLineParser(const core::RelationSchema& schema, std::string where)
     : impl_(std::make_unique<Impl>(schema, std::move(where))) {}
@@ -417,6 +541,7 @@ void JsonLineParser::Parse(std::string_view line, size_t allocated, uint64_t lin
   c.has_old = false;
   c.old_kind = 'K';
   c.unchanged.clear();
+  if (m.ParseCanonical(line, c)) return;
   try {
     auto doc = parser.iterate(line.data(), line.size(), allocated);
     c.row.resize(schema.columns.size());

@@ -399,3 +399,57 @@ TEST(UtcMicros, ParseRejectsOtherShapes) {
 
 }  // namespace
 }  // namespace wharf::staging
+
+namespace wharf::staging {
+namespace {
+
+// Lines exactly as EncodeJsonLine writes them are decoded by matching bytes;
+// any other spelling of the same JSON goes through the JSON parser. Both must
+// give the same change, for every op and awkward value; and a canonical-looking
+// line that is not valid JSON must still be refused.
+TEST(Jsonl, CanonicalLinesDecodeAsTheJsonParserDecodesThem) {
+  std::vector<core::Datum> values = {std::nullopt, "", "plain", "quote \" and \\ backslash",
+                                     "tab\tnew\nline\rcr", std::string("nul\0byte", 8), "\x01\x1f",
+                                     "é ü 漢字 😀", "null", "{\"json\": [1, 2]}", std::string(5000, 'x')};
+  std::vector<core::Change> changes;
+  for (core::Op op : {core::Op::kInsert, core::Op::kUpdate, core::Op::kSnapshot, core::Op::kDelete,
+                      core::Op::kTruncate}) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      core::Change c = test::SampleChange(op);
+      if (op != core::Op::kDelete && op != core::Op::kTruncate) c.row.resize(4);  // D and T stage none
+      for (size_t k = 0; k < c.row.size(); ++k) c.row[k] = values[(i + k) % values.size()];
+      c.end_lsn = i % 2 ? Lsn(900 + i) : Lsn();
+      c.seq = static_cast<uint32_t>(i);
+      changes.push_back(c);
+    }
+  }
+  for (const auto& c : changes) {
+    std::string line;
+    EncodeJsonLine(test::SampleSchema(), c, line);
+    // The same JSON with a space after the first colon: not byte-canonical.
+    std::string spaced = line;
+    spaced.insert(spaced.find(':') + 1, " ");
+    auto fast = DecodeJsonLines(test::SampleSchema(), line, "fast.jsonl");
+    auto slow = DecodeJsonLines(test::SampleSchema(), spaced, "slow.jsonl");
+    ASSERT_EQ(fast.size(), 1u);
+    ASSERT_EQ(slow.size(), 1u);
+    SCOPED_TRACE(line);
+    test::ExpectSameChange(c, fast[0]);
+    test::ExpectSameChange(slow[0], fast[0]);
+  }
+  // Canonical in shape but not JSON: a raw control character, a bad escape, a
+  // number with a leading zero, an unknown op. The parser refuses each.
+  std::string good;
+  EncodeJsonLine(test::SampleSchema(), changes[2], good);
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"plain", "pla\x01n"}, {"plain", "pl\\qin"}, {"\"lsn\":", "\"lsn\":0"}, {"\"op\":\"I\"", "\"op\":\"X\""}}) {
+    std::string bad = good;
+    size_t at = bad.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    bad.replace(at, from.size(), to);
+    ExpectStagingError(bad);
+  }
+}
+
+}  // namespace
+}  // namespace wharf::staging

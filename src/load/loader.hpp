@@ -55,9 +55,9 @@ class Loader {
   bool ApplyBatch(const core::SourceConfig& source, uint64_t seq);
 
  private:
-  // Presence, format and compression of every file (no reading).
+  // Presence, format, compression and checksum algorithm of every file (no reading).
   void CheckFiles(const staging::Manifest& manifest);
-  // Size and SHA-256 of one file, streaming; throws kStaging when they differ.
+  // Size and checksum of one file, streaming; throws kStaging when they differ.
   void VerifyFile(const staging::ManifestFile& file, uint64_t seq);
   void ExpectIntact(const staging::ManifestFile& file, uint64_t seq, uint64_t size,
                     const std::string& digest);

@@ -103,8 +103,8 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
                        uint64_t seq) {
   std::string where = Where(store_, f);
   // With the algorithm the manifest names: batches staged before xxh128 carry sha256.
-  auto hashing = std::make_unique<staging::HashingReader>(store_.OpenReader(f.path),
-                                                          staging::ChecksumAlgoOf(f.checksum, where));
+  auto hashing = std::make_unique<staging::HashingReader>(
+      store_.OpenReader(f.path), staging::ChecksumAlgoOf(f.checksum, where));
   auto stored = hashing->tally();  // outlives the reader, which the change reader owns
   try {
     // Inside: a Parquet reader reads the whole file when it opens.

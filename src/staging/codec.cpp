@@ -81,8 +81,10 @@ Checksum::Checksum(ChecksumAlgo algo) : algo_(algo), impl_(std::make_unique<Impl
 Checksum::~Checksum() = default;
 
 void Checksum::Update(std::string_view bytes) {
-  if (impl_->sha) impl_->sha->Update(bytes);
-  else XXH3_128bits_update(impl_->xxh, bytes.data(), bytes.size());
+  if (impl_->sha)
+    impl_->sha->Update(bytes);
+  else
+    XXH3_128bits_update(impl_->xxh, bytes.data(), bytes.size());
 }
 
 std::string Checksum::Finish() {

@@ -62,7 +62,6 @@ class EncodingWriter {
   uint64_t raw_bytes() const { return raw_bytes_; }
   const std::string& checksum() const { return checksum_; }  // xxh128, "<algo>:<hex>"
 
-
  private:
   struct Impl;
   void Emit(std::string_view bytes);

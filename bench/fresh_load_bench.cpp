@@ -140,12 +140,13 @@ int main(int argc, char** argv) {
   double ref_cpu;
   {
     Timer t;
-    auto hashing = std::make_unique<staging::HashingReader>(store.OpenReader(f.path));
+    auto hashing = std::make_unique<staging::HashingReader>(store.OpenReader(f.path),
+                                                            staging::ChecksumAlgoOf(f.checksum, "f"));
     auto tally = hashing->tally();
     staging::DecodingReader r(std::move(hashing), options.compression, "f");
     while (r.Read(buf.data(), buf.size())) {
     }
-    (void)tally->sha.HexDigest();
+    (void)tally->sum.Finish();
     ref_cpu = t.cpu();
     Print("read", t.cpu(), t.wall(), rows, "(read, decompress, checksum)");
   }

@@ -115,12 +115,13 @@ COPY = [
     ("EncodeJsonLine: AppendJsonString", ("AppendJsonString",)),
     ("EncodeJsonLine: rest (fmt header)", ("EncodeJsonLine",)),
     ("zstd compress", ("ZSTD_",)),
-    ("sha256 + file write", ("EncodingWriter",)),
+    ("checksum + file write", ("EncodingWriter",)),
     ("KeyOf (last key)", ("snapshot::KeyOf",)),
     ("batch commit, state save", ("BatchWriter::Commit", "SyncBoard::Update", "CommitInOrder")),
 ]
 LOAD = [
-    ("Verify (sha256 of staged file)", ("Loader::Verify",)),
+    # Before the JSON read: the checksum runs inside it, as the file streams through HashingReader.
+    ("checksum of staged file", ("Checksum::Update", "Loader::VerifyFile")),
     ("JSON read (zstd, simdjson, Change)", ("JsonLinesReader::Next",)),
     ("Planner::Add (std::map by key)", ("Planner::Add",)),
     ("Planner::Finish", ("Planner::Finish",)),

@@ -17,7 +17,8 @@ APT_PACKAGES=(
   libfmt-dev libspdlog-dev  # formatting and logging
   libcli11-dev            # command line
   libzstd-dev zlib1g-dev  # staged-file compression
-  libssl-dev              # checksums, S3 request signing (SHA-256, HMAC)
+  libssl-dev              # S3 request signing (SHA-256, HMAC); SHA-256 of older staged batches
+  libxxhash-dev           # XXH3-128 checksums of staged files (fast, non-cryptographic)
   libcurl4-openssl-dev    # S3 staging: HTTP client
   libcpp-httplib-dev      # HTTP server: S3 upload notifications (server.listen)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks

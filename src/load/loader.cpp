@@ -78,25 +78,27 @@ void Loader::CheckFiles(const staging::Manifest& m) {
            where, f.format);
     }
     staging::ParseCompression(f.compression);  // an unknown one fails here, before anything applies
+    staging::ChecksumAlgoOf(f.checksum, where);  // likewise
   }
 }
 
 void Loader::ExpectIntact(const staging::ManifestFile& f, uint64_t seq, uint64_t size,
                           const std::string& digest) {
-  if (size != f.bytes || digest != f.sha256) {
+  if (size != f.bytes || digest != f.checksum) {
     Fail(ErrorKind::kStaging,
          "staged file {} is corrupt or truncated ({} bytes, manifest says {}; checksum {}); "
          "nothing of batch {} was applied. Restore the file, or resynchronise the source",
-         Where(store_, f), size, f.bytes, digest == f.sha256 ? "matches" : "differs", seq);
+         Where(store_, f), size, f.bytes, digest == f.checksum ? "matches" : "differs", seq);
   }
 }
 
 void Loader::VerifyFile(const staging::ManifestFile& f, uint64_t seq) {
   std::unique_ptr<char[]> buf = std::make_unique_for_overwrite<char[]>(kReadSize);
-  staging::HashingReader reader(store_.OpenReader(f.path));
+  staging::HashingReader reader(store_.OpenReader(f.path),
+                                staging::ChecksumAlgoOf(f.checksum, Where(store_, f)));
   while (reader.Read(buf.get(), kReadSize)) {
   }
-  ExpectIntact(f, seq, reader.tally()->bytes, reader.tally()->sha.HexDigest());
+  ExpectIntact(f, seq, reader.tally()->bytes, reader.tally()->sum.Finish());
 }
 
 void Loader::ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& f,
@@ -105,7 +107,9 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   const core::TableName target{source.target_schema ? *source.target_schema : f.relation.table.schema,
                                f.relation.table.name};
   const LoadMode mode = modes_.For(f.relation.table, target);
-  auto hashing = std::make_unique<staging::HashingReader>(store_.OpenReader(f.path));
+  // With the algorithm the manifest names: batches staged before xxh128 carry sha256.
+  auto hashing = std::make_unique<staging::HashingReader>(
+      store_.OpenReader(f.path), staging::ChecksumAlgoOf(f.checksum, where));
   auto stored = hashing->tally();  // outlives the reader, which the change reader owns
   try {
     if (mode == LoadMode::kMirror && f.fresh && f.ops.size() <= 1 &&
@@ -132,7 +136,7 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   }
   // Read to its end: what was applied was exactly the file the manifest
   // names (else the batch rolls back).
-  ExpectIntact(f, m.seq, stored->bytes, stored->sha.HexDigest());
+  ExpectIntact(f, m.seq, stored->bytes, stored->sum.Finish());
 }
 
 void Loader::ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& f,

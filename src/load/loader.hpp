@@ -5,7 +5,7 @@
 //   1. check: every file of the batch exists, in a format and compression
 //      this loader reads, before anything is applied.
 //   2. apply: each file is streamed once (decompression and decoding a piece
-//      at a time) while its size and SHA-256 are computed, its changes planned
+//      at a time) while its size and checksum are computed, its changes planned
 //      in chunks of about `chunk_bytes`, and each chunk's plan applied inside
 //      the batch's one warehouse transaction before the next chunk is read.
 //      Applying the chunks' plans in order has the same effect as the batch's
@@ -55,9 +55,9 @@ class Loader {
   bool ApplyBatch(const core::SourceConfig& source, uint64_t seq);
 
  private:
-  // Presence, format and compression of every file (no reading).
+  // Presence, format, compression and checksum algorithm of every file (no reading).
   void CheckFiles(const staging::Manifest& manifest);
-  // Size and SHA-256 of one file, streaming; throws kStaging when they differ.
+  // Size and checksum of one file, streaming; throws kStaging when they differ.
   void VerifyFile(const staging::ManifestFile& file, uint64_t seq);
   void ExpectIntact(const staging::ManifestFile& file, uint64_t seq, uint64_t size,
                     const std::string& digest);

@@ -38,7 +38,7 @@ BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, 
 void BatchWriter::Close(OpenFile& f) {
   f.writer->Finish();
   f.meta.bytes = f.writer->stored_bytes();
-  f.meta.sha256 = f.writer->sha256_hex();
+  f.meta.checksum = f.writer->checksum();
   closed_.push_back(std::move(f.meta));
   core::FaultPoint("staging.after_data_file");
 }

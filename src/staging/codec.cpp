@@ -1,6 +1,7 @@
 #include "staging/codec.hpp"
 
 #include <openssl/evp.h>
+#include <xxhash.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -45,13 +46,66 @@ std::string Hex(const unsigned char* d, unsigned n) {
 }
 }  // namespace
 
+std::string ChecksumAlgoName(ChecksumAlgo a) {
+  return a == ChecksumAlgo::kSha256 ? "sha256" : "xxh128";
+}
+
+ChecksumAlgo ChecksumAlgoOf(std::string_view recorded, const std::string& where) {
+  std::string_view algo = recorded.substr(0, recorded.find(':'));
+  if (algo == "xxh128") return ChecksumAlgo::kXxh128;
+  if (algo == "sha256") return ChecksumAlgo::kSha256;
+  Fail(ErrorKind::kStaging,
+       "staged file {} has checksum algorithm '{}'; this wharf verifies xxh128 and sha256. A newer "
+       "wharf staged it: load it with that version (or a later one)",
+       where, algo);
+}
+
+struct Checksum::Impl {
+  XXH3_state_t* xxh = nullptr;
+  std::unique_ptr<Sha256> sha;
+  ~Impl() {
+    if (xxh) XXH3_freeState(xxh);
+  }
+};
+
+Checksum::Checksum(ChecksumAlgo algo) : algo_(algo), impl_(std::make_unique<Impl>()) {
+  if (algo_ == ChecksumAlgo::kSha256) {
+    impl_->sha = std::make_unique<Sha256>();
+    return;
+  }
+  impl_->xxh = XXH3_createState();
+  if (!impl_->xxh || XXH3_128bits_reset(impl_->xxh) != XXH_OK)
+    Fail(ErrorKind::kInternal, "XXH3-128 initialisation failed");
+}
+
+Checksum::~Checksum() = default;
+
+void Checksum::Update(std::string_view bytes) {
+  if (impl_->sha)
+    impl_->sha->Update(bytes);
+  else
+    XXH3_128bits_update(impl_->xxh, bytes.data(), bytes.size());
+}
+
+std::string Checksum::Finish() {
+  if (impl_->sha) return "sha256:" + impl_->sha->HexDigest();
+  XXH128_canonical_t canon;
+  XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(impl_->xxh));
+  return "xxh128:" + Hex(canon.digest, sizeof(canon.digest));
+}
+
+std::string ChecksumOf(std::string_view bytes, ChecksumAlgo algo) {
+  Checksum sum(algo);
+  sum.Update(bytes);
+  return sum.Finish();
+}
+
 struct EncodingWriter::Impl {
-  EVP_MD_CTX* sha = EVP_MD_CTX_new();
+  Checksum sum;
   ZSTD_CCtx* zstd = nullptr;
   z_stream gz{};
   bool gz_init = false;
   ~Impl() {
-    EVP_MD_CTX_free(sha);
     if (zstd) ZSTD_freeCCtx(zstd);
     if (gz_init) deflateEnd(&gz);
   }
@@ -59,7 +113,6 @@ struct EncodingWriter::Impl {
 
 EncodingWriter::EncodingWriter(std::unique_ptr<ObjectWriter> out, Compression compression)
     : out_(std::move(out)), compression_(compression), impl_(std::make_unique<Impl>()) {
-  EVP_DigestInit_ex(impl_->sha, EVP_sha256(), nullptr);
   if (compression_ == Compression::kZstd) {
     impl_->zstd = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(impl_->zstd, ZSTD_c_compressionLevel, 1);
@@ -75,7 +128,7 @@ EncodingWriter::~EncodingWriter() = default;
 
 void EncodingWriter::Emit(std::string_view bytes) {
   if (bytes.empty()) return;
-  EVP_DigestUpdate(impl_->sha, bytes.data(), bytes.size());
+  impl_->sum.Update(bytes);
   stored_bytes_ += bytes.size();
   out_->Write(bytes);
 }
@@ -137,10 +190,7 @@ void EncodingWriter::Finish() {
       Emit(std::string_view(out.data(), out.size() - impl_->gz.avail_out));
     } while (r != Z_STREAM_END);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(impl_->sha, digest, &len);
-  sha256_ = Hex(digest, len);
+  checksum_ = impl_->sum.Finish();
   out_->Commit();
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Compression of staged files (none | gzip | zstd) and the SHA-256 of the
+// Compression of staged files (none | gzip | zstd) and the checksum of the
 // stored bytes that manifests record and the loader verifies.
 #include <memory>
 #include <string>
@@ -15,7 +15,40 @@ Compression ParseCompression(const std::string& name);  // throws kConfig
 std::string CompressionName(Compression c);
 std::string CompressionExtension(Compression c);  // "", ".gz", ".zst"
 
-// Compresses what is written, hashes the compressed bytes, forwards them to
+// The checksum of a staged file's stored bytes, as a manifest records it:
+// "<algo>:<lowercase hex>". It only detects corruption and truncation (whoever
+// can rewrite a file can rewrite its manifest too), so new files use XXH3-128,
+// ~11x the throughput of SHA-256 on a CPU without SHA instructions
+// (bench/checksum_bench); sha256 is still verified, for batches staged before
+// (manifest key "sha256", bare hex).
+enum class ChecksumAlgo { kXxh128, kSha256 };
+
+std::string ChecksumAlgoName(ChecksumAlgo a);  // "xxh128", "sha256"
+// The algorithm a recorded checksum names. Throws kStaging naming `where`
+// when it is none this wharf knows (a newer wharf staged the file).
+ChecksumAlgo ChecksumAlgoOf(std::string_view recorded, const std::string& where);
+
+// Incremental checksum of bytes streamed through it, in any piece sizes.
+class Checksum {
+ public:
+  explicit Checksum(ChecksumAlgo algo = ChecksumAlgo::kXxh128);
+  ~Checksum();
+  Checksum(const Checksum&) = delete;
+  Checksum& operator=(const Checksum&) = delete;
+  void Update(std::string_view bytes);
+  std::string Finish();  // "<algo>:<hex>"; ends the checksum, call once
+  ChecksumAlgo algo() const { return algo_; }
+
+ private:
+  struct Impl;
+  ChecksumAlgo algo_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The checksum of `bytes` in one call ("<algo>:<hex>").
+std::string ChecksumOf(std::string_view bytes, ChecksumAlgo algo = ChecksumAlgo::kXxh128);
+
+// Compresses what is written, checksums the compressed bytes, forwards them to
 // an ObjectWriter. Finish() flushes, commits the object and returns its size.
 class EncodingWriter {
  public:
@@ -25,10 +58,10 @@ class EncodingWriter {
   EncodingWriter& operator=(const EncodingWriter&) = delete;
 
   void Write(std::string_view bytes);
-  void Finish();  // after this, stored_bytes() and sha256_hex() are final
+  void Finish();  // after this, stored_bytes() and checksum() are final
   uint64_t stored_bytes() const { return stored_bytes_; }
   uint64_t raw_bytes() const { return raw_bytes_; }
-  const std::string& sha256_hex() const { return sha256_; }
+  const std::string& checksum() const { return checksum_; }  // xxh128, "<algo>:<hex>"
 
  private:
   struct Impl;
@@ -41,10 +74,10 @@ class EncodingWriter {
   std::string buffer_;  // raw bytes waiting for compression
   uint64_t stored_bytes_ = 0;
   uint64_t raw_bytes_ = 0;
-  std::string sha256_;
+  std::string checksum_;
 };
 
-// Incremental SHA-256 (for verifying a staged file of any size while streaming it).
+// Incremental SHA-256, bare hex (S3 request signing; Checksum for staged files).
 class Sha256 {
  public:
   Sha256();
@@ -67,21 +100,23 @@ std::string Sha256Hex(std::string_view bytes);
 // compressed stream does (truncated), or go on after it.
 class DecodingReader;
 
-// Passes an object's bytes through while hashing them, so a file can be
-// checked against its manifest in the same pass that reads it. The tally is
-// shared: a consumer may destroy the reader (Parquet's copies the object to a
-// temporary file and lets it go) before the caller reads the result.
+// Passes an object's bytes through while checksumming them (with the
+// algorithm its manifest entry names), so a file can be checked against its
+// manifest in the same pass that reads it. The tally is shared: a consumer may
+// destroy the reader (Parquet's copies the object to a temporary file and lets
+// it go) before the caller reads the result.
 class HashingReader : public ObjectReader {
  public:
   struct Tally {
-    Sha256 sha;
+    explicit Tally(ChecksumAlgo algo) : sum(algo) {}
+    Checksum sum;
     uint64_t bytes = 0;
   };
-  explicit HashingReader(std::unique_ptr<ObjectReader> inner)
-      : inner_(std::move(inner)), tally_(std::make_shared<Tally>()) {}
+  HashingReader(std::unique_ptr<ObjectReader> inner, ChecksumAlgo algo)
+      : inner_(std::move(inner)), tally_(std::make_shared<Tally>(algo)) {}
   size_t Read(char* buf, size_t size) override {
     size_t n = inner_->Read(buf, size);
-    tally_->sha.Update(std::string_view(buf, n));
+    tally_->sum.Update(std::string_view(buf, n));
     tally_->bytes += n;
     return n;
   }

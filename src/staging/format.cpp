@@ -59,7 +59,7 @@ class TextEncoder : public FileEncoder {
   }
   void Finish() override { writer_.Finish(); }
   uint64_t stored_bytes() const override { return writer_.stored_bytes(); }
-  const std::string& sha256_hex() const override { return writer_.sha256_hex(); }
+  const std::string& checksum() const override { return writer_.checksum(); }
 
  private:
   Format format_;

@@ -37,7 +37,7 @@ class FileEncoder {
   // Writes what is left and commits the object; then the getters are final.
   virtual void Finish() = 0;
   virtual uint64_t stored_bytes() const = 0;
-  virtual const std::string& sha256_hex() const = 0;
+  virtual const std::string& checksum() const = 0;  // "<algo>:<hex>" (codec.hpp)
 };
 
 std::unique_ptr<FileEncoder> OpenEncoder(Format format, Compression compression,

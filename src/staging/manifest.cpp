@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "staging/codec.hpp"
 
 namespace wharf::staging {
 
@@ -62,7 +63,7 @@ std::string Manifest::ToJson() const {
                           {"table", f.relation.table.ToString()},
                           {"rows", f.rows},
                           {"bytes", f.bytes},
-                          {"sha256", f.sha256},
+                          {"checksum", f.checksum},
                           {"format", f.format},
                           {"compression", f.compression},
                           {"ops", ops_json},
@@ -103,7 +104,10 @@ Manifest Manifest::FromJson(const std::string& text, const std::string& where) {
       f.path = fj.at("path").get<std::string>();
       f.rows = fj.at("rows").get<uint64_t>();
       f.bytes = fj.at("bytes").get<uint64_t>();
-      f.sha256 = fj.at("sha256").get<std::string>();
+      // Manifests of an earlier wharf name only a SHA-256, as bare hex.
+      f.checksum = fj.contains("checksum") ? fj.at("checksum").get<std::string>()
+                                           : "sha256:" + fj.at("sha256").get<std::string>();
+      ChecksumAlgoOf(f.checksum, fmt::format("{} (manifest {})", f.path, where));
       f.format = fj.value("format", std::string("jsonl"));
       f.compression = fj.value("compression", std::string("none"));
       f.fresh = fj.value("fresh", false);

@@ -22,7 +22,9 @@ struct ManifestFile {
   core::RelationSchema relation;  // the schema the file was written with
   uint64_t rows = 0;
   uint64_t bytes = 0;  // size of the stored (compressed) object
-  std::string sha256;  // hex, of the stored bytes
+  // Of the stored bytes, "<algo>:<hex>" (staging/codec.hpp Checksum): "xxh128:..."
+  // for new files; "sha256:..." for files staged before (key "sha256", bare hex).
+  std::string checksum;
   std::map<char, uint64_t> ops;  // op letter -> count
   std::string format = "jsonl";
   std::string compression = "none";

@@ -217,10 +217,10 @@ class ParquetEncoder : public FileEncoder {
     if (in.bad()) Fail(ErrorKind::kStaging, "cannot read back the Parquet file {}", tmp.path());
     writer.Finish();
     stored_bytes_ = writer.stored_bytes();
-    sha256_ = writer.sha256_hex();
+    checksum_ = writer.checksum();
   }
   uint64_t stored_bytes() const override { return stored_bytes_; }
-  const std::string& sha256_hex() const override { return sha256_; }
+  const std::string& checksum() const override { return checksum_; }
 
  private:
   void Check(duckdb_state state) {
@@ -267,7 +267,7 @@ class ParquetEncoder : public FileEncoder {
   duckdb_appender app_ = nullptr;
   std::string json_;
   uint64_t stored_bytes_ = 0;
-  std::string sha256_;
+  std::string checksum_;
 };
 
 // ---- reading

@@ -24,6 +24,7 @@
 #include "core/relation.hpp"
 #include "load/duckdb/duckdb_warehouse.hpp"
 #include "staging/batch_writer.hpp"
+#include "staging/codec.hpp"
 #include "staging/layout.hpp"
 #include "staging/local_store.hpp"
 #include "staging/staged_log.hpp"
@@ -429,12 +430,13 @@ TEST(Loader, RejectsAreKeptAcrossChunks) {
 }
 
 // Stages a batch whose second file is damaged after its manifest was written.
-void StageDamagedBatch(Fixture& f, const std::function<void(const std::string& path)>& damage) {
+void StageDamagedBatch(Fixture& f, const std::function<void(const std::string& path)>& damage,
+                       staging::Compression compression = staging::Compression::kZstd) {
   std::vector<std::pair<core::RelationSchema, Change>> changes;
   Source src(changes);
   for (int i = 1; i <= 100; ++i) src.Insert(Docs('d'), {std::to_string(i), "0", "b"});
   for (int i = 1; i <= 100; ++i) src.Insert(Log(), {"m", std::to_string(i)});
-  WriteBatch(f.store, 1, changes);
+  WriteBatch(f.store, 1, changes, compression);
   auto m = staging::ReadManifest(f.store, "src", 1);
   ASSERT_EQ(m.files.size(), 2u);
   damage(m.files[1].path);
@@ -446,6 +448,19 @@ void ExpectNothingApplied(Fixture& f) {
   EXPECT_FALSE(f.TableExists("log"));
 }
 
+// Loading fails with a kStaging error saying each of `says`, and applies nothing.
+void ExpectLoadRefused(Fixture& f, const std::vector<std::string>& says) {
+  Loader loader(f.store, *f.warehouse, LoaderOptions{1});
+  try {
+    loader.CatchUp(f.source);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
+    for (const auto& s : says) EXPECT_NE(e.message().find(s), std::string::npos) << e.what();
+  }
+  ExpectNothingApplied(f);
+}
+
 TEST(Loader, TruncatedFileAppliesNothingAndNamesTheFile) {
   Fixture f;
   std::string damaged;
@@ -453,17 +468,7 @@ TEST(Loader, TruncatedFileAppliesNothingAndNamesTheFile) {
     damaged = path;
     fs::resize_file(f.store.root() / path, fs::file_size(f.store.root() / path) - 3);
   });
-  Loader loader(f.store, *f.warehouse, LoaderOptions{1});
-  try {
-    loader.CatchUp(f.source);
-    ADD_FAILURE() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
-    EXPECT_NE(e.message().find(damaged), std::string::npos) << e.what();
-    EXPECT_NE(e.message().find("corrupt or truncated"), std::string::npos) << e.what();
-    EXPECT_NE(e.message().find("nothing of batch 1 was applied"), std::string::npos) << e.what();
-  }
-  ExpectNothingApplied(f);
+  ExpectLoadRefused(f, {damaged, "corrupt or truncated", "nothing of batch 1 was applied"});
 }
 
 TEST(Loader, AlteredButDecodableFileAppliesNothing) {
@@ -516,7 +521,7 @@ TEST(Loader, FailureAfterSomeChunksRollsBackTheWholeBatch) {
     w.Write(text);
     w.Finish();
     m.files[1].bytes = w.stored_bytes();
-    m.files[1].sha256 = w.sha256_hex();
+    m.files[1].checksum = w.checksum();
     f.store.Put(staging::ManifestPath("src", 1), m.ToJson());
   });
   Loader loader(f.store, *f.warehouse, LoaderOptions{1});
@@ -582,6 +587,72 @@ TEST(Loader, CorruptFileFailsItsBatchWhichIsAbortedNotCommitted) {
   EXPECT_EQ(w.calls.front(), "begin 1");
   EXPECT_EQ(w.calls.back(), "abort");
   EXPECT_EQ(std::count(w.calls.begin(), w.calls.end(), "commit"), 0);
+}
+
+// Rewrites batch 1's manifest as a wharf before xxh128 wrote it: each file's
+// checksum under key "sha256", as the bare hex SHA-256 of its stored bytes.
+void MakeManifestOldStyle(Fixture& f) {
+  auto m = staging::ReadManifest(f.store, "src", 1);
+  std::string text = m.ToJson();
+  for (const auto& file : m.files) {
+    std::string now = "\"checksum\": \"" + file.checksum + "\"";
+    auto at = text.find(now);
+    ASSERT_NE(at, std::string::npos) << text;
+    text.replace(at, now.size(),
+                 "\"sha256\": \"" + staging::Sha256Hex(f.store.Read(file.path)) + "\"");
+  }
+  ASSERT_EQ(text.find("\"checksum\""), std::string::npos) << text;
+  f.store.Put(staging::ManifestPath("src", 1), text);
+}
+
+TEST(Loader, BatchStagedWithSha256ChecksumsStillLoads) {
+  Fixture f;
+  StageDamagedBatch(f, [](const std::string&) {});
+  MakeManifestOldStyle(f);
+  EXPECT_EQ(staging::ReadManifest(f.store, "src", 1).files[1].checksum.substr(0, 7), "sha256:");
+  Loader loader(f.store, *f.warehouse, LoaderOptions{1});
+  EXPECT_EQ(loader.CatchUp(f.source), 1u);
+  EXPECT_EQ(
+      f.Query("SELECT (SELECT count(*) FROM public.docs), (SELECT count(*) FROM public.log)")[0],
+      (std::vector<std::optional<std::string>>{"100", "100"}));
+}
+
+TEST(Loader, DamagedFileIsRefusedUnderEitherChecksum) {
+  // Under xxh128 (as staged now) and sha256 (a batch of an earlier wharf): a
+  // truncated zstd file (its frame fails, then the checksum is checked), and an
+  // uncompressed one altered in place, same size and decodable, which only the
+  // checksum at the end of its pass can tell.
+  for (bool old_style : {false, true}) {
+    for (bool truncate : {true, false}) {
+      SCOPED_TRACE(std::string(old_style ? "sha256 " : "xxh128 ") +
+                   (truncate ? "truncated" : "altered"));
+      Fixture f;
+      std::string damaged;
+      StageDamagedBatch(
+          f, [&](const std::string& path) { damaged = path; },
+          truncate ? staging::Compression::kZstd : staging::Compression::kNone);
+      if (old_style) MakeManifestOldStyle(f);
+      if (truncate) {
+        fs::resize_file(f.store.root() / damaged, fs::file_size(f.store.root() / damaged) - 3);
+      } else {
+        std::string text = f.store.Read(damaged);
+        auto at = text.find(R"("m")");
+        ASSERT_NE(at, std::string::npos);
+        text[at + 1] = 'n';
+        f.store.Put(damaged, text);
+      }
+      ExpectLoadRefused(f, {damaged, "corrupt or truncated"});
+    }
+  }
+}
+
+TEST(Loader, UnknownChecksumAlgorithmAppliesNothing) {
+  Fixture f;
+  StageDamagedBatch(f, [](const std::string&) {});
+  auto m = staging::ReadManifest(f.store, "src", 1);
+  m.files[1].checksum = "blake3:" + std::string(64, '0');
+  f.store.Put(staging::ManifestPath("src", 1), m.ToJson());
+  ExpectLoadRefused(f, {m.files[1].path, "'blake3'", "newer wharf"});
 }
 
 TEST(Loader, ChunksOfOneFileAreAppliedInOrderInOneBatch) {

@@ -46,7 +46,7 @@ struct Written {
   std::string path;
   uint64_t stored_bytes;
   uint64_t raw_bytes;
-  std::string sha256;
+  std::string checksum;
 };
 
 // Writes `data` in chunks of `chunk` bytes through an EncodingWriter.
@@ -55,7 +55,7 @@ Written WriteThrough(LocalStore& store, const std::string& path, const std::stri
   EncodingWriter w(store.OpenWriter(path), compression);
   for (size_t i = 0; i < data.size(); i += chunk) w.Write(std::string_view(data).substr(i, chunk));
   w.Finish();
-  return {path, w.stored_bytes(), w.raw_bytes(), w.sha256_hex()};
+  return {path, w.stored_bytes(), w.raw_bytes(), w.checksum()};
 }
 
 class CodecTest : public ::testing::TestWithParam<Compression> {
@@ -72,8 +72,9 @@ void CheckRoundTrip(const TempDir& dir, Compression c, const std::string& data, 
   EXPECT_EQ(w.stored_bytes, stored.size());
   EXPECT_EQ(w.stored_bytes, fs::file_size(dir.path() / path));
   EXPECT_EQ(w.raw_bytes, data.size());
-  EXPECT_EQ(w.sha256, Sha256Hex(stored));
-  EXPECT_EQ(w.sha256.size(), 64u);
+  EXPECT_EQ(w.checksum, ChecksumOf(stored, ChecksumAlgo::kXxh128));
+  EXPECT_EQ(w.checksum.size(), 7u + 32u) << w.checksum;
+  EXPECT_EQ(w.checksum.substr(0, 7), "xxh128:");
   std::string back = Decompress(stored, c, path);
   EXPECT_EQ(back.size(), data.size());
   EXPECT_TRUE(back == data) << "decompressed content differs";
@@ -123,6 +124,43 @@ TEST(Codec, Sha256KnownValues) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+std::string Digits(size_t repeats) {
+  std::string s;
+  for (size_t i = 0; i < repeats; ++i) s += "0123456789";
+  return s;
+}
+
+// XXH3-128 in canonical (big-endian) form; values checked with `xxhsum -H2` (xxHash 0.8.1).
+TEST(Checksum, Xxh128KnownValues) {
+  EXPECT_EQ(ChecksumOf(""), "xxh128:99aa06d3014798d86001c324468d497f");
+  EXPECT_EQ(ChecksumOf("abc"), "xxh128:06b05ab6733a618578af5f94892f3950");
+  // 1 MB: XXH3's long-input path, streamed over many stripes and blocks.
+  EXPECT_EQ(ChecksumOf(Digits(100000)), "xxh128:e409166af5d8c7c739e1c4f4008ba0e6");
+}
+
+TEST(Checksum, Sha256KnownValuesCarryTheirPrefix) {
+  EXPECT_EQ(ChecksumOf("abc", ChecksumAlgo::kSha256),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(ChecksumOf(Digits(100000), ChecksumAlgo::kSha256),
+            "sha256:ec21d64624228af3ecd4bdaa8239e32ed943b01e26934cd5610fddb361426dc6");
+}
+
+TEST(Checksum, AlgorithmNamesRoundTripAndAnUnknownOneIsRefused) {
+  for (ChecksumAlgo a : {ChecksumAlgo::kXxh128, ChecksumAlgo::kSha256}) {
+    EXPECT_EQ(ChecksumAlgoOf(ChecksumOf("x", a), "f"), a);
+    EXPECT_EQ(ChecksumOf("x", a).substr(0, 7), ChecksumAlgoName(a) + ":");
+  }
+  try {
+    ChecksumAlgoOf("blake3:00ff", "store/main/data/f.jsonl");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
+    EXPECT_NE(e.message().find("store/main/data/f.jsonl"), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("'blake3'"), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("newer wharf"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Codec, CompressionActuallyCompresses) {
   TempDir dir;
   LocalStore store(dir.path());
@@ -140,10 +178,10 @@ TEST(Codec, CompressionActuallyCompresses) {
 
 // Decompressing damaged bytes must fail loudly (kStaging) or, when the format itself cannot tell
 // (zstd frames are written without a content checksum), yield other content; either way the
-// SHA-256 the manifest records no longer matches the stored bytes, which the loader checks first.
+// checksum the manifest records no longer matches the stored bytes, which the loader checks.
 void ExpectDamageDetected(const std::string& original, const std::string& good_stored,
                           const std::string& damaged, Compression c) {
-  EXPECT_NE(Sha256Hex(damaged), Sha256Hex(good_stored));
+  EXPECT_NE(ChecksumOf(damaged), ChecksumOf(good_stored));
   try {
     std::string out = Decompress(damaged, c, "damaged-file");
     EXPECT_FALSE(out == original) << "damage went unnoticed by " << CompressionName(c);

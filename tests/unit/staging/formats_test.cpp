@@ -218,10 +218,10 @@ Staged Stage(LocalStore& store, Format format, Compression compression, const co
   enc->Finish();
   s.file.rows = changes.size();
   s.file.bytes = enc->stored_bytes();
-  s.file.sha256 = enc->sha256_hex();
+  s.file.checksum = enc->checksum();
   s.bytes = store.Read(s.file.path);
   EXPECT_EQ(s.bytes.size(), s.file.bytes);
-  EXPECT_EQ(Sha256Hex(s.bytes), s.file.sha256);
+  EXPECT_EQ(ChecksumOf(s.bytes, ChecksumAlgo::kXxh128), s.file.checksum);
   return s;
 }
 

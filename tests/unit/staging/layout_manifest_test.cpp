@@ -138,7 +138,7 @@ Manifest Sample() {
   f.relation = Relation();
   f.rows = 100;
   f.bytes = 2048;
-  f.sha256 = std::string(64, 'a');
+  f.checksum = "xxh128:" + std::string(32, 'a');
   f.ops = {{'I', 60}, {'U', 30}, {'D', 10}};
   f.compression = "zstd";
   m.files.push_back(f);
@@ -168,7 +168,7 @@ void ExpectSameManifest(const Manifest& a, const Manifest& b) {
     EXPECT_EQ(a.files[i].relation, b.files[i].relation);
     EXPECT_EQ(a.files[i].rows, b.files[i].rows);
     EXPECT_EQ(a.files[i].bytes, b.files[i].bytes);
-    EXPECT_EQ(a.files[i].sha256, b.files[i].sha256);
+    EXPECT_EQ(a.files[i].checksum, b.files[i].checksum);
     EXPECT_EQ(a.files[i].ops, b.files[i].ops);
     EXPECT_EQ(a.files[i].format, b.files[i].format);
     EXPECT_EQ(a.files[i].compression, b.files[i].compression);
@@ -183,6 +183,41 @@ TEST(Manifest, JsonRoundTrip) {
   Manifest back = Manifest::FromJson(text, "m.json");
   ExpectSameManifest(m, back);
   EXPECT_EQ(back.ToJson(), text);
+  EXPECT_NE(text.find("\"checksum\": \"xxh128:" + std::string(32, 'a') + "\""), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("\"sha256\""), std::string::npos) << text;
+}
+
+// A manifest as wharf wrote it before xxh128: key "sha256", bare hex.
+std::string OldStyleManifest(const std::string& checksum_key_and_value) {
+  return R"({"version":1,"source":"s","seq":3,"first_lsn":1,"last_lsn":2,"end_lsn":3,)"
+         R"("files":[{"path":"s/data/f.jsonl","rows":1,"bytes":2,)" +
+         checksum_key_and_value +
+         R"(,"ops":{"I":1},"relation":{"oid":1,"schema":"public","table":"t",)"
+         R"("replica_identity":"d","columns":[]}}]})";
+}
+
+TEST(Manifest, OldSha256KeyReadsAsASha256Checksum) {
+  const std::string hex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  Manifest m = Manifest::FromJson(OldStyleManifest(R"("sha256":")" + hex + "\""), "m.json");
+  ASSERT_EQ(m.files.size(), 1u);
+  EXPECT_EQ(m.files[0].checksum, "sha256:" + hex);
+  // Written again, it says which algorithm it is in the current key.
+  EXPECT_NE(m.ToJson().find("\"checksum\": \"sha256:" + hex + "\""), std::string::npos);
+  EXPECT_EQ(Manifest::FromJson(m.ToJson(), "m.json").files[0].checksum, "sha256:" + hex);
+}
+
+TEST(Manifest, UnknownChecksumAlgorithmIsRefusedNamingTheFile) {
+  try {
+    Manifest::FromJson(OldStyleManifest(R"("checksum":"blake3:00ff")"), "store/s/manifests/3.json");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
+    EXPECT_NE(e.message().find("s/data/f.jsonl"), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("store/s/manifests/3.json"), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("'blake3'"), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("newer wharf"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Manifest, EmptyManifestRoundTrip) {
@@ -203,6 +238,7 @@ TEST(Manifest, OptionalFieldsTakeDefaults) {
   EXPECT_EQ(m.files[0].format, "jsonl");
   EXPECT_EQ(m.files[0].compression, "none");
   EXPECT_EQ(m.files[0].ops.at('I'), 1u);
+  EXPECT_EQ(m.files[0].checksum, "sha256:h");
 }
 
 void ExpectCorrupt(const std::string& text) {
@@ -230,6 +266,8 @@ TEST(Manifest, CorruptTextThrowsStagingError) {
   ExpectCorrupt(R"({"version":1,"source":"s","seq":1,"first_lsn":1,"last_lsn":1,)"
                 R"("end_lsn":1,"files":[{"path":"p"}]})");  // file fields missing
 }
+
+TEST(Manifest, AFileWithNoChecksumIsCorrupt) { ExpectCorrupt(OldStyleManifest(R"("md5":"00")")); }
 
 TEST(Manifest, OtherVersionThrowsStagingError) {
   std::string text = Sample().ToJson();

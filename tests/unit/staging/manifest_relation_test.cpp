@@ -20,7 +20,7 @@ Manifest WithColumns(std::vector<core::Column> columns) {
   f.relation.oid = 16400;
   f.relation.table = {"public", "t"};
   f.relation.columns = std::move(columns);
-  f.sha256 = std::string(64, 'b');
+  f.checksum = "xxh128:" + std::string(32, 'b');
   f.ops = {{'I', 1}};
   m.files.push_back(std::move(f));
   return m;

@@ -120,6 +120,33 @@ TEST(Sha256, IncrementalEqualsWhole) {
   EXPECT_EQ(empty.HexDigest(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST(Checksum, IncrementalEqualsWholeForEachAlgorithm) {
+  std::string data = RandomBytes(1000003, 3);
+  for (ChecksumAlgo algo : {ChecksumAlgo::kXxh128, ChecksumAlgo::kSha256}) {
+    // Piece sizes around XXH3's 64-byte stripes, 240-byte short-input limit and 1 KiB blocks.
+    for (size_t piece : {size_t{1}, size_t{63}, size_t{64}, size_t{240}, size_t{1025},
+                         size_t{65536}, data.size()}) {
+      std::string_view whole = piece == 1 ? std::string_view(data).substr(0, 5000) : data;
+      Checksum sum(algo);
+      for (size_t i = 0; i < whole.size(); i += piece) sum.Update(whole.substr(i, piece));
+      EXPECT_EQ(sum.Finish(), ChecksumOf(whole, algo)) << ChecksumAlgoName(algo) << " " << piece;
+    }
+  }
+  EXPECT_EQ(ChecksumOf(data, ChecksumAlgo::kSha256), "sha256:" + Sha256Hex(data));
+  EXPECT_NE(ChecksumOf(data), ChecksumOf(data.substr(0, data.size() - 1)));
+}
+
+TEST(HashingReader, TalliesWithTheAlgorithmItIsGiven) {
+  std::string data = RandomBytes(300000, 4);
+  for (ChecksumAlgo algo : {ChecksumAlgo::kXxh128, ChecksumAlgo::kSha256}) {
+    HashingReader reader(std::make_unique<MemoryReader>(data, 7000), algo);
+    auto tally = reader.tally();
+    EXPECT_TRUE(Drain(reader, 4096) == data);
+    EXPECT_EQ(tally->bytes, data.size());
+    EXPECT_EQ(tally->sum.Finish(), ChecksumOf(data, algo));
+  }
+}
+
 // ---- DecodingReader
 
 class DecodingReaderTest : public ::testing::TestWithParam<Compression> {

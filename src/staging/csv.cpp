@@ -18,7 +18,9 @@ constexpr const char* kTrailer[] = {"_wharf_lsn", "_wharf_end_lsn", "_wharf_seq"
 constexpr size_t kLeading = 2;  // Op, commit time
 constexpr size_t kTrailing = sizeof(kTrailer) / sizeof(kTrailer[0]);
 
-void AppendField(std::string_view v, std::string& out) {
+}  // namespace
+
+void AppendCsvField(std::string_view v, std::string& out) {
   bool quote = v.empty() || v == kCsvNull ||
                v.find_first_of(",\"\r\n") != std::string_view::npos;
   if (!quote) {
@@ -37,8 +39,10 @@ void AppendField(std::string_view v, std::string& out) {
   out += '"';
 }
 
+namespace {
+
 void AppendDatum(const core::Datum& d, std::string& out) {
-  if (d) AppendField(*d, out);
+  if (d) AppendCsvField(*d, out);
   else out += kCsvNull;
 }
 
@@ -61,7 +65,7 @@ void EncodeCsvHeader(const core::RelationSchema& schema, std::string& out) {
   auto h = CsvHeader(schema);
   for (size_t i = 0; i < h.size(); ++i) {
     if (i) out += ',';
-    AppendField(h[i], out);
+    AppendCsvField(h[i], out);
   }
   out += '\n';
 }
@@ -82,13 +86,48 @@ bool ParseCsvTimestamp(std::string_view text, int64_t& unix_micros) {
   return ParseUtcMicros(std::string_view(iso, 27), unix_micros);
 }
 
-void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
+void AppendCsvHead(const core::Change& c, std::string& out) {
   out += static_cast<char>(c.op);
   out += ',';
   const std::string& iso = CachedUtcMicros(c.ts);  // 2026-11-26T17:48:08.123456Z
   out.append(iso, 0, 10);
   out += ' ';
   out.append(iso, 11, iso.size() - 12);
+}
+
+void AppendCsvTailBeforeSeq(const core::Change& c, std::string& out) {
+  out += ',';
+  AppendNumber(c.lsn.value(), out);
+  out += ',';
+  AppendNumber(c.end_lsn.value(), out);
+  out += ',';
+}
+
+void AppendCsvTailAfterSeq(const core::RelationSchema& schema, const core::Change& c,
+                           std::string& out) {
+  out += ',';
+  AppendNumber(c.xid, out);
+  out += ',';
+  std::string json;
+  if (c.has_old) {
+    AppendJsonOld(schema, c, json);
+    AppendCsvField(json, out);
+  } else {
+    out += kCsvNull;
+  }
+  out += ',';
+  if (!c.unchanged.empty()) {
+    json.clear();
+    AppendJsonUnchanged(schema, c, json);
+    AppendCsvField(json, out);
+  } else {
+    out += kCsvNull;
+  }
+  out += '\n';
+}
+
+void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
+  AppendCsvHead(c, out);
   const bool has_row = c.op == core::Op::kInsert || c.op == core::Op::kUpdate ||
                        c.op == core::Op::kSnapshot;
   // A delete shows its old key (or old row) in the table's columns, as DMS does.
@@ -101,31 +140,9 @@ void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& c, 
     if (values && i < values->size() && !unchanged) AppendDatum((*values)[i], out);
     else out += kCsvNull;
   }
-  out += ',';
-  AppendNumber(c.lsn.value(), out);
-  out += ',';
-  AppendNumber(c.end_lsn.value(), out);
-  out += ',';
+  AppendCsvTailBeforeSeq(c, out);
   AppendNumber(c.seq, out);
-  out += ',';
-  AppendNumber(c.xid, out);
-  out += ',';
-  std::string json;
-  if (c.has_old) {
-    AppendJsonOld(schema, c, json);
-    AppendField(json, out);
-  } else {
-    out += kCsvNull;
-  }
-  out += ',';
-  if (!c.unchanged.empty()) {
-    json.clear();
-    AppendJsonUnchanged(schema, c, json);
-    AppendField(json, out);
-  } else {
-    out += kCsvNull;
-  }
-  out += '\n';
+  AppendCsvTailAfterSeq(schema, c, out);
 }
 
 // ---- reading

@@ -131,8 +131,7 @@ void AppendJsonUnchanged(const core::RelationSchema& schema, const core::Change&
   out += ']';
 }
 
-void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
-  // The hot path of capture: plain appends, no format parsing per line.
+void AppendJsonHeadBeforeSeq(const core::Change& c, std::string& out) {
   out += R"({"op":")";
   out += static_cast<char>(c.op);
   out += R"(","lsn":)";
@@ -144,12 +143,21 @@ void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, s
     AppendNumber(c.end_lsn.value(), out);
   }
   out += R"(,"seq":)";
-  AppendNumber(c.seq, out);
+}
+
+void AppendJsonHeadAfterSeq(const core::Change& c, std::string& out) {
   out += R"(,"xid":)";
   AppendNumber(c.xid, out);
   out += R"(,"ts":")";
   out += CachedUtcMicros(c.ts);
   out += '"';
+}
+
+void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
+  // The hot path of capture: plain appends, no format parsing per line.
+  AppendJsonHeadBeforeSeq(c, out);
+  AppendNumber(c.seq, out);
+  AppendJsonHeadAfterSeq(c, out);
   if (c.op == core::Op::kInsert || c.op == core::Op::kUpdate || c.op == core::Op::kSnapshot) {
     out += ",\"row\":";
     AppendValues(schema, c.row, c.unchanged.empty() ? nullptr : &c.unchanged, out);

@@ -20,6 +20,14 @@ namespace wharf::staging {
 // Appends one line (with '\n') for `change` to `out`.
 void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& change, std::string& out);
 
+// The line's members up to `"seq":` (op, lsn, end_lsn) and from the one after
+// seq (xid, ts) to the closing quote of ts: EncodeJsonLine writes
+// before + seq + after + the row, old and unchanged members. Split so a file's
+// snapshot rows, which share all but seq, format them once
+// (staging/copy_transcode.hpp).
+void AppendJsonHeadBeforeSeq(const core::Change& change, std::string& out);
+void AppendJsonHeadAfterSeq(const core::Change& change, std::string& out);
+
 // The `old` object and `unchanged` array of a line, as JSON texts (CSV and
 // Parquet carry them in their _wharf_old and _wharf_unchanged columns).
 void AppendJsonOld(const core::RelationSchema& schema, const core::Change& change, std::string& out);

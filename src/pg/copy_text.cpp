@@ -5,53 +5,20 @@
 namespace wharf::pg {
 
 namespace {
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void Unescape(std::string_view raw, std::string& s) {
   s.clear();
   s.reserve(raw.size());
-  for (size_t k = 0; k < raw.size(); ++k) {
-    char c = raw[k];
+  const char* p = raw.data();
+  const char* end = p + raw.size();
+  while (p < end) {
+    char c = *p++;
     if (c != '\\') {
       s += c;
       continue;
     }
-    if (++k >= raw.size()) Fail(ErrorKind::kProtocol, "COPY row ends in a lone backslash");
-    char e = raw[k];
-    switch (e) {
-      case 'b': s += '\b'; break;
-      case 'f': s += '\f'; break;
-      case 'n': s += '\n'; break;
-      case 'r': s += '\r'; break;
-      case 't': s += '\t'; break;
-      case 'v': s += '\v'; break;
-      case 'x': {
-        int v = 0, n = 0;
-        while (n < 2 && k + 1 < raw.size() && HexDigit(raw[k + 1]) >= 0) {
-          v = v * 16 + HexDigit(raw[++k]);
-          ++n;
-        }
-        if (n == 0) s += 'x';
-        else s += static_cast<char>(v);
-        break;
-      }
-      default:
-        if (e >= '0' && e <= '7') {
-          int v = e - '0', n = 1;
-          while (n < 3 && k + 1 < raw.size() && raw[k + 1] >= '0' && raw[k + 1] <= '7') {
-            v = v * 8 + (raw[++k] - '0');
-            ++n;
-          }
-          s += static_cast<char>(v);
-        } else {
-          s += e;  // \\ and any other escaped character stand for themselves
-        }
-    }
+    if (p == end) FailCopyTextLoneBackslash();
+    s += DecodeCopyTextEscape(p, end);
   }
 }
 
@@ -83,9 +50,13 @@ bool CopyTextFields::Next() {
   return true;
 }
 
-void CopyTextFields::CheckCount(size_t expected) const {
-  if (expected && count_ != expected) {
-    Fail(ErrorKind::kProtocol, "COPY row has {} fields, expected {}", count_, expected);
+void CopyTextFields::CheckCount(size_t expected) const { CheckCopyTextFieldCount(count_, expected); }
+
+void FailCopyTextLoneBackslash() { Fail(ErrorKind::kProtocol, "COPY row ends in a lone backslash"); }
+
+void CheckCopyTextFieldCount(size_t fields, size_t expected) {
+  if (expected && fields != expected) {
+    Fail(ErrorKind::kProtocol, "COPY row has {} fields, expected {}", fields, expected);
   }
 }
 

@@ -1,6 +1,8 @@
 #include "staging/copy_transcode.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 #include "pg/copy_text.hpp"
 #include "staging/csv.hpp"
@@ -9,6 +11,14 @@
 namespace wharf::staging {
 
 namespace {
+
+// Bytes that end a plain run in a COPY line on its way to JSON: the field
+// separator, an escape, and what JSON must escape.
+constexpr std::array<bool, 256> kSpecial = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = JsonMustEscape(static_cast<unsigned char>(c));
+  return t;
+}();
 
 void AppendNumber(uint64_t v, std::string& out) {
   char buf[24];
@@ -62,21 +72,68 @@ std::vector<std::string> JsonNameFragments(const core::RelationSchema& schema) {
 
 void AppendCopyTextAsJsonObject(const std::vector<std::string>& names, std::string_view line,
                                 std::string& out) {
-  AppendAllOrNothing(out, [&] {
-    out += '{';
-    pg::CopyTextFields fields(line);
-    while (fields.Next()) {
-      size_t i = fields.count() - 1;
-      // Fields past the schema's are still read (a malformed one is the
-      // error ParseCopyTextRow reports first), but not written.
-      if (i >= names.size()) continue;
-      out += names[i];
-      if (fields.null()) out += "null";
-      else AppendJsonString(fields.value(), out);
+  // One pass over the line, writing through a pointer into room reserved for
+  // the worst case: each input byte becomes at most 6 (\u00XX), and each
+  // field adds at most 2 (its quotes, or null for \N).
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  size_t names_bytes = 0;
+  for (const auto& n : names) names_bytes += n.size();
+  const size_t mark = out.size();
+  out.resize(mark + names_bytes + 8 * line.size() + 8);
+  char* w = out.data() + mark;
+  const char* p = line.data();
+  const char* const end = p + line.size();
+  *w++ = '{';
+  size_t field = 0;
+  try {
+    for (;;) {
+      // A field past the schema's is read (a malformed one is the error
+      // ParseCopyTextRow reports first) but not kept.
+      const bool keep = field < names.size();
+      char* const field_start = w;
+      if (keep) {
+        std::memcpy(w, names[field].data(), names[field].size());
+        w += names[field].size();
+      }
+      if (end - p >= 2 && p[0] == '\\' && p[1] == 'N' && (end - p == 2 || p[2] == '\t')) {
+        std::memcpy(w, "null", 4);
+        w += 4;
+        p += 2;
+      } else {
+        *w++ = '"';
+        while (p < end) {
+          unsigned char c = static_cast<unsigned char>(*p);
+          if (!kSpecial[c]) {
+            *w++ = static_cast<char>(c);
+            ++p;
+            continue;
+          }
+          if (c == '\t') break;
+          ++p;
+          if (c == '\\') {
+            if (p == end || *p == '\t') pg::FailCopyTextLoneBackslash();
+            c = static_cast<unsigned char>(pg::DecodeCopyTextEscape(p, end));
+            if (!JsonMustEscape(c)) {
+              *w++ = static_cast<char>(c);
+              continue;
+            }
+          }
+          w = WriteJsonEscape(c, w);
+        }
+        *w++ = '"';
+      }
+      if (!keep) w = field_start;
+      ++field;
+      if (p == end) break;
+      ++p;  // the tab
     }
-    fields.CheckCount(names.size());
-    out += '}';
-  });
+    pg::CheckCopyTextFieldCount(field, names.size());
+  } catch (...) {
+    out.resize(mark);
+    throw;
+  }
+  *w++ = '}';
+  out.resize(static_cast<size_t>(w - out.data()));
 }
 
 JsonCopyEncoder::JsonCopyEncoder(const core::RelationSchema& schema)

@@ -2,10 +2,13 @@
 // Snapshot rows straight from COPY text to a staged format (DESIGN.md
 // "Staged batches"). The full load copies each table with `COPY ... TO STDOUT`
 // (text format); parsing every line into a core::Change row and then encoding
-// that row cost two passes and a string per value. These encoders read each
-// field in place (pg::CopyTextFields: a view of the line unless it has
-// escapes) and append it in the staged format, and format what every row of a
-// file shares (the header around seq, each column's name) once.
+// that row cost two passes and a string per value. Instead, JSON lines are
+// written in one pass over the line (unescaping COPY and escaping JSON byte by
+// byte), CSV field by field from pg::CopyTextFields (a view of the line unless
+// the field has escapes: CSV's quoting depends on the whole value), and what
+// every row of a file shares (the header around seq, each column's name) is
+// formatted once. The escapes are decoded by pg::DecodeCopyTextEscape, as
+// ParseCopyTextRow decodes them.
 //
 // Output is byte-identical to pg::ParseCopyTextRow + EncodeJsonLine /
 // EncodeCsvRecord, errors included (a wrong field count, a lone backslash):

@@ -16,25 +16,15 @@
 namespace wharf::staging {
 
 void AppendJsonString(std::string_view s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
   out += '"';
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!JsonMustEscape(c)) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    }
+    char buf[6];
+    out.append(buf, WriteJsonEscape(c, buf));
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';

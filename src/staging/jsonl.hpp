@@ -94,4 +94,26 @@ bool ParseUtcMicros(std::string_view text, int64_t& unix_micros);
 
 void AppendJsonString(std::string_view s, std::string& out);
 
+// One byte inside a JSON string: whether it must be escaped, and its escape
+// (\" \\ \n \r \t, else \u00XX), written at `w`; returns the end. UTF-8 and
+// other bytes >= 0x20 go as they are.
+constexpr bool JsonMustEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+inline char* WriteJsonEscape(unsigned char c, char* w) {
+  *w++ = '\\';
+  switch (c) {
+    case '"': *w++ = '"'; break;
+    case '\\': *w++ = '\\'; break;
+    case '\n': *w++ = 'n'; break;
+    case '\r': *w++ = 'r'; break;
+    case '\t': *w++ = 't'; break;
+    default:
+      *w++ = 'u';
+      *w++ = '0';
+      *w++ = '0';
+      *w++ = "0123456789abcdef"[c >> 4];
+      *w++ = "0123456789abcdef"[c & 15];
+  }
+  return w;
+}
+
 }  // namespace wharf::staging

@@ -1,5 +1,6 @@
 #include "staging/copy_transcode.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -72,25 +73,35 @@ std::vector<std::string> JsonNameFragments(const core::RelationSchema& schema) {
 
 void AppendCopyTextAsJsonObject(const std::vector<std::string>& names, std::string_view line,
                                 std::string& out) {
-  // One pass over the line, writing through a pointer into room reserved for
-  // the worst case: each input byte becomes at most 6 (\u00XX), and each
-  // field adds at most 2 (its quotes, or null for \N).
+  // One pass over the line, writing through a pointer into room made ahead
+  // for the worst case of the next at most kChunk input bytes: each becomes at
+  // most 6 (\u00XX) and a field adds its name and at most 4 (quotes, null).
+  // Chunks keep that room small for a line with a huge value.
+  constexpr size_t kChunk = 4096;
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-  size_t names_bytes = 0;
-  for (const auto& n : names) names_bytes += n.size();
   const size_t mark = out.size();
-  out.resize(mark + names_bytes + 8 * line.size() + 8);
   char* w = out.data() + mark;
+  auto room = [&](size_t bytes) {
+    size_t pos = static_cast<size_t>(w - out.data());
+    if (pos + bytes > out.size()) {
+      out.resize(std::max(pos + bytes, 2 * out.size()));
+      w = out.data() + pos;
+    }
+  };
   const char* p = line.data();
   const char* const end = p + line.size();
-  *w++ = '{';
+  auto next_chunk = [&] { return p + std::min<size_t>(static_cast<size_t>(end - p), kChunk); };
   size_t field = 0;
   try {
+    room(1);
+    *w++ = '{';
     for (;;) {
       // A field past the schema's is read (a malformed one is the error
       // ParseCopyTextRow reports first) but not kept.
       const bool keep = field < names.size();
-      char* const field_start = w;
+      const char* chunk_end = next_chunk();
+      room((keep ? names[field].size() : 0) + 8 + 6 * static_cast<size_t>(chunk_end - p));
+      const size_t field_start = static_cast<size_t>(w - out.data());
       if (keep) {
         std::memcpy(w, names[field].data(), names[field].size());
         w += names[field].size();
@@ -102,6 +113,10 @@ void AppendCopyTextAsJsonObject(const std::vector<std::string>& names, std::stri
       } else {
         *w++ = '"';
         while (p < end) {
+          if (p >= chunk_end) {
+            chunk_end = next_chunk();
+            room(2 + 6 * static_cast<size_t>(chunk_end - p));
+          }
           unsigned char c = static_cast<unsigned char>(*p);
           if (!kSpecial[c]) {
             *w++ = static_cast<char>(c);
@@ -112,6 +127,7 @@ void AppendCopyTextAsJsonObject(const std::vector<std::string>& names, std::stri
           ++p;
           if (c == '\\') {
             if (p == end || *p == '\t') pg::FailCopyTextLoneBackslash();
+            // Up to 3 bytes past chunk_end: the escape's backslash had room for 6.
             c = static_cast<unsigned char>(pg::DecodeCopyTextEscape(p, end));
             if (!JsonMustEscape(c)) {
               *w++ = static_cast<char>(c);
@@ -122,17 +138,18 @@ void AppendCopyTextAsJsonObject(const std::vector<std::string>& names, std::stri
         }
         *w++ = '"';
       }
-      if (!keep) w = field_start;
+      if (!keep) w = out.data() + field_start;
       ++field;
       if (p == end) break;
       ++p;  // the tab
     }
     pg::CheckCopyTextFieldCount(field, names.size());
+    room(1);
+    *w++ = '}';
   } catch (...) {
     out.resize(mark);
     throw;
   }
-  *w++ = '}';
   out.resize(static_cast<size_t>(w - out.data()));
 }
 

@@ -270,6 +270,24 @@ TEST(CopyTranscode, GeneratedRowsMatchTheParsedPath) {
   EXPECT_LT(errors, rows / 2);
 }
 
+TEST(CopyTranscode, LongValuesAcrossTheWriteChunks) {
+  // The JSON transcoder makes room 4096 input bytes at a time: values far
+  // longer than that, escapes straddling the chunk edges, all escaping.
+  std::mt19937_64 rng(7);
+  auto s = SchemaOf(3);
+  for (size_t len : {4095u, 4096u, 4097u, 8191u, 70000u}) {
+    for (const char* unit : {"a", "\\\\", "\\001", "\\x7", "\\n", "\"", "\x01", "é", "\\"}) {
+      std::string v;
+      while (v.size() < len) v += unit;
+      ExpectBothSame(s, Header(), v + "\t" + v + "\t\\N\n");
+      ExpectBothSame(s, Header(), "x\t" + v.substr(0, len - 1) + "\\101\ty");
+    }
+    std::string mixed;
+    while (mixed.size() < len) mixed += RandomField(rng);
+    ExpectBothSame(s, Header(), mixed + "\t\t" + mixed);
+  }
+}
+
 // ---- through the factory and the BatchWriter
 
 std::string StageWith(Format format, const core::RelationSchema& s, const std::vector<std::string>& lines,

@@ -21,8 +21,10 @@ constexpr size_t kTrailing = sizeof(kTrailer) / sizeof(kTrailer[0]);
 }  // namespace
 
 void AppendCsvField(std::string_view v, std::string& out) {
-  bool quote = v.empty() || v == kCsvNull ||
-               v.find_first_of(",\"\r\n") != std::string_view::npos;
+  // A plain loop: find_first_of searches the set once per character.
+  bool quote = v.empty() || v == kCsvNull;
+  for (size_t i = 0; i < v.size() && !quote; ++i)
+    quote = v[i] == ',' || v[i] == '"' || v[i] == '\r' || v[i] == '\n';
   if (!quote) {
     out += v;
     return;

@@ -21,11 +21,6 @@ constexpr std::array<bool, 256> kSpecial = [] {
   return t;
 }();
 
-void AppendNumber(uint64_t v, std::string& out) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
 
 // Whether two headers format to the same text around seq.
 bool SameHeader(const core::Change& a, const core::Change& b) {
@@ -168,7 +163,7 @@ void JsonCopyEncoder::Encode(const core::Change& header, std::string_view line, 
   }
   AppendAllOrNothing(out, [&] {
     out += before_seq_;
-    AppendNumber(header.seq, out);
+    AppendDecimal(header.seq, out);
     out += after_seq_;
     AppendCopyTextAsJsonObject(names_, line, out);
     out += "}\n";
@@ -200,7 +195,7 @@ void CsvCopyEncoder::Encode(const core::Change& header, std::string_view line, s
     }
     fields.CheckCount(columns);
     out += before_seq_;
-    AppendNumber(header.seq, out);
+    AppendDecimal(header.seq, out);
     out += after_seq_;
   });
 }

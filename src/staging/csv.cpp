@@ -48,12 +48,6 @@ void AppendDatum(const core::Datum& d, std::string& out) {
   else out += kCsvNull;
 }
 
-void AppendNumber(uint64_t v, std::string& out) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
 }  // namespace
 
 std::vector<std::string> CsvHeader(const core::RelationSchema& schema) {
@@ -99,16 +93,16 @@ void AppendCsvHead(const core::Change& c, std::string& out) {
 
 void AppendCsvTailBeforeSeq(const core::Change& c, std::string& out) {
   out += ',';
-  AppendNumber(c.lsn.value(), out);
+  AppendDecimal(c.lsn.value(), out);
   out += ',';
-  AppendNumber(c.end_lsn.value(), out);
+  AppendDecimal(c.end_lsn.value(), out);
   out += ',';
 }
 
 void AppendCsvTailAfterSeq(const core::RelationSchema& schema, const core::Change& c,
                            std::string& out) {
   out += ',';
-  AppendNumber(c.xid, out);
+  AppendDecimal(c.xid, out);
   out += ',';
   std::string json;
   if (c.has_old) {
@@ -143,7 +137,7 @@ void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& c, 
     else out += kCsvNull;
   }
   AppendCsvTailBeforeSeq(c, out);
-  AppendNumber(c.seq, out);
+  AppendDecimal(c.seq, out);
   AppendCsvTailAfterSeq(schema, c, out);
 }
 

@@ -96,13 +96,11 @@ void AppendValues(const core::RelationSchema& schema, const std::vector<core::Da
 }
 }  // namespace
 
-namespace {
-void AppendNumber(uint64_t v, std::string& out) {
+void AppendDecimal(uint64_t v, std::string& out) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, end);
 }
-}  // namespace
 
 void AppendJsonOld(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
   // An old key holds only the key columns, so a reader tells it from a full
@@ -125,19 +123,19 @@ void AppendJsonHeadBeforeSeq(const core::Change& c, std::string& out) {
   out += R"({"op":")";
   out += static_cast<char>(c.op);
   out += R"(","lsn":)";
-  AppendNumber(c.lsn.value(), out);
+  AppendDecimal(c.lsn.value(), out);
   // A streamed row is written before its transaction's commit (and end LSN)
   // arrives; the manifest then carries the end LSN.
   if (c.end_lsn.IsValid()) {
     out += R"(,"end_lsn":)";
-    AppendNumber(c.end_lsn.value(), out);
+    AppendDecimal(c.end_lsn.value(), out);
   }
   out += R"(,"seq":)";
 }
 
 void AppendJsonHeadAfterSeq(const core::Change& c, std::string& out) {
   out += R"(,"xid":)";
-  AppendNumber(c.xid, out);
+  AppendDecimal(c.xid, out);
   out += R"(,"ts":")";
   out += CachedUtcMicros(c.ts);
   out += '"';
@@ -146,7 +144,7 @@ void AppendJsonHeadAfterSeq(const core::Change& c, std::string& out) {
 void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
   // The hot path of capture: plain appends, no format parsing per line.
   AppendJsonHeadBeforeSeq(c, out);
-  AppendNumber(c.seq, out);
+  AppendDecimal(c.seq, out);
   AppendJsonHeadAfterSeq(c, out);
   if (c.op == core::Op::kInsert || c.op == core::Op::kUpdate || c.op == core::Op::kSnapshot) {
     out += ",\"row\":";

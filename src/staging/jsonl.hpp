@@ -93,6 +93,8 @@ const std::string& CachedUtcMicros(int64_t unix_micros);
 bool ParseUtcMicros(std::string_view text, int64_t& unix_micros);
 
 void AppendJsonString(std::string_view s, std::string& out);
+// `v` in decimal: the numbers of a JSON line or CSV record (lsn, seq, xid).
+void AppendDecimal(uint64_t v, std::string& out);
 
 // One byte inside a JSON string: whether it must be escaped, and its escape
 // (\" \\ \n \r \t, else \u00XX), written at `w`; returns the end. UTF-8 and

@@ -126,7 +126,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
         const auto& key = keys[task->table];
         std::string name = schema.table.ToString();
         staging::KeyRange range = board.Snapshot().Find(name)->ranges[task->range];
-        core::Change change;
+        core::Change change;  // each row's header; the row itself stays COPY text
         change.op = core::Op::kSnapshot;
         change.lsn = snapshot_lsn;
         change.end_lsn = snapshot_lsn;
@@ -134,6 +134,8 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
         std::unique_ptr<staging::BatchWriter> batch;
         uint64_t batch_seq = 0, batch_rows = 0;
         std::vector<std::string> last_key;
+        std::string last_line;  // the page's last COPY line so far
+        std::vector<core::Datum> last_row;
 
         // Commits the open batch in seq order and records the range's progress.
         auto commit = [&](bool range_done) {
@@ -173,20 +175,25 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
           std::string sql = "COPY (" + PageQuery(schema, key, range, key.Usable() ? options.page_rows : 0) +
                             ") TO STDOUT";
           conn->CopyOut(sql, [&](std::string_view line) {
-            pg::ParseCopyTextRow(line, change.row, schema.columns.size());
             if (!batch) {
               batch_seq = sequencer.Reserve();
               batch = std::make_unique<staging::BatchWriter>(store, source.name, batch_seq, row_batches);
             }
             change.seq = static_cast<uint32_t>(batch_rows);
-            batch->Add(schema, change);
+            // The line goes to the staged format as it is (no row of strings);
+            // only the page's last row is parsed, below, for its key.
+            batch->AddCopyText(schema, change, line);
+            if (key.Usable()) last_line.assign(line);
             core::FaultPoint("snapshot.mid_copy");
             ++batch_rows;
             ++page_rows;
             total_rows++;
           });
-          // change.row still holds the page's last row: its key is where the range resumes.
-          if (key.Usable() && page_rows > 0) last_key = KeyOf(key, change.row);
+          // The page's last row's key is where the range resumes.
+          if (key.Usable() && page_rows > 0) {
+            pg::ParseCopyTextRow(last_line, last_row, schema.columns.size());
+            last_key = KeyOf(key, last_row);
+          }
           if (!last_key.empty()) range.after = last_key;
           done = !key.Usable() || page_rows < options.page_rows;
           if (done || (batch && batch->raw_bytes() >= options.max_batch_bytes)) commit(done);

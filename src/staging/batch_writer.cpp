@@ -45,7 +45,16 @@ void BatchWriter::Close(OpenFile& f) {
 
 void BatchWriter::Add(const core::RelationSchema& schema, const core::Change& change) {
   OpenFile& f = FileFor(schema, change.ts);
-  size_t bytes = f.writer->Add(change);
+  Count(f, change, f.writer->Add(change));
+}
+
+void BatchWriter::AddCopyText(const core::RelationSchema& schema, const core::Change& header,
+                              std::string_view copy_line) {
+  OpenFile& f = FileFor(schema, header.ts);
+  Count(f, header, f.writer->AddCopyText(header, copy_line));
+}
+
+void BatchWriter::Count(OpenFile& f, const core::Change& change, size_t bytes) {
   f.meta.rows++;
   f.meta.ops[static_cast<char>(change.op)]++;
   raw_bytes_ += bytes;

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/change.hpp"
 #include "core/relation.hpp"
@@ -29,6 +30,9 @@ class BatchWriter {
   ~BatchWriter();
 
   void Add(const core::RelationSchema& schema, const core::Change& change);
+  // Add for `header` with its row given as one COPY text line (FileEncoder::AddCopyText).
+  void AddCopyText(const core::RelationSchema& schema, const core::Change& header,
+                   std::string_view copy_line);
   // Stages `schema` for its table without a change: the table's file (an empty one unless
   // changes follow under the same schema) carries it, and the loader applies it.
   void AddSchema(const core::RelationSchema& schema);
@@ -47,6 +51,7 @@ class BatchWriter {
     std::unique_ptr<FileEncoder> writer;
   };
   OpenFile& FileFor(const core::RelationSchema& schema, int64_t ts);
+  void Count(OpenFile& f, const core::Change& change, size_t bytes);
   void Close(OpenFile& f);
 
   ObjectStore& store_;

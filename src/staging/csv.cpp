@@ -18,9 +18,13 @@ constexpr const char* kTrailer[] = {"_wharf_lsn", "_wharf_end_lsn", "_wharf_seq"
 constexpr size_t kLeading = 2;  // Op, commit time
 constexpr size_t kTrailing = sizeof(kTrailer) / sizeof(kTrailer[0]);
 
-void AppendField(std::string_view v, std::string& out) {
-  bool quote = v.empty() || v == kCsvNull ||
-               v.find_first_of(",\"\r\n") != std::string_view::npos;
+}  // namespace
+
+void AppendCsvField(std::string_view v, std::string& out) {
+  // A plain loop: find_first_of searches the set once per character.
+  bool quote = v.empty() || v == kCsvNull;
+  for (size_t i = 0; i < v.size() && !quote; ++i)
+    quote = v[i] == ',' || v[i] == '"' || v[i] == '\r' || v[i] == '\n';
   if (!quote) {
     out += v;
     return;
@@ -37,15 +41,11 @@ void AppendField(std::string_view v, std::string& out) {
   out += '"';
 }
 
-void AppendDatum(const core::Datum& d, std::string& out) {
-  if (d) AppendField(*d, out);
-  else out += kCsvNull;
-}
+namespace {
 
-void AppendNumber(uint64_t v, std::string& out) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
+void AppendDatum(const core::Datum& d, std::string& out) {
+  if (d) AppendCsvField(*d, out);
+  else out += kCsvNull;
 }
 
 }  // namespace
@@ -61,7 +61,7 @@ void EncodeCsvHeader(const core::RelationSchema& schema, std::string& out) {
   auto h = CsvHeader(schema);
   for (size_t i = 0; i < h.size(); ++i) {
     if (i) out += ',';
-    AppendField(h[i], out);
+    AppendCsvField(h[i], out);
   }
   out += '\n';
 }
@@ -82,13 +82,48 @@ bool ParseCsvTimestamp(std::string_view text, int64_t& unix_micros) {
   return ParseUtcMicros(std::string_view(iso, 27), unix_micros);
 }
 
-void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
+void AppendCsvHead(const core::Change& c, std::string& out) {
   out += static_cast<char>(c.op);
   out += ',';
   const std::string& iso = CachedUtcMicros(c.ts);  // 2026-11-26T17:48:08.123456Z
   out.append(iso, 0, 10);
   out += ' ';
   out.append(iso, 11, iso.size() - 12);
+}
+
+void AppendCsvTailBeforeSeq(const core::Change& c, std::string& out) {
+  out += ',';
+  AppendDecimal(c.lsn.value(), out);
+  out += ',';
+  AppendDecimal(c.end_lsn.value(), out);
+  out += ',';
+}
+
+void AppendCsvTailAfterSeq(const core::RelationSchema& schema, const core::Change& c,
+                           std::string& out) {
+  out += ',';
+  AppendDecimal(c.xid, out);
+  out += ',';
+  std::string json;
+  if (c.has_old) {
+    AppendJsonOld(schema, c, json);
+    AppendCsvField(json, out);
+  } else {
+    out += kCsvNull;
+  }
+  out += ',';
+  if (!c.unchanged.empty()) {
+    json.clear();
+    AppendJsonUnchanged(schema, c, json);
+    AppendCsvField(json, out);
+  } else {
+    out += kCsvNull;
+  }
+  out += '\n';
+}
+
+void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
+  AppendCsvHead(c, out);
   const bool has_row = c.op == core::Op::kInsert || c.op == core::Op::kUpdate ||
                        c.op == core::Op::kSnapshot;
   // A delete shows its old key (or old row) in the table's columns, as DMS does.
@@ -101,31 +136,9 @@ void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& c, 
     if (values && i < values->size() && !unchanged) AppendDatum((*values)[i], out);
     else out += kCsvNull;
   }
-  out += ',';
-  AppendNumber(c.lsn.value(), out);
-  out += ',';
-  AppendNumber(c.end_lsn.value(), out);
-  out += ',';
-  AppendNumber(c.seq, out);
-  out += ',';
-  AppendNumber(c.xid, out);
-  out += ',';
-  std::string json;
-  if (c.has_old) {
-    AppendJsonOld(schema, c, json);
-    AppendField(json, out);
-  } else {
-    out += kCsvNull;
-  }
-  out += ',';
-  if (!c.unchanged.empty()) {
-    json.clear();
-    AppendJsonUnchanged(schema, c, json);
-    AppendField(json, out);
-  } else {
-    out += kCsvNull;
-  }
-  out += '\n';
+  AppendCsvTailBeforeSeq(c, out);
+  AppendDecimal(c.seq, out);
+  AppendCsvTailAfterSeq(schema, c, out);
 }
 
 // ---- reading

@@ -36,6 +36,17 @@ void EncodeCsvHeader(const core::RelationSchema& schema, std::string& out);
 // Appends one record (with '\n') for `change` to `out`.
 void EncodeCsvRecord(const core::RelationSchema& schema, const core::Change& change, std::string& out);
 
+// A record's parts, split where a file's snapshot rows differ (the table
+// columns and seq) so they can be formatted once (staging/copy_transcode.hpp):
+// EncodeCsvRecord writes head, one ',' + field per column, tail before seq,
+// seq, tail after seq (which ends the record with '\n').
+void AppendCsvHead(const core::Change& change, std::string& out);  // Op,commit time
+void AppendCsvTailBeforeSeq(const core::Change& change, std::string& out);
+void AppendCsvTailAfterSeq(const core::RelationSchema& schema, const core::Change& change,
+                           std::string& out);
+// One field, quoted when it must be (see above); NULL is kCsvNull.
+void AppendCsvField(std::string_view value, std::string& out);
+
 // "2026-11-26 10:00:00.123456" (UTC) and back.
 std::string FormatCsvTimestamp(int64_t unix_micros);
 bool ParseCsvTimestamp(std::string_view text, int64_t& unix_micros);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "pg/copy_text.hpp"
+#include "staging/copy_transcode.hpp"
 #include "staging/csv.hpp"
 #include "staging/jsonl.hpp"
 #include "staging/parquet.hpp"
@@ -37,6 +39,15 @@ void FailChangeCount(const std::string& where, const std::string& found, uint64_
        where, found, expected);
 }
 
+size_t FileEncoder::AddCopyText(const core::Change& header, std::string_view copy_line) {
+  // Everything but the row from `header`; the row's strings are reused.
+  std::vector<core::Datum> row = std::move(parsed_.row);
+  parsed_ = header;
+  parsed_.row = std::move(row);
+  pg::ParseCopyTextRow(copy_line, parsed_.row, columns_);
+  return Add(parsed_);
+}
+
 namespace {
 
 // jsonl and csv: text records, compressed as a whole by the staging codec.
@@ -44,7 +55,10 @@ class TextEncoder : public FileEncoder {
  public:
   TextEncoder(Format format, Compression compression, const core::RelationSchema& schema,
               std::unique_ptr<ObjectWriter> out)
-      : format_(format), schema_(schema), writer_(std::move(out), compression) {
+      : FileEncoder(schema.columns.size()),
+        format_(format),
+        schema_(schema),
+        writer_(std::move(out), compression) {
     if (format_ == Format::kCsv) {
       EncodeCsvHeader(schema_, line_);
       writer_.Write(line_);
@@ -57,6 +71,19 @@ class TextEncoder : public FileEncoder {
     writer_.Write(line_);
     return line_.size();
   }
+  size_t AddCopyText(const core::Change& header, std::string_view copy_line) override {
+    if (!CopyTranscodable(header)) return FileEncoder::AddCopyText(header, copy_line);
+    line_.clear();
+    if (format_ == Format::kCsv) {
+      if (!csv_copy_) csv_copy_ = std::make_unique<CsvCopyEncoder>(schema_);
+      csv_copy_->Encode(header, copy_line, line_);
+    } else {
+      if (!json_copy_) json_copy_ = std::make_unique<JsonCopyEncoder>(schema_);
+      json_copy_->Encode(header, copy_line, line_);
+    }
+    writer_.Write(line_);
+    return line_.size();
+  }
   void Finish() override { writer_.Finish(); }
   uint64_t stored_bytes() const override { return writer_.stored_bytes(); }
   const std::string& checksum() const override { return writer_.checksum(); }
@@ -66,6 +93,8 @@ class TextEncoder : public FileEncoder {
   core::RelationSchema schema_;
   EncodingWriter writer_;
   std::string line_;
+  std::unique_ptr<JsonCopyEncoder> json_copy_;  // made on the first AddCopyText
+  std::unique_ptr<CsvCopyEncoder> csv_copy_;
 };
 
 class TextChangeReader : public ChangeReader {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/change.hpp"
 #include "core/relation.hpp"
@@ -34,10 +35,24 @@ class FileEncoder {
   virtual ~FileEncoder() = default;
   // Returns the change's size before compression (what batch max_bytes counts).
   virtual size_t Add(const core::Change& change) = 0;
+  // Adds `header` (a change without its row) with the row given as one line of
+  // COPY text format, as Add would add it with the line parsed into its row
+  // (pg::ParseCopyTextRow, which also names the errors). This default does
+  // exactly that; jsonl and csv write the line straight to their format
+  // (staging/copy_transcode.hpp). What the full load's copy workers call.
+  virtual size_t AddCopyText(const core::Change& header, std::string_view copy_line);
   // Writes what is left and commits the object; then the getters are final.
   virtual void Finish() = 0;
   virtual uint64_t stored_bytes() const = 0;
   virtual const std::string& checksum() const = 0;  // "<algo>:<hex>" (codec.hpp)
+
+ protected:
+  // `columns`: the schema's column count, the fields a COPY line must have.
+  explicit FileEncoder(size_t columns) : columns_(columns) {}
+
+ private:
+  size_t columns_;
+  core::Change parsed_;  // AddCopyText's change, its row storage reused
 };
 
 std::unique_ptr<FileEncoder> OpenEncoder(Format format, Compression compression,

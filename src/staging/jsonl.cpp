@@ -17,25 +17,15 @@
 namespace wharf::staging {
 
 void AppendJsonString(std::string_view s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
   out += '"';
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!JsonMustEscape(c)) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    }
+    char buf[6];
+    out.append(buf, WriteJsonEscape(c, buf));
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
@@ -107,13 +97,11 @@ void AppendValues(const core::RelationSchema& schema, const std::vector<core::Da
 }
 }  // namespace
 
-namespace {
-void AppendNumber(uint64_t v, std::string& out) {
+void AppendDecimal(uint64_t v, std::string& out) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, end);
 }
-}  // namespace
 
 void AppendJsonOld(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
   // An old key holds only the key columns, so a reader tells it from a full
@@ -132,25 +120,33 @@ void AppendJsonUnchanged(const core::RelationSchema& schema, const core::Change&
   out += ']';
 }
 
-void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
-  // The hot path of capture: plain appends, no format parsing per line.
+void AppendJsonHeadBeforeSeq(const core::Change& c, std::string& out) {
   out += R"({"op":")";
   out += static_cast<char>(c.op);
   out += R"(","lsn":)";
-  AppendNumber(c.lsn.value(), out);
+  AppendDecimal(c.lsn.value(), out);
   // A streamed row is written before its transaction's commit (and end LSN)
   // arrives; the manifest then carries the end LSN.
   if (c.end_lsn.IsValid()) {
     out += R"(,"end_lsn":)";
-    AppendNumber(c.end_lsn.value(), out);
+    AppendDecimal(c.end_lsn.value(), out);
   }
   out += R"(,"seq":)";
-  AppendNumber(c.seq, out);
+}
+
+void AppendJsonHeadAfterSeq(const core::Change& c, std::string& out) {
   out += R"(,"xid":)";
-  AppendNumber(c.xid, out);
+  AppendDecimal(c.xid, out);
   out += R"(,"ts":")";
   out += CachedUtcMicros(c.ts);
   out += '"';
+}
+
+void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& c, std::string& out) {
+  // The hot path of capture: plain appends, no format parsing per line.
+  AppendJsonHeadBeforeSeq(c, out);
+  AppendDecimal(c.seq, out);
+  AppendJsonHeadAfterSeq(c, out);
   if (c.op == core::Op::kInsert || c.op == core::Op::kUpdate || c.op == core::Op::kSnapshot) {
     out += ",\"row\":";
     AppendValues(schema, c.row, c.unchanged.empty() ? nullptr : &c.unchanged, out);

@@ -20,6 +20,14 @@ namespace wharf::staging {
 // Appends one line (with '\n') for `change` to `out`.
 void EncodeJsonLine(const core::RelationSchema& schema, const core::Change& change, std::string& out);
 
+// The line's members up to `"seq":` (op, lsn, end_lsn) and from the one after
+// seq (xid, ts) to the closing quote of ts: EncodeJsonLine writes
+// before + seq + after + the row, old and unchanged members. Split so a file's
+// snapshot rows, which share all but seq, format them once
+// (staging/copy_transcode.hpp).
+void AppendJsonHeadBeforeSeq(const core::Change& change, std::string& out);
+void AppendJsonHeadAfterSeq(const core::Change& change, std::string& out);
+
 // The `old` object and `unchanged` array of a line, as JSON texts (CSV and
 // Parquet carry them in their _wharf_old and _wharf_unchanged columns).
 void AppendJsonOld(const core::RelationSchema& schema, const core::Change& change, std::string& out);
@@ -107,5 +115,29 @@ const std::string& CachedUtcMicros(int64_t unix_micros);
 bool ParseUtcMicros(std::string_view text, int64_t& unix_micros);
 
 void AppendJsonString(std::string_view s, std::string& out);
+// `v` in decimal: the numbers of a JSON line or CSV record (lsn, seq, xid).
+void AppendDecimal(uint64_t v, std::string& out);
+
+// One byte inside a JSON string: whether it must be escaped, and its escape
+// (\" \\ \n \r \t, else \u00XX), written at `w`; returns the end. UTF-8 and
+// other bytes >= 0x20 go as they are.
+constexpr bool JsonMustEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+inline char* WriteJsonEscape(unsigned char c, char* w) {
+  *w++ = '\\';
+  switch (c) {
+    case '"': *w++ = '"'; break;
+    case '\\': *w++ = '\\'; break;
+    case '\n': *w++ = 'n'; break;
+    case '\r': *w++ = 'r'; break;
+    case '\t': *w++ = 't'; break;
+    default:
+      *w++ = 'u';
+      *w++ = '0';
+      *w++ = '0';
+      *w++ = "0123456789abcdef"[c >> 4];
+      *w++ = "0123456789abcdef"[c & 15];
+  }
+  return w;
+}
 
 }  // namespace wharf::staging

@@ -141,7 +141,8 @@ class ParquetEncoder : public FileEncoder {
  public:
   ParquetEncoder(Compression compression, const core::RelationSchema& schema,
                  std::unique_ptr<ObjectWriter> out)
-      : compression_(compression),
+      : FileEncoder(schema.columns.size()),
+        compression_(compression),
         schema_(schema),
         out_(std::move(out)),
         db_("(parquet being written for " + schema.table.ToString() + ")") {

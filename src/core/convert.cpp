@@ -51,7 +51,14 @@ std::string Quote(std::string_view text) {
   return out;
 }
 
-ConvertResult Accept(Value value) { return ConvertResult{std::move(value), std::nullopt}; }
+// Built in place: this runs once per converted value, and every move of a
+// Value visits its alternatives.
+template <typename T>
+ConvertResult Accept(T&& value) {
+  ConvertResult r;
+  r.value.emplace<std::decay_t<T>>(std::forward<T>(value));
+  return r;
+}
 
 ConvertResult Reject(std::string reason) {
   return ConvertResult{std::monostate{}, std::move(reason)};

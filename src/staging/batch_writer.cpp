@@ -31,7 +31,9 @@ BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, 
   f.meta.fresh = options_.fresh;
   f.meta.path = DataPath(manifest_.source, schema.table, ts ? ts : core::NowMicros(), manifest_.seq, part,
                          FormatExtension(options_.format, options_.compression));
-  f.writer = OpenEncoder(options_.format, options_.compression, schema, store_.OpenWriter(f.meta.path));
+  // Fresh rows (a first full load) are bulk: written once, read once, soon.
+  f.writer = OpenEncoder(options_.format, options_.compression, schema, store_.OpenWriter(f.meta.path),
+                         options_.fresh ? Effort::kBulk : Effort::kDefault);
   return files_.emplace(schema.oid, std::move(f)).first->second;
 }
 

@@ -111,11 +111,11 @@ struct EncodingWriter::Impl {
   }
 };
 
-EncodingWriter::EncodingWriter(std::unique_ptr<ObjectWriter> out, Compression compression)
+EncodingWriter::EncodingWriter(std::unique_ptr<ObjectWriter> out, Compression compression, Effort effort)
     : out_(std::move(out)), compression_(compression), impl_(std::make_unique<Impl>()) {
   if (compression_ == Compression::kZstd) {
     impl_->zstd = ZSTD_createCCtx();
-    ZSTD_CCtx_setParameter(impl_->zstd, ZSTD_c_compressionLevel, 1);
+    ZSTD_CCtx_setParameter(impl_->zstd, ZSTD_c_compressionLevel, effort == Effort::kBulk ? -2 : 1);
   } else if (compression_ == Compression::kGzip) {
     if (deflateInit2(&impl_->gz, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
       Fail(ErrorKind::kInternal, "gzip initialisation failed");

@@ -50,9 +50,16 @@ std::string ChecksumOf(std::string_view bytes, ChecksumAlgo algo = ChecksumAlgo:
 
 // Compresses what is written, checksums the compressed bytes, forwards them to
 // an ObjectWriter. Finish() flushes, commits the object and returns its size.
+// How hard the compressor works. kBulk is for rows written once and read once
+// soon after (the first full load's batches): zstd level -2 compresses JSON
+// lines ~50 % faster than level 1 (1,090 against 720 MB/s here) into ~1.6x
+// the bytes (4.2x smaller than raw against 6.7x). gzip uses level 1 either way.
+enum class Effort { kDefault, kBulk };
+
 class EncodingWriter {
  public:
-  EncodingWriter(std::unique_ptr<ObjectWriter> out, Compression compression);
+  EncodingWriter(std::unique_ptr<ObjectWriter> out, Compression compression,
+                 Effort effort = Effort::kDefault);
   ~EncodingWriter();
   EncodingWriter(const EncodingWriter&) = delete;
   EncodingWriter& operator=(const EncodingWriter&) = delete;

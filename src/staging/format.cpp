@@ -54,11 +54,11 @@ namespace {
 class TextEncoder : public FileEncoder {
  public:
   TextEncoder(Format format, Compression compression, const core::RelationSchema& schema,
-              std::unique_ptr<ObjectWriter> out)
+              std::unique_ptr<ObjectWriter> out, Effort effort)
       : FileEncoder(schema.columns.size()),
         format_(format),
         schema_(schema),
-        writer_(std::move(out), compression) {
+        writer_(std::move(out), compression, effort) {
     if (format_ == Format::kCsv) {
       EncodeCsvHeader(schema_, line_);
       writer_.Write(line_);
@@ -132,9 +132,10 @@ class TextChangeReader : public ChangeReader {
 
 std::unique_ptr<FileEncoder> OpenEncoder(Format format, Compression compression,
                                          const core::RelationSchema& schema,
-                                         std::unique_ptr<ObjectWriter> out) {
+                                         std::unique_ptr<ObjectWriter> out, Effort effort) {
+  // Parquet compresses inside the file, with its own codec settings.
   if (format == Format::kParquet) return OpenParquetEncoder(compression, schema, std::move(out));
-  return std::make_unique<TextEncoder>(format, compression, schema, std::move(out));
+  return std::make_unique<TextEncoder>(format, compression, schema, std::move(out), effort);
 }
 
 std::unique_ptr<ChangeReader> OpenChangeReader(const ManifestFile& file,

@@ -57,7 +57,8 @@ class FileEncoder {
 
 std::unique_ptr<FileEncoder> OpenEncoder(Format format, Compression compression,
                                          const core::RelationSchema& schema,
-                                         std::unique_ptr<ObjectWriter> out);
+                                         std::unique_ptr<ObjectWriter> out,
+                                         Effort effort = Effort::kDefault);
 
 // Yields a staged file's changes in order. jsonl and csv stream in memory
 // bounded by the longest change; parquet holds one row group's chunk.

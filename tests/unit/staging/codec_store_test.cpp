@@ -176,6 +176,23 @@ TEST(Codec, CompressionActuallyCompresses) {
   EXPECT_EQ(z.substr(0, 4), std::string("\x28\xb5\x2f\xfd", 4));
 }
 
+// Bulk effort (the first full load's files) is zstd's fast level: a valid
+// frame that decodes to the same bytes, larger than level 1's.
+TEST(Codec, BulkEffortIsAFasterZstdLevel) {
+  TempDir dir;
+  LocalStore store(dir.path());
+  std::string data = TextLike(1 << 20);
+  for (auto [path, effort] : {std::pair{"d.zst", Effort::kDefault}, std::pair{"b.zst", Effort::kBulk}}) {
+    EncodingWriter w(store.OpenWriter(path), Compression::kZstd, effort);
+    w.Write(data);
+    w.Finish();
+  }
+  std::string d = store.Read("d.zst"), b = store.Read("b.zst");
+  EXPECT_TRUE(Decompress(b, Compression::kZstd, "b.zst") == data);
+  EXPECT_GT(b.size(), d.size());
+  EXPECT_LT(b.size(), data.size() / 2);
+}
+
 // Decompressing damaged bytes must fail loudly (kStaging) or, when the format itself cannot tell
 // (zstd frames are written without a content checksum), yield other content; either way the
 // checksum the manifest records no longer matches the stored bytes, which the loader checks.

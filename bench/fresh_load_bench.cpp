@@ -4,7 +4,8 @@
 // date, varchar(30); ~10 % NULLs in the last two) generated in memory as the
 // COPY text PostgreSQL would send, then each stage timed on its own:
 //
-//   stage      COPY text -> JSON lines -> compressed staged file (local disk)
+//   stage      COPY text -> JSON lines -> compressed staged file (local disk), as
+//              a first full load stages them (AddCopyText, zstd's bulk level)
 //   read       the staged file back: read, decompress, checksum (reference)
 //   decode     + JSON lines decoded into changes (one cursor)
 //   convert    + values converted into DuckDB vectors (ChunkFiller, no DuckDB)
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
   staging::LocalStore store(dir / "stage");
   staging::BatchOptions options;
   options.compression = staging::ParseCompression(compression);
-  options.fresh = true;
+  options.fresh = true;  // a first full load's batch
   staging::Manifest manifest;
   {
     Timer t;
@@ -121,9 +122,8 @@ int main(int argc, char** argv) {
     c.end_lsn = Lsn(1000);
     c.ts = 1764000000000000;
     for (uint64_t i = 0; i < rows; ++i) {
-      pg::ParseCopyTextRow(lines[i], c.row, schema.columns.size());
       c.seq = static_cast<uint32_t>(i);
-      batch.Add(schema, c);
+      batch.AddCopyText(schema, c, lines[i]);  // as the full load's copy workers do
     }
     manifest = batch.Commit(Lsn(), Lsn(), Lsn(1000), 0);
     Print("stage", t.cpu(), t.wall(), rows);

@@ -298,7 +298,7 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
       while (cursor->Next(row)) {
       }
     } else if (size_t threads = FreshThreads(rows.rows(), RowGroupSizeFor(config_.memory_limit),
-                                             rows.parallelism());
+                                             std::min(rows.parallelism(), DuckDbThreads()));
                ChunkAppendable(types) && threads > 1) {
       spdlog::debug("load: {} fresh rows into {} on {} DuckDB threads", rows.rows(), target.ToString(),
                     threads);
@@ -325,6 +325,12 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
     throw e.AddContext("loading batch " + std::to_string(batch_->seq) + " of source " +
                        batch_->source + " into " + target.ToString());
   }
+}
+
+size_t DuckDbWarehouse::DuckDbThreads() {
+  // DuckDB runs a query on at most `threads` threads (its default: the cores).
+  auto r = conn_.Query("SELECT current_setting('threads')::BIGINT");
+  return static_cast<size_t>(std::max<int64_t>(r.GetInt64(0, 0), 1));
 }
 
 void DuckDbWarehouse::AppendStream(const core::TableName& table, const core::RelationSchema& schema,

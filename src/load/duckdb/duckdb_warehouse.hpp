@@ -57,6 +57,7 @@ class DuckDbWarehouse : public Warehouse {
     std::optional<std::string> threads_before;
   };
   void UseOneThreadForLargePlan(const TablePlan& plan);
+  size_t DuckDbThreads();
   void RestoreThreads() noexcept;
   // A column written after a row's values and _wharf_lsn (staged or appended).
   struct ExtraColumn {

@@ -497,8 +497,9 @@ void WharfTest::WriteConfig(const std::string& sources_yaml, const std::string& 
   std::ofstream out(config_);
   out << "sources:\n" << sources_yaml << "staging:\n  url: " << staging_url_ << "\n  format: "
       << staging_format_ << "\n  compression: " << staging_compression_ << "\n"
-      << "  batch: " << batch_yaml_ << "\n" << staging_yaml_
-      << "target:\n" << target_yaml_ << "full_load:\n" << full_load_yaml_ << extra_yaml;
+      << "  batch: " << batch_yaml_ << "\n" << staging_yaml_ << "full_load:\n" << full_load_yaml_
+      // target last: some tests' extra_yaml adds keys to it
+      << "target:\n" << target_yaml_ << extra_yaml;
 }
 
 void WharfTest::WriteDefaultConfig(const std::string& source_extra) {

@@ -314,19 +314,6 @@ struct JsonLineParser::Impl {
   int64_t last_ts = 0;
 };
 
-namespace {
-
-// Bytes that end a run inside a JSON string: the closing quote, an escape,
-// and control characters (never raw in valid JSON).
-constexpr std::array<bool, 256> kStringStops = [] {
-  std::array<bool, 256> t{};
-  for (int i = 0; i < 0x20; ++i) t[i] = true;
-  t['"'] = t['\\'] = true;
-  return t;
-}();
-
-}  // namespace
-
 // A line exactly as EncodeJsonLine writes it, with every column of `row` in
 // schema order and no "old" or "unchanged" (all the rows of a full load and
 // of inserts): decoded by matching its bytes, without a JSON parser, several
@@ -394,12 +381,10 @@ bool JsonLineParser::Impl::ParseCanonical(std::string_view s, core::Change& c) {
       const size_t begin = i;
       bool escaped = false;
       for (;;) {
+        if (i >= s.size()) return false;  // also past an escape at the very end
+        i += JsonPlainPrefix(s.data() + i, s.size() - i);
         if (i >= s.size()) return false;
         const auto ch = static_cast<unsigned char>(s[i]);
-        if (!kStringStops[ch]) {
-          ++i;
-          continue;
-        }
         if (ch == '"') break;
         if (ch != '\\') return false;  // a raw control character
         escaped = true;

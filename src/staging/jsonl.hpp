@@ -5,6 +5,7 @@
 // Every non-null value is a JSON string holding PostgreSQL's text form; SQL
 // NULL is JSON null. `row` is absent for D and T, `old` when not sent,
 // `unchanged` when empty.
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -122,6 +123,24 @@ void AppendDecimal(uint64_t v, std::string& out);
 // (\" \\ \n \r \t, else \u00XX), written at `w`; returns the end. UTF-8 and
 // other bytes >= 0x20 go as they are.
 constexpr bool JsonMustEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// How many of the `n` bytes from `p` on come before the first one JsonMustEscape
+// (`n` when none does): eight bytes at a time, since runs of plain text are the
+// bulk of every staged line. (A byte test in a word: Hacker's Delight 6-1; the
+// lowest flagged byte is always a true one, which is the one used.)
+inline size_t JsonPlainPrefix(const char* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    const uint64_t quote = x ^ (kOnes * '"'), slash = x ^ (kOnes * '\\');
+    const uint64_t stop = (((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | ((x - kOnes * 0x20) & ~x)) &
+                          kHighs;
+    if (stop) return i + static_cast<size_t>(__builtin_ctzll(stop)) / 8;
+  }
+  while (i < n && !JsonMustEscape(static_cast<unsigned char>(p[i]))) ++i;
+  return i;
+}
 inline char* WriteJsonEscape(unsigned char c, char* w) {
   *w++ = '\\';
   switch (c) {

@@ -453,3 +453,26 @@ TEST(Jsonl, CanonicalLinesDecodeAsTheJsonParserDecodesThem) {
 
 }  // namespace
 }  // namespace wharf::staging
+
+namespace wharf::staging {
+namespace {
+
+// The word-at-a-time scan stops exactly where the byte-at-a-time one does.
+TEST(Jsonl, PlainPrefixFindsTheFirstByteToEscape) {
+  for (int stop : {0x22, 0x5c, 0x00, 0x01, 0x09, 0x1f}) {  // quote, backslash, controls
+    for (size_t len = 0; len < 20; ++len) {
+      for (size_t at = 0; at <= len; ++at) {
+        std::string s(len, 'a');
+        // Bytes around the stop that are close to the tested values but plain.
+        for (size_t k = 0; k < len; ++k) s[k] = "a\x20\x7f\x80\xff!#[]"[k % 9];
+        if (at < len) s[at] = static_cast<char>(stop);
+        size_t want = 0;
+        while (want < len && !JsonMustEscape(static_cast<unsigned char>(s[want]))) ++want;
+        EXPECT_EQ(JsonPlainPrefix(s.data(), s.size()), want) << "stop " << stop << " len " << len << " at " << at;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wharf::staging

@@ -297,9 +297,10 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
       auto cursor = rows.OpenCursor();
       while (cursor->Next(row)) {
       }
-    } else if (size_t threads = FreshThreads(rows.rows(), RowGroupSizeFor(config_.memory_limit),
-                                             std::min(rows.parallelism(), DuckDbThreads()));
-               ChunkAppendable(types) && threads > 1) {
+    } else if (const size_t threads = FreshThreads(rows.rows(), RowGroupSizeFor(config_.memory_limit),
+                                                   std::min(rows.parallelism(), DuckDbThreads()));
+               threads > 1 && ChunkAppendable(types)) {
+      // Enough rows for a row group per DuckDB thread: the parallel INSERT.
       spdlog::debug("load: {} fresh rows into {} on {} DuckDB threads", rows.rows(), target.ToString(),
                     threads);
       fresh_scan_.Append(conn_, target, schema, types, static_cast<int64_t>(lsn.value()), core::NowMicros(),
@@ -308,6 +309,7 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
                                               schema.columns[i].name, *row[i], why, lsn});
                          });
     } else {
+      // One thread: the appender, on this thread.
       auto cursor = rows.OpenCursor();
       PlannedRow row;
       row.lsn = lsn;

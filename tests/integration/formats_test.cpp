@@ -33,15 +33,6 @@ class Formats : public WharfTest, public ::testing::WithParamInterface<FormatPar
   }
   bool csv() const { return std::string(GetParam().format) == "csv"; }
 
-  // Every staged data file, with the manifest entry naming it, oldest batch first.
-  std::vector<std::pair<uint64_t, staging::ManifestFile>> StagedFiles() {
-    staging::LocalStore store(work_ / "stage");
-    std::vector<std::pair<uint64_t, staging::ManifestFile>> out;
-    for (uint64_t seq : staging::ListManifests(store, "src"))
-      for (auto& f : staging::ReadManifest(store, "src", seq).files) out.emplace_back(seq, f);
-    return out;
-  }
-
   // How DuckDB opens a staged file, as a user would.
   std::string ReadSql(const staging::ManifestFile& f) {
     std::string path = load::duckdb::Literal((work_ / "stage" / f.path).string());
@@ -49,15 +40,6 @@ class Formats : public WharfTest, public ::testing::WithParamInterface<FormatPar
     return "read_parquet(" + path + ")";
   }
 
-  static std::string ReadFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  static void WriteFile(const fs::path& p, const std::string& bytes) {
-    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
-  }
 };
 
 TEST_P(Formats, PipelineLandsTheSourceAndDuckDbReadsTheStagedFiles) {

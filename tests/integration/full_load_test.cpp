@@ -170,6 +170,44 @@ TEST_F(FullLoad, LargeFreshBatchLoadsOnSeveralThreads) {
   ExpectValidateEqual();
 }
 
+// A damaged file of a large fresh batch, on the parallel path: the batch fails
+// whole, naming the file; restored, it loads.
+TEST_F(FullLoad, DamagedLargeFreshFileIsRefusedWithNothingApplied) {
+  PgRun("CREATE TABLE wide (id bigint PRIMARY KEY, name text, at timestamptz);"
+        "INSERT INTO wide SELECT g, 'name ' || g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second'"
+        " FROM generate_series(1, 60000) g;");
+  target_yaml_ += "  memory_limit: 64MB\n";
+  full_load_yaml_ = "  batch_bytes: 256MB\n";
+  WriteDefaultConfig();
+  auto r = Wharf({"capture", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto files = StagedFiles();
+  ASSERT_FALSE(files.empty());
+  const auto& [seq, file] = files.back();
+  ASSERT_TRUE(file.fresh);
+  ASSERT_EQ(file.rows, 60000u);
+  const auto victim = work_ / "stage" / file.path;
+  const std::string good = ReadFile(victim);
+  std::string flipped = good;
+  flipped[good.size() / 2] ^= 0x20;
+  for (const std::string& damaged : {flipped, good.substr(0, good.size() / 2)}) {
+    WriteFile(victim, damaged);
+    r = Wharf({"--log-level", "debug", "load", "--once"});
+    EXPECT_NE(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find(file.path), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("corrupt or truncated"), std::string::npos) << r.output;
+    EXPECT_EQ(Duck("SELECT count(*) FROM _wharf.state WHERE batch_seq >= " + std::to_string(seq))[0][0], "0");
+  }
+  WriteFile(victim, good);
+  r = Wharf({"--log-level", "debug", "load", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("60000 fresh rows into public.wide on 2 DuckDB threads"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(Duck("SELECT count(*), count(DISTINCT id) FROM public.wide")[0],
+            (std::vector<std::optional<std::string>>{"60000", "60000"}));
+  ExpectValidateEqual();
+}
+
 TEST_F(FullLoad, TableAddedWhileStreamingIsCopied) {
   PgRun("CREATE TABLE first (id int PRIMARY KEY, v text); INSERT INTO first VALUES (1, 'a');");
   WriteDefaultConfig();

@@ -13,6 +13,9 @@
 #include <sstream>
 #include <thread>
 
+#include "staging/local_store.hpp"
+#include "staging/staged_log.hpp"
+
 namespace wharf::test {
 
 namespace fs = std::filesystem;
@@ -437,6 +440,25 @@ void WharfTest::UseOwnCluster() {
   own_cluster_ = std::make_unique<PgCluster>(work_ / "pg");
   PgExec(own_cluster_->Dsn("postgres"), "CREATE DATABASE " + db_);
   dsn_ = own_cluster_->Dsn(db_);
+}
+
+std::vector<std::pair<uint64_t, staging::ManifestFile>> WharfTest::StagedFiles(const std::string& source) {
+  staging::LocalStore store(work_ / "stage");
+  std::vector<std::pair<uint64_t, staging::ManifestFile>> out;
+  for (uint64_t seq : staging::ListManifests(store, source))
+    for (auto& f : staging::ReadManifest(store, source, seq).files) out.emplace_back(seq, f);
+  return out;
+}
+
+std::string WharfTest::ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WharfTest::WriteFile(const fs::path& p, const std::string& bytes) {
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
 }
 
 size_t WharfTest::ManifestCount(const std::string& source) {

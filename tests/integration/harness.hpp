@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "staging/manifest.hpp"
+
 namespace wharf::test {
 
 using Rows = std::vector<std::vector<std::optional<std::string>>>;
@@ -122,6 +124,11 @@ class WharfTest : public ::testing::Test {
   PgCluster& Cluster();
   // Number of committed batches (manifests) staged for `source`.
   size_t ManifestCount(const std::string& source = "src");
+  // Every staged data file of `source` in the local staging directory, with the
+  // manifest entry naming it, oldest batch first.
+  std::vector<std::pair<uint64_t, staging::ManifestFile>> StagedFiles(const std::string& source = "src");
+  static std::string ReadFile(const std::filesystem::path& p);
+  static void WriteFile(const std::filesystem::path& p, const std::string& bytes);
   ProcessResult RunOnce() { return Wharf({"run", "--once"}); }
   void ExpectValidateEqual();
 

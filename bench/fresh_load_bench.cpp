@@ -30,7 +30,6 @@
 #include "load/duckdb/duckdb_chunk.hpp"
 #include "load/duckdb/duckdb_warehouse.hpp"
 #include "load/fresh_rows.hpp"
-#include "pg/copy_text.hpp"
 #include "staging/batch_writer.hpp"
 #include "staging/codec.hpp"
 #include "staging/local_store.hpp"
@@ -132,11 +131,6 @@ int main(int argc, char** argv) {
   std::printf("  staged file: %.1f MB\n", double(f.bytes) / 1e6);
   std::vector<char> buf(1 << 20);
 
-  auto read_only = [&] {
-    staging::DecodingReader r(store.OpenReader(f.path), options.compression, "f");
-    while (r.Read(buf.data(), buf.size())) {
-    }
-  };
   double ref_cpu;
   {
     Timer t;
@@ -150,7 +144,6 @@ int main(int argc, char** argv) {
     ref_cpu = t.cpu();
     Print("read", t.cpu(), t.wall(), rows, "(read, decompress, checksum)");
   }
-  (void)read_only;
   {
     Timer t;
     auto reader = staging::OpenParallelChangeReader(f, store.OpenReader(f.path), "f");

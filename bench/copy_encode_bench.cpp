@@ -17,10 +17,10 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "rate_reporter.hpp"
 #include "core/change.hpp"
 #include "core/relation.hpp"
 #include "pg/copy_text.hpp"
@@ -102,16 +102,20 @@ void Loop(benchmark::State& state, Encode&& encode) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 
-void BM_JsonParsed(benchmark::State& state) {
+// The path before AddCopyText: each line parsed into a change, then encoded.
+template <typename Encode>
+void Parsed(benchmark::State& state, Encode encode) {
   const auto schema = ItemsSchema();
   Change row;
   Loop(state, [&](const Change& h, const std::string& line, std::string& out) {
     row.seq = h.seq;
     row.op = h.op, row.lsn = h.lsn, row.end_lsn = h.end_lsn, row.ts = h.ts;
     wharf::pg::ParseCopyTextRow(line, row.row, schema.columns.size());
-    wharf::staging::EncodeJsonLine(schema, row, out);
+    encode(schema, row, out);
   });
 }
+
+void BM_JsonParsed(benchmark::State& state) { Parsed(state, wharf::staging::EncodeJsonLine); }
 BENCHMARK(BM_JsonParsed);
 
 void BM_JsonFused(benchmark::State& state) {
@@ -120,16 +124,7 @@ void BM_JsonFused(benchmark::State& state) {
 }
 BENCHMARK(BM_JsonFused);
 
-void BM_CsvParsed(benchmark::State& state) {
-  const auto schema = ItemsSchema();
-  Change row;
-  Loop(state, [&](const Change& h, const std::string& line, std::string& out) {
-    row.seq = h.seq;
-    row.op = h.op, row.lsn = h.lsn, row.end_lsn = h.end_lsn, row.ts = h.ts;
-    wharf::pg::ParseCopyTextRow(line, row.row, schema.columns.size());
-    wharf::staging::EncodeCsvRecord(schema, row, out);
-  });
-}
+void BM_CsvParsed(benchmark::State& state) { Parsed(state, wharf::staging::EncodeCsvRecord); }
 BENCHMARK(BM_CsvParsed);
 
 void BM_CsvFused(benchmark::State& state) {
@@ -137,32 +132,6 @@ void BM_CsvFused(benchmark::State& state) {
   Loop(state, [&](const Change& h, const std::string& line, std::string& out) { enc.Encode(h, line, out); });
 }
 BENCHMARK(BM_CsvFused);
-
-// Keeps each benchmark's rate (the median with --benchmark_repetitions) for the summary.
-class RateReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs) {
-      if (r.error_occurred) continue;
-      bool aggregate = r.run_type == Run::RT_Aggregate;
-      if (aggregate && r.aggregate_name != "median") continue;
-      auto it = r.counters.find("items_per_second");
-      if (it == r.counters.end()) continue;
-      std::string name = r.run_name.function_name;
-      if (aggregate || !medians_.count(name)) rates_[name] = it->second.value;
-      if (aggregate) medians_[name] = true;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  double Rate(const std::string& name) const {
-    auto it = rates_.find(name);
-    return it == rates_.end() ? 0.0 : it->second;
-  }
-
- private:
-  std::map<std::string, double> rates_;
-  std::map<std::string, bool> medians_;
-};
 
 }  // namespace
 
@@ -174,7 +143,7 @@ int main(int argc, char** argv) {
   std::printf("configuration: %zu COPY text lines of the full-load bench's 8 columns, %.1f bytes a line; "
               "1 thread, no I/O\n",
               Lines().size(), static_cast<double>(bytes) / static_cast<double>(Lines().size()));
-  RateReporter reporter;
+  wharf::bench::RateReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   std::printf("\n");
   for (const char* format : {"Json", "Csv"}) {

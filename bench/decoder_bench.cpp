@@ -23,7 +23,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -32,6 +31,7 @@
 #include <vector>
 
 #include "capture/pgoutput_decoder.hpp"
+#include "rate_reporter.hpp"
 #include "core/change.hpp"
 #include "core/relation.hpp"
 #include "staging/jsonl.hpp"
@@ -351,34 +351,6 @@ void BM_DecodeAndEncodeJsonl(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeAndEncodeJsonl);
 
-// Keeps every run's result so main() can print the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  explicit RatioReporter(OutputOptions options) : ConsoleReporter(options) {}
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs) {
-      if (r.error_occurred) continue;
-      // With --benchmark_repetitions, prefer the median aggregate.
-      std::string name = r.run_name.function_name;
-      bool aggregate = r.run_type == Run::RT_Aggregate;
-      if (aggregate && r.aggregate_name != "median") continue;
-      auto it = r.counters.find("items_per_second");
-      if (it == r.counters.end()) continue;
-      if (aggregate || !medians_.count(name)) rates_[name] = it->second.value;
-      if (aggregate) medians_[name] = true;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  double Rate(const std::string& name) const {
-    auto it = rates_.find(name);
-    return it == rates_.end() ? 0.0 : it->second;
-  }
-
- private:
-  std::map<std::string, double> rates_;
-  std::map<std::string, bool> medians_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -392,7 +364,7 @@ int main(int argc, char** argv) {
               kProtocol, txn.messages.size(), txn.bytes, std::thread::hardware_concurrency());
 
   // Colour only on a terminal, so a saved result reads cleanly.
-  RatioReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
+  wharf::bench::RateReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
                                                : benchmark::ConsoleReporter::OO_Tabular);
   benchmark::RunSpecifiedBenchmarks(&reporter);
 

@@ -119,4 +119,14 @@ void ModeRules::CheckAllMatch(const std::vector<Table>& tables) const {
   }
 }
 
+void ExpectSameMode(const core::TableName& target, LoadMode existing, LoadMode wanted,
+                    const core::TableName& source) {
+  if (existing == wanted) return;
+  Fail(ErrorKind::kConfig,
+       "warehouse table {} was created in {} mode, but wharf.yaml now loads it in {} mode; a "
+       "table cannot change mode in place: set its mode back (target.mode / target.tables), "
+       "or drop the table and run `wharf resync --table {}` to rebuild it",
+       target.ToString(), ModeName(existing), ModeName(wanted), source.ToString());
+}
+
 }  // namespace wharf::load

@@ -35,6 +35,12 @@ struct ModeColumn {
 std::vector<ModeColumn> ModeColumns(LoadMode mode);
 // The mode a table was created in, from its (lower-cased) column names.
 LoadMode ModeOfColumns(const std::set<std::string>& columns);
+
+// Throws kConfig with the fix when warehouse table `target` (loaded from
+// `source`), which exists in mode `existing`, is now to be loaded in `wanted`:
+// a table cannot change mode in place.
+void ExpectSameMode(const core::TableName& target, LoadMode existing, LoadMode wanted,
+                    const core::TableName& source);
 // append: _wharf_unchanged, the names of the columns a change left out as
 // unchanged TOAST, as a JSON array (["body","doc"]).
 std::string UnchangedColumnsJson(const core::RelationSchema& schema,

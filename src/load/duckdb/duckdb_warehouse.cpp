@@ -121,13 +121,7 @@ void DuckDbWarehouse::CheckMode(const core::TableName& target, const core::Relat
     if (cols.empty()) return;  // created in `mode` by the schema preparation
     it = table_modes_.emplace(target, ModeOfColumns(cols)).first;
   }
-  if (it->second != mode) {
-    Fail(ErrorKind::kConfig,
-         "warehouse table {} was created in {} mode, but wharf.yaml now loads it in {} mode; a "
-         "table cannot change mode in place: set its mode back (target.mode / target.tables), "
-         "or drop the table and run `wharf resync --table {}` to rebuild it",
-         target.ToString(), ModeName(it->second), ModeName(mode), schema.table.ToString());
-  }
+  ExpectSameMode(target, it->second, mode, schema.table);
 }
 
 bool DuckDbWarehouse::BeginBatch(const std::string& source, uint64_t seq) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
+
 #include "load/postgres/pg_sql.hpp"
 
 namespace wharf::load::postgres {
@@ -34,6 +36,20 @@ TEST(PgModeSql, ModeColumnsAreSharedWithDuckDbAndAddedAfterTheWharfColumns) {
   EXPECT_EQ(ModeRowsFilter(LoadMode::kSoftDelete), "NOT \"_wharf_deleted\"");
   EXPECT_EQ(ModeRowsFilter(LoadMode::kHistory), "\"_wharf_valid_to\" IS NULL");
   EXPECT_EQ(ModeRowsFilter(LoadMode::kMirror), "");
+}
+
+TEST(PgModeSql, ATableKeepsTheModeItWasCreatedIn) {
+  const core::TableName target{"wh", "orders"}, source{"shop", "orders"};
+  ExpectSameMode(target, LoadMode::kHistory, LoadMode::kHistory, source);
+  try {
+    ExpectSameMode(target, LoadMode::kHistory, LoadMode::kMirror, source);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
+    EXPECT_NE(e.message().find("wh.orders was created in history mode"), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("now loads it in mirror mode"), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("wharf resync --table shop.orders"), std::string::npos) << e.message();
+  }
 }
 
 TEST(PgModeSql, SourceColumnsNamedLikeModeColumnsAreRenamed) {

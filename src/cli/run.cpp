@@ -97,6 +97,12 @@ void InstallSignalHandlers() {
 
 int RunPipeline(const core::Config& config, bool once, Stages stages) {
   auto store = staging::OpenObjectStore(config.staging, config.base_dir);
+  // When this process both captures and loads, the first full load's rows go
+  // from copy worker to loader in memory too (staging::FreshCache), the
+  // staged files still written as the record. Room for about two batches of
+  // COPY text, which is about half the size of a batch's JSON lines.
+  std::unique_ptr<staging::FreshCache> fresh_cache;
+  if (stages == Stages::kAll) fresh_cache = std::make_unique<staging::FreshCache>(config.full_load.batch_bytes);
   std::unique_ptr<load::Warehouse> warehouse;
   std::unique_ptr<load::Loader> loader;
   // An unavailable warehouse (another process holds the DuckDB file, the
@@ -113,7 +119,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     try {
       warehouse = load::OpenWarehouse(config.target, config.base_dir);
       loader = std::make_unique<load::Loader>(*store, *warehouse, load::LoaderOptions::FromEnvironment(),
-                                              load::ModeRules(config.target));
+                                              load::ModeRules(config.target), fresh_cache.get());
       if (!warehouse_down.empty()) spdlog::info("warehouse available again: loading the staged batches");
       warehouse_down.clear();
       return true;
@@ -149,6 +155,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     capture::CaptureOptions opts;
     opts.batch.compression = staging::ParseCompression(config.staging.compression);
     opts.batch.format = staging::ParseFormat(config.staging.format);
+    opts.batch.fresh_cache = fresh_cache.get();
     opts.max_batch_bytes = config.staging.batch_max_bytes;
     opts.max_interval = config.staging.batch_max_interval;
     opts.once = once;

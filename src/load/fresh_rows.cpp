@@ -1,6 +1,7 @@
 #include "load/fresh_rows.hpp"
 
 #include "core/error.hpp"
+#include "pg/copy_text.hpp"
 
 namespace wharf::load {
 
@@ -34,6 +35,46 @@ class FreshCursor : public FreshRows::Cursor {
 
 std::unique_ptr<FreshRows::Cursor> FreshFileRows::OpenCursor() {
   return std::make_unique<FreshCursor>(reader_.OpenCursor(), lsn_, where_);
+}
+
+class FreshTextRows::Cursor : public FreshRows::Cursor {
+ public:
+  explicit Cursor(FreshTextRows& rows) : rows_(rows) {}
+  ~Cursor() override { rows_.rows_read_ += read_; }
+
+  bool Next(std::vector<core::Datum>& row) override {
+    while (pos_ >= block_.size()) {
+      size_t i = rows_.next_block_++;
+      if (i >= rows_.text_.blocks.size()) return false;
+      block_ = rows_.text_.blocks[i];
+      pos_ = 0;
+    }
+    size_t end = block_.find('\n', pos_);  // every line ends in one (FreshText::Add)
+    try {
+      pg::ParseCopyTextRow(block_.substr(pos_, end - pos_), row, rows_.columns_);
+    } catch (const Error& e) {
+      Fail(ErrorKind::kStaging, "the rows kept for staged file {} do not parse ({}); nothing was applied",
+           rows_.where_, e.message());
+    }
+    pos_ = end + 1;
+    ++read_;
+    return true;
+  }
+
+ private:
+  FreshTextRows& rows_;
+  std::string_view block_;
+  size_t pos_ = 0;
+  uint64_t read_ = 0;
+};
+
+std::unique_ptr<FreshRows::Cursor> FreshTextRows::OpenCursor() { return std::make_unique<Cursor>(*this); }
+
+void FreshTextRows::Finish() const {
+  if (rows_read_ != text_.rows) {
+    Fail(ErrorKind::kInternal, "read {} of the {} rows kept for staged file {}; nothing was applied",
+         rows_read_.load(), text_.rows, where_);
+  }
 }
 
 }  // namespace wharf::load

@@ -1,12 +1,15 @@
 #pragma once
-// The rows of a fresh staged file (ManifestFile::fresh) for Warehouse::AppendRows,
-// read through a ParallelChangeReader: every change must be a snapshot row of
-// the batch's LSN, else the file is not what its manifest says.
+// The rows of a fresh staged file (ManifestFile::fresh) for Warehouse::AppendRows:
+// read from the file through a ParallelChangeReader (every change must be a
+// snapshot row of the batch's LSN, else the file is not what its manifest
+// says), or taken from the COPY text its writer kept (staging::FreshCache).
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include "core/lsn.hpp"
 #include "load/warehouse.hpp"
+#include "staging/fresh_cache.hpp"
 #include "staging/parallel_reader.hpp"
 
 namespace wharf::load {
@@ -25,6 +28,29 @@ class FreshFileRows : public FreshRows {
   const uint64_t rows_;
   const Lsn lsn_;
   const std::string where_;
+};
+
+// The rows of a FreshText: each cursor takes the next block of lines and
+// parses its lines as pg::ParseCopyTextRow does, the way they were staged.
+class FreshTextRows : public FreshRows {
+ public:
+  // `text` must outlive this; `columns` is the file's schema's column count.
+  FreshTextRows(const staging::FreshText& text, size_t columns, std::string where)
+      : text_(text), columns_(columns), where_(std::move(where)) {}
+  std::unique_ptr<Cursor> OpenCursor() override;
+  size_t parallelism() const override { return text_.blocks.size(); }
+  uint64_t rows() const override { return text_.rows; }
+  // Once every cursor has returned false: throws kInternal unless every row
+  // was read (a bug; the batch then rolls back).
+  void Finish() const;
+
+ private:
+  class Cursor;
+  const staging::FreshText& text_;
+  const size_t columns_;
+  const std::string where_;
+  std::atomic<size_t> next_block_{0};
+  std::atomic<uint64_t> rows_read_{0};
 };
 
 }  // namespace wharf::load

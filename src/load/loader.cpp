@@ -107,13 +107,24 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   const core::TableName target{source.target_schema ? *source.target_schema : f.relation.table.schema,
                                f.relation.table.name};
   const LoadMode mode = modes_.For(f.relation.table, target);
+  const bool fresh = mode == LoadMode::kMirror && f.fresh && f.ops.size() <= 1 &&
+                     (f.ops.empty() || f.ops.begin()->first == 'R');
+  if (fresh && fresh_cache_) {
+    // This process staged the file a moment ago and kept its rows: the same
+    // lines the file was encoded from, so reading it back would only cost.
+    if (auto text = fresh_cache_->Take(f.path); text && text->rows == f.rows) {
+      FreshTextRows rows(*text, f.relation.columns.size(), where);
+      warehouse_.AppendRows(target, f.relation, m.end_lsn, rows);
+      rows.Finish();
+      return;
+    }
+  }
   // With the algorithm the manifest names: batches staged before xxh128 carry sha256.
   auto hashing = std::make_unique<staging::HashingReader>(
       store_.OpenReader(f.path), staging::ChecksumAlgoOf(f.checksum, where));
   auto stored = hashing->tally();  // outlives the reader, which the change reader owns
   try {
-    if (mode == LoadMode::kMirror && f.fresh && f.ops.size() <= 1 &&
-        (f.ops.empty() || f.ops.begin()->first == 'R')) {
+    if (fresh) {
       // Rows of the first full load need no reconciliation (ManifestFile::fresh):
       // they stream straight into the table, decoded and converted on several
       // threads where the warehouse can, skipping the planner's map and the

@@ -22,6 +22,7 @@
 #include "load/load_mode.hpp"
 #include "load/warehouse.hpp"
 #include "staging/format.hpp"
+#include "staging/fresh_cache.hpp"
 #include "staging/manifest.hpp"
 #include "staging/object_store.hpp"
 
@@ -41,10 +42,14 @@ struct LoaderOptions {
 class Loader {
  public:
   // `store` and `warehouse` must outlive the loader. `modes`: each warehouse
-  // table's load mode (target.mode, target.tables).
+  // table's load mode (target.mode, target.tables). `fresh_cache` (may be
+  // null; must outlive the loader): fresh files' rows kept by this process's
+  // capture, taken from there instead of reading the file.
   Loader(staging::ObjectStore& store, Warehouse& warehouse,
-         LoaderOptions options = LoaderOptions::FromEnvironment(), ModeRules modes = {})
-      : store_(store), warehouse_(warehouse), options_(options), modes_(std::move(modes)) {}
+         LoaderOptions options = LoaderOptions::FromEnvironment(), ModeRules modes = {},
+         staging::FreshCache* fresh_cache = nullptr)
+      : store_(store), warehouse_(warehouse), options_(options), modes_(std::move(modes)),
+        fresh_cache_(fresh_cache) {}
 
   // Applies every committed batch of `source` above the warehouse's progress.
   // Returns how many batches were applied.
@@ -71,6 +76,7 @@ class Loader {
   Warehouse& warehouse_;
   LoaderOptions options_;
   ModeRules modes_;
+  staging::FreshCache* fresh_cache_;
 };
 
 }  // namespace wharf::load

@@ -34,6 +34,7 @@ BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, 
   // Fresh rows (a first full load) are bulk: written once, read once, soon.
   f.writer = OpenEncoder(options_.format, options_.compression, schema, store_.OpenWriter(f.meta.path),
                          options_.fresh ? Effort::kBulk : Effort::kDefault);
+  if (options_.fresh && options_.fresh_cache) f.text = std::make_shared<FreshText>();
   return files_.emplace(schema.oid, std::move(f)).first->second;
 }
 
@@ -41,12 +42,14 @@ void BatchWriter::Close(OpenFile& f) {
   f.writer->Finish();
   f.meta.bytes = f.writer->stored_bytes();
   f.meta.checksum = f.writer->checksum();
+  if (f.text) closed_texts_.emplace_back(f.meta.path, std::move(f.text));
   closed_.push_back(std::move(f.meta));
   core::FaultPoint("staging.after_data_file");
 }
 
 void BatchWriter::Add(const core::RelationSchema& schema, const core::Change& change) {
   OpenFile& f = FileFor(schema, change.ts);
+  f.text.reset();  // this row is not COPY text: the loader reads the file
   Count(f, change, f.writer->Add(change));
 }
 
@@ -54,6 +57,7 @@ void BatchWriter::AddCopyText(const core::RelationSchema& schema, const core::Ch
                               std::string_view copy_line) {
   OpenFile& f = FileFor(schema, header.ts);
   Count(f, header, f.writer->AddCopyText(header, copy_line));
+  if (f.text) f.text->Add(copy_line);
 }
 
 void BatchWriter::Count(OpenFile& f, const core::Change& change, size_t bytes) {
@@ -77,6 +81,10 @@ Manifest BatchWriter::Commit(Lsn first_lsn, Lsn last_lsn, Lsn end_lsn, uint64_t 
   core::FaultPoint("staging.before_manifest");
   store_.Put(ManifestPath(manifest_.source, manifest_.seq), manifest_.ToJson());
   core::FaultPoint("staging.after_manifest");
+  // Only now: a loader can apply the batch, and so take its text, once the
+  // manifest is durable.
+  for (auto& [path, text] : closed_texts_) options_.fresh_cache->Offer(path, std::move(text));
+  closed_texts_.clear();
   return manifest_;
 }
 

@@ -10,6 +10,7 @@
 #include "core/relation.hpp"
 #include "staging/codec.hpp"
 #include "staging/format.hpp"
+#include "staging/fresh_cache.hpp"
 #include "staging/manifest.hpp"
 #include "staging/object_store.hpp"
 
@@ -21,6 +22,9 @@ struct BatchOptions {
   // Marks every file of the batch fresh (ManifestFile::fresh): only for the
   // row batches of the first full load.
   bool fresh = false;
+  // With `fresh`: where each file's COPY text goes once the batch is
+  // committed, for this process's loader (FreshCache); null: nowhere.
+  FreshCache* fresh_cache = nullptr;
 };
 
 class BatchWriter {
@@ -49,6 +53,9 @@ class BatchWriter {
   struct OpenFile {
     ManifestFile meta;
     std::unique_ptr<FileEncoder> writer;
+    // The file's rows as COPY text, for options_.fresh_cache; null when not
+    // kept (no cache, or a row came otherwise than as COPY text).
+    std::shared_ptr<FreshText> text;
   };
   OpenFile& FileFor(const core::RelationSchema& schema, int64_t ts);
   void Count(OpenFile& f, const core::Change& change, size_t bytes);
@@ -60,6 +67,7 @@ class BatchWriter {
   std::map<uint32_t, OpenFile> files_;            // relation oid -> open file
   std::map<std::string, uint32_t> parts_;         // table -> parts used so far
   std::vector<ManifestFile> closed_;
+  std::vector<std::pair<std::string, std::shared_ptr<FreshText>>> closed_texts_;  // path, text
   uint64_t raw_bytes_ = 0;
   uint64_t changes_ = 0;
 };

@@ -113,6 +113,8 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
     // This process staged the file a moment ago and kept its rows: the same
     // lines the file was encoded from, so reading it back would only cost.
     if (auto text = fresh_cache_->Take(f.path); text && text->rows == f.rows) {
+      spdlog::debug("load {}: batch {}: the {} rows of {} taken from memory", source.name, m.seq, f.rows,
+                    f.path);
       FreshTextRows rows(*text, f.relation.columns.size(), where);
       warehouse_.AppendRows(target, f.relation, m.end_lsn, rows);
       rows.Finish();

@@ -22,9 +22,10 @@
 namespace wharf::staging {
 
 // One file's rows as COPY text lines, each ending in '\n', in blocks of whole
-// lines (so that threads can take a block each).
+// lines: threads take a block each, so blocks are small enough that even a
+// table of narrow rows has a block per thread.
 struct FreshText {
-  static constexpr size_t kBlockBytes = size_t{1} << 20;
+  static constexpr size_t kBlockBytes = size_t{64} << 10;
 
   std::vector<std::string> blocks;
   uint64_t rows = 0;

@@ -142,7 +142,8 @@ TEST_F(FullLoad, KeylessTableKilledAfterItsBatchStartsOverWithoutDoubling) {
 
 // A first-load batch with a row group per DuckDB thread loads through the
 // parallel INSERT (wharf_fresh_rows): every row once, NULLs and rejects as on
-// the one-thread path, the file's checksum verified.
+// the one-thread path. `wharf run` hands the rows over in memory
+// (staging::FreshCache); the test below loads them from the file.
 TEST_F(FullLoad, LargeFreshBatchLoadsOnSeveralThreads) {
   PgRun("CREATE TABLE wide (id bigint PRIMARY KEY, qty int, name text, price numeric(12,2),"
         " at timestamptz, ok boolean, day date, code varchar(30));"
@@ -163,6 +164,8 @@ TEST_F(FullLoad, LargeFreshBatchLoadsOnSeveralThreads) {
       << r.output;
   EXPECT_NE(r.output.find("45000 fresh rows into public.bad on 2 DuckDB threads"), std::string::npos)
       << r.output;
+  EXPECT_NE(r.output.find("the 60000 rows of"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("the 45000 rows of"), std::string::npos) << r.output;
   EXPECT_EQ(Duck("SELECT count(*), count(DISTINCT id), count(name), count(day) FROM public.wide")[0],
             (std::vector<std::optional<std::string>>{"60000", "60000", "53334", "54000"}));
   EXPECT_EQ(Duck("SELECT count(*) FROM _wharf.rejects WHERE table_name = 'public.bad' AND raw_text = 'NaN'")[0][0],

@@ -1,0 +1,254 @@
+// The in-memory hand-off of fresh full-load rows from copy worker to loader
+// (staging::FreshCache): FreshText's blocks and counts, the cache's budget
+// and eviction, BatchWriter offering a file's COPY text only once its batch is
+// committed, and the loader appending those rows, against a real embedded
+// DuckDB, exactly as it appends them from the staged file: escapes, NULLs,
+// several blocks and DuckDB threads; and falling back to the file whenever the
+// cache has no text for it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "load/duckdb/duckdb_warehouse.hpp"
+#include "load/fresh_rows.hpp"
+#include "load/loader.hpp"
+#include "staging/batch_writer.hpp"
+#include "staging/fresh_cache.hpp"
+#include "staging/local_store.hpp"
+#include "unit/support/schema_builders.hpp"
+#include "unit/support/temp_dir.hpp"
+
+namespace wharf {
+namespace {
+
+using staging::FreshCache;
+using staging::FreshText;
+
+std::string Joined(const FreshText& t) {
+  std::string all;
+  for (const auto& b : t.blocks) all += b;
+  return all;
+}
+
+std::shared_ptr<FreshText> TextOf(size_t bytes) {
+  auto t = std::make_shared<FreshText>();
+  t->Add(std::string(bytes - 1, 'x'));
+  return t;
+}
+
+TEST(FreshText, KeepsWholeLinesInBlocksWithOneNewlineEach) {
+  FreshText t;
+  t.Add("1\tone\n");
+  t.Add("2\ttwo");  // no newline: one is added
+  t.Add("");
+  EXPECT_EQ(t.rows, 3u);
+  EXPECT_EQ(Joined(t), "1\tone\n2\ttwo\n\n");
+  EXPECT_EQ(t.bytes, Joined(t).size());
+
+  FreshText big;
+  const std::string line(1000, 'a');
+  for (int i = 0; i < 3000; ++i) big.Add(line);
+  EXPECT_GE(big.blocks.size(), 2u);
+  for (const auto& b : big.blocks) {
+    ASSERT_FALSE(b.empty());
+    EXPECT_EQ(b.back(), '\n');              // no line is cut between blocks
+    EXPECT_EQ(b.size() % (line.size() + 1), 0u);
+    EXPECT_LE(b.size(), FreshText::kBlockBytes + line.size() + 1);
+  }
+  EXPECT_EQ(big.bytes, 3000 * (line.size() + 1));
+}
+
+TEST(FreshCache, TakeRemovesAndTheOldestMakesRoom) {
+  FreshCache cache(1000);
+  cache.Offer("a", TextOf(400));
+  cache.Offer("b", TextOf(400));
+  EXPECT_EQ(cache.held_bytes(), 800u);
+  cache.Offer("c", TextOf(400));  // over budget: "a" goes
+  EXPECT_EQ(cache.held_bytes(), 800u);
+  EXPECT_EQ(cache.Take("a"), nullptr);
+  auto b = cache.Take("b");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->bytes, 400u);
+  EXPECT_EQ(cache.Take("b"), nullptr);  // taken once
+  EXPECT_EQ(cache.held_bytes(), 400u);
+  cache.Offer("huge", TextOf(1001));  // larger than the budget: not kept, nothing evicted
+  EXPECT_EQ(cache.Take("huge"), nullptr);
+  EXPECT_NE(cache.Take("c"), nullptr);
+  EXPECT_EQ(cache.held_bytes(), 0u);
+}
+
+core::RelationSchema Items() {
+  using test::AttCol;
+  namespace oid = core::oid;
+  auto s = test::TableOf("items", {AttCol("id", oid::kInt8, -1, 1, true), AttCol("name", oid::kText, -1, 2),
+                                   AttCol("price", oid::kNumeric, ((12 << 16) | 2) + 4, 3),
+                                   AttCol("at", oid::kTimestampTz, -1, 4), AttCol("day", oid::kDate, -1, 5),
+                                   AttCol("b", oid::kBytea, -1, 6)});
+  s.oid = 32000;
+  return s;
+}
+
+// COPY text lines with escapes, NULLs, a rejected value now and then (a
+// number out of range for numeric(12,2)), BC dates and bytea.
+std::vector<std::string> Lines(size_t n) {
+  std::vector<std::string> lines;
+  for (size_t i = 1; i <= n; ++i) {
+    std::string name = i % 5 == 0 ? "tab\\there\\\\ and\\nnewline " + std::to_string(i) : "item " + std::to_string(i);
+    std::string price = i % 997 == 0 ? "12345678901234.5" : std::to_string(i % 100000) + ".25";
+    std::string at = "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10) + " 10:00:0" +
+                     std::to_string(i % 10) + ".123+00";
+    std::string day = i % 10 == 0 ? "\\N" : (i % 7 == 0 ? "0044-03-15 BC" : "2020-02-29");
+    std::string b = i % 3 == 0 ? "\\N" : "\\\\x00ff0" + std::to_string(i % 10);
+    lines.push_back(std::to_string(i) + "\t" + name + "\t" + price + "\t" + at + "\t" + day + "\t" + b + "\n");
+  }
+  return lines;
+}
+
+struct Staged {
+  test::TempDir dir;
+  staging::LocalStore store{dir.path() / "stage"};
+  FreshCache cache{size_t{1} << 30};
+  staging::Manifest manifest;
+};
+
+// Stages `lines` as one fresh batch (seq 2, after an empty truncate-free batch 1).
+void StageFresh(Staged& st, const std::vector<std::string>& lines, FreshCache* cache) {
+  staging::BatchOptions o;
+  o.compression = staging::Compression::kZstd;
+  o.fresh = true;
+  o.fresh_cache = cache;
+  staging::BatchWriter w(st.store, "src", 1, o);
+  core::Change h;
+  h.op = core::Op::kSnapshot;
+  h.lsn = Lsn(0x1000);
+  h.end_lsn = Lsn(0x1000);
+  h.ts = 1700000000000000;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    h.seq = static_cast<uint32_t>(i);
+    w.AddCopyText(Items(), h, lines[i]);
+  }
+  if (cache) {
+    // Nothing is offered before the manifest is durable.
+    EXPECT_EQ(cache->held_bytes(), 0u);
+  }
+  st.manifest = w.Commit(Lsn(), Lsn(), Lsn(0x1000), 0);
+}
+
+using Rows = std::vector<std::vector<std::optional<std::string>>>;
+
+Rows Load(Staged& st, FreshCache* cache, const std::string& db, const std::string& memory_limit = "") {
+  core::TargetConfig target;
+  target.memory_limit = memory_limit;
+  load::duckdb::DuckDbWarehouse w((st.dir.path() / db).string(), target);
+  w.connection().Query("SET threads = 2");
+  load::Loader loader(st.store, w, load::LoaderOptions{}, load::ModeRules{}, cache);
+  core::SourceConfig source;
+  source.name = "src";
+  EXPECT_TRUE(loader.ApplyBatch(source, 1));
+  auto r = w.connection().Query(
+      "SELECT id, name, price, \"at\", \"day\", b, _wharf_lsn FROM public.items ORDER BY id");
+  Rows out;
+  for (uint64_t i = 0; i < r.rows(); ++i) {
+    out.emplace_back();
+    for (uint64_t j = 0; j < r.columns(); ++j) out.back().push_back(r.GetString(i, j));
+  }
+  auto rej = w.connection().Query("SELECT count(*) FROM _wharf.rejects");
+  out.push_back({rej.GetString(0, 0)});
+  return out;
+}
+
+TEST(FreshHandoff, BatchWriterOffersEachFilesLinesOnceCommitted) {
+  Staged st;
+  auto lines = Lines(1000);
+  StageFresh(st, lines, &st.cache);
+  ASSERT_EQ(st.manifest.files.size(), 1u);
+  auto text = st.cache.Take(st.manifest.files[0].path);
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(text->rows, 1000u);
+  std::string want;
+  for (const auto& l : lines) want += l;
+  EXPECT_EQ(Joined(*text), want);
+}
+
+TEST(FreshHandoff, NoTextWithoutFreshOrForARowThatWasNotCopyText) {
+  Staged st;
+  staging::BatchOptions o;
+  o.fresh_cache = &st.cache;  // not fresh: a streamed batch
+  {
+    staging::BatchWriter w(st.store, "src", 1, o);
+    core::Change h;
+    h.op = core::Op::kInsert;
+    w.AddCopyText(Items(), h, Lines(1)[0]);
+    w.Commit(Lsn(1), Lsn(1), Lsn(1), 1);
+  }
+  EXPECT_EQ(st.cache.held_bytes(), 0u);
+  o.fresh = true;
+  staging::BatchWriter w(st.store, "src", 2, o);
+  core::Change h;
+  h.op = core::Op::kSnapshot;
+  w.AddCopyText(Items(), h, Lines(1)[0]);
+  h.row = {std::string("2"), std::string("x"), std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  w.Add(Items(), h);  // a parsed row: the file is no longer all COPY text
+  w.Commit(Lsn(), Lsn(), Lsn(1), 0);
+  EXPECT_EQ(st.cache.held_bytes(), 0u);
+}
+
+TEST(FreshHandoff, LoaderAppendsTheKeptRowsAsItWouldTheFile) {
+  // Enough rows for several blocks and two DuckDB threads (FreshThreads:
+  // 1.25 row groups of 16,384 rows each under a small memory_limit).
+  Staged st;
+  auto lines = Lines(60000);
+  StageFresh(st, lines, &st.cache);
+  const auto& f = st.manifest.files[0];
+  ASSERT_EQ(st.cache.held_bytes() > FreshText::kBlockBytes, true);
+  Rows from_memory = Load(st, &st.cache, "a.duckdb", "1GB");
+  EXPECT_EQ(st.cache.held_bytes(), 0u);  // taken
+  Rows from_file = Load(st, nullptr, "b.duckdb", "1GB");
+  ASSERT_EQ(from_memory.size(), lines.size() + 1);
+  EXPECT_EQ(from_memory, from_file);
+  EXPECT_EQ(from_memory.back()[0], std::to_string(60000 / 997));  // rejects kept alike
+  EXPECT_EQ(from_memory[4][1], "tab\there\\ and\nnewline 5");
+  EXPECT_EQ(from_memory[9][4], std::nullopt);
+  (void)f;
+}
+
+TEST(FreshHandoff, LoaderUsesTheKeptRowsAndReadsTheFileOtherwise) {
+  Staged st;
+  auto lines = Lines(500);
+  StageFresh(st, lines, &st.cache);
+  const auto path = st.store.root() / st.manifest.files[0].path;
+  // Damage the file: only a loader that reads it notices.
+  {
+    std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(20);
+    io.put('\x7f');
+  }
+  Rows from_memory = Load(st, &st.cache, "a.duckdb");
+  EXPECT_EQ(from_memory.size(), 501u);
+  // The text is gone (taken): the next loader reads the damaged file and refuses it.
+  try {
+    Load(st, &st.cache, "b.duckdb");
+    FAIL() << "a damaged file loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kStaging);
+    EXPECT_NE(e.message().find(st.manifest.files[0].path), std::string::npos) << e.message();
+  }
+}
+
+TEST(FreshHandoff, TextWhoseCountDisagreesWithTheManifestIsNotUsed) {
+  Staged st;
+  auto lines = Lines(300);
+  StageFresh(st, lines, nullptr);
+  auto wrong = std::make_shared<FreshText>();
+  for (size_t i = 0; i < 299; ++i) wrong->Add(lines[i]);
+  st.cache.Offer(st.manifest.files[0].path, wrong);
+  Rows rows = Load(st, &st.cache, "a.duckdb");
+  EXPECT_EQ(rows.size(), 301u);  // all 300 rows, from the file
+}
+
+}  // namespace
+}  // namespace wharf

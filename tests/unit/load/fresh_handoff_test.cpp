@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "load/duckdb/duckdb_warehouse.hpp"
 #include "load/fresh_rows.hpp"
 #include "load/loader.hpp"
+#include "pg/copy_text.hpp"
 #include "staging/batch_writer.hpp"
 #include "staging/fresh_cache.hpp"
 #include "staging/local_store.hpp"
@@ -79,6 +81,34 @@ TEST(FreshCache, TakeRemovesAndTheOldestMakesRoom) {
   EXPECT_EQ(cache.Take("huge"), nullptr);
   EXPECT_NE(cache.Take("c"), nullptr);
   EXPECT_EQ(cache.held_bytes(), 0u);
+}
+
+TEST(FreshTextRows, ReadEveryLineAsParseCopyTextRowDoes) {
+  // Fields with and without NULLs, escapes and look-alikes of both.
+  const std::vector<std::string> pieces = {"", "a", "\\N", "\\\\N", "N", "x\\ty", "\\\\", "abc\\n", "\\x41",
+                                           "\\101z", "9.5", "\\Nx"};
+  std::mt19937 rng(7);
+  for (size_t columns : {1, 3, 8}) {
+    FreshText text;
+    std::vector<std::string> lines;
+    for (int i = 0; i < 3000; ++i) {
+      std::string line;
+      for (size_t c = 0; c < columns; ++c) line += (c ? "\t" : "") + pieces[rng() % pieces.size()];
+      lines.push_back(line);
+      text.Add(line);
+    }
+    load::FreshTextRows rows(text, columns, "test");
+    auto cursor = rows.OpenCursor();
+    std::vector<core::Datum> got, want;
+    for (const auto& line : lines) {
+      ASSERT_TRUE(cursor->Next(got));
+      pg::ParseCopyTextRow(line, want, columns);
+      ASSERT_EQ(got, want) << line;
+    }
+    EXPECT_FALSE(cursor->Next(got));
+    cursor.reset();
+    EXPECT_NO_THROW(rows.Finish());
+  }
 }
 
 core::RelationSchema Items() {

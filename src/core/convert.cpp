@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <system_error>
@@ -110,6 +111,30 @@ class Cursor {
     return text_.substr(start, pos_ - start);
   }
 
+  // Digits and separators in the exact shape of `pattern` ('9' a digit, any
+  // other character itself), not followed by another digit: the fixed-width
+  // fields PostgreSQL writes, read without scanning runs. On a match, moves
+  // past them and returns their digits' values, two per field of `pattern`
+  // at the offsets given; else moves nothing.
+  template <size_t N>
+  bool Fixed(const char (&pattern)[N], std::initializer_list<std::pair<size_t, size_t>> fields,
+             int64_t* values) {
+    constexpr size_t n = N - 1;
+    if (text_.size() - pos_ < n) return false;
+    const char* p = text_.data() + pos_;
+    for (size_t i = 0; i < n; ++i) {
+      if (pattern[i] == '9' ? !IsDigit(p[i]) : p[i] != pattern[i]) return false;
+    }
+    if (pos_ + n < text_.size() && IsDigit(p[n])) return false;
+    for (const auto& [at, len] : fields) {
+      int64_t v = 0;
+      for (size_t i = at; i < at + len; ++i) v = v * 10 + (p[i] - '0');
+      *values++ = v;
+    }
+    pos_ += n;
+    return true;
+  }
+
   // The whole run of lowercase ASCII letters at the position (possibly empty).
   std::string_view WordRun() {
     const size_t start = pos_;
@@ -177,6 +202,11 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
 
 // "YYYY-MM-DD": the year has at least 4 digits (PostgreSQL zero-pads) and may have more.
 bool ParseCivilDate(Cursor& c, CivilDate* date) {
+  int64_t v[3];
+  if (c.Fixed("9999-99-99", {{0, 4}, {5, 2}, {8, 2}}, v)) {  // the usual four-digit year
+    *date = {v[0], v[1], v[2]};
+    return true;
+  }
   return c.Number(4, kMaxYearDigits, &date->year) && c.Consume('-') &&
          c.Number(2, 2, &date->month) && c.Consume('-') && c.Number(2, 2, &date->day);
 }
@@ -220,7 +250,14 @@ bool ParseMinutesSeconds(Cursor& c, int64_t* micros) {
 // day) but not a valid timestamp clock, which PostgreSQL would have carried into the next day.
 bool ParseTimeOfDay(Cursor& c, bool allow_end_of_day, int64_t* micros) {
   int64_t hours = 0, rest = 0;
-  if (!c.Number(2, 2, &hours) || !ParseMinutesSeconds(c, &rest)) return false;
+  if (int64_t v[3]; c.Fixed("99:99:99", {{0, 2}, {3, 2}, {6, 2}}, v)) {
+    int64_t fraction = 0;
+    if (v[1] > 59 || v[2] > 59 || !ParseFraction(c, &fraction)) return false;
+    hours = v[0];
+    rest = v[1] * kMicrosPerMinute + v[2] * kMicrosPerSecond + fraction;
+  } else if (!c.Number(2, 2, &hours) || !ParseMinutesSeconds(c, &rest)) {
+    return false;
+  }
   const int64_t total = hours * kMicrosPerHour + rest;
   const int64_t limit = allow_end_of_day ? kMicrosPerDay : kMicrosPerDay - 1;
   if (total > limit) return false;

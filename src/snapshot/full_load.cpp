@@ -118,6 +118,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
   row_batches.fresh = true;
 
   auto worker = [&]() {
+    bool first_batch = true;
     std::optional<pg::Connection> conn;
     try {
       conn.emplace(OpenInSnapshot(source, snapshot_name));
@@ -196,7 +197,13 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
           }
           if (!last_key.empty()) range.after = last_key;
           done = !key.Usable() || page_rows < options.page_rows;
-          if (done || (batch && batch->raw_bytes() >= options.max_batch_bytes)) commit(done);
+          // A worker's first batch is a quarter of the size: the loader
+          // starts that much sooner instead of idling while it fills.
+          const uint64_t limit = first_batch ? options.max_batch_bytes / 4 : options.max_batch_bytes;
+          if (done || (batch && batch->raw_bytes() >= limit)) {
+            commit(done);
+            first_batch = false;
+          }
         }
         if (!done) commit(false);  // stopping: keep what was copied
         } catch (const Error& e) {

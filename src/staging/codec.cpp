@@ -116,6 +116,10 @@ EncodingWriter::EncodingWriter(std::unique_ptr<ObjectWriter> out, Compression co
   if (compression_ == Compression::kZstd) {
     impl_->zstd = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(impl_->zstd, ZSTD_c_compressionLevel, effort == Effort::kBulk ? -2 : 1);
+    // A 2^11-entry match table stays in L1 and, on staged lines, which
+    // repeat the same names and header every row, finds as many matches as
+    // the level's default 2^13: 7 % faster, no bigger (bench/README.md).
+    if (effort == Effort::kBulk) ZSTD_CCtx_setParameter(impl_->zstd, ZSTD_c_hashLog, 11);
   } else if (compression_ == Compression::kGzip) {
     if (deflateInit2(&impl_->gz, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
       Fail(ErrorKind::kInternal, "gzip initialisation failed");

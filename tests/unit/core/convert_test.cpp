@@ -629,6 +629,23 @@ TEST(ConvertTimestampTest, Malformed) {
   }
 }
 
+// Near misses of the fixed-width shapes read without scanning (YYYY-MM-DD,
+// HH:MM:SS): one digit too many or too few anywhere, or a field out of range,
+// fails as on the general path; a longer year still reads.
+TEST(ConvertTimestampTest, NearMissesOfTheFixedWidthShapes) {
+  for (std::string_view bad :
+       {"2024-01-011 00:00:00", "2024-01-01 00:00:001", "2024-01-01 000:00:00", "2024-01-01 00:60:00",
+        "2024-01-01 00:00:60", "20x4-01-01 00:00:00", "2024-01-01 0a:00:00", "2024-01-01 00:00:00."}) {
+    EXPECT_TRUE(Rejects(LogicalKind::kTimestamp, bad)) << bad;
+  }
+  EXPECT_EQ(Micros(LogicalKind::kTimestamp, "2024-01-01 10:20:30.5"),
+            1704067200000000 + 10 * kHour + 20 * kMinute + 30 * kSecond + 500000);
+  EXPECT_EQ(Micros(LogicalKind::kTimestamp, "12024-01-01 00:00:00"),
+            Micros(LogicalKind::kTimestamp, "2024-01-01 00:00:00").value() + 3652425 * 24 * kHour);
+  EXPECT_EQ(Days("12024-01-01"), Days("2024-01-01").value() + 3652425);
+  EXPECT_FALSE(Days("2024-01-011"));
+}
+
 TEST(ConvertTimestampTzTest, Offsets) {
   constexpr LogicalKind kTz = LogicalKind::kTimestampTz;
   EXPECT_EQ(Micros(kTz, "1970-01-01 00:00:00+00"), 0);

@@ -11,6 +11,10 @@
 //   convert    + values converted into DuckDB vectors (ChunkFiller, no DuckDB)
 //   append 1   + appended to a DuckDB table on one thread (the appender path)
 //   append N   the same through the parallel INSERT (wharf_fresh_rows), wall and CPU
+//   mem split  the rows `wharf run` hands over in memory instead (staging::FreshCache):
+//              COPY text lines split into values (FreshTextRows, one cursor)
+//   mem conv   + values converted into DuckDB vectors
+//   mem app N  + appended through the parallel INSERT: the load side of `wharf run`
 //   duckdb     reference: DuckDB's own INSERT ... SELECT of the same rows from a
 //              native table into a new one (its floor for insert and compression)
 //
@@ -159,10 +163,8 @@ int main(int argc, char** argv) {
     for (const auto& c : schema.columns) out.push_back(core::MapColumnType(c, {}));
     return out;
   }();
-  {
-    Timer t;
-    auto reader = staging::OpenParallelChangeReader(f, store.OpenReader(f.path), "f");
-    load::FreshFileRows fresh(*reader, f.rows, Lsn(1000), "f");
+  // Every row of `rows` converted into DuckDB chunks on this thread.
+  auto convert = [&](load::FreshRows& fresh) {
     auto cursor = fresh.OpenCursor();
     auto logical = load::duckdb::ChunkTypes(types);
     duckdb_data_chunk chunk = duckdb_create_data_chunk(logical.data(), logical.size());
@@ -180,41 +182,76 @@ int main(int argc, char** argv) {
       }
     }
     duckdb_destroy_data_chunk(&chunk);
+  };
+  {
+    Timer t;
+    auto reader = staging::OpenParallelChangeReader(f, store.OpenReader(f.path), "f");
+    load::FreshFileRows fresh(*reader, f.rows, Lsn(1000), "f");
+    convert(fresh);
     Print("convert", t.cpu(), t.wall(), rows);
   }
-  double serial_cpu = 0, parallel_cpu = 0;
-  for (size_t parallelism : {size_t{1}, size_t{64}}) {
+  struct Limited : load::FreshRows {
+    load::FreshRows& inner;
+    size_t par;
+    Limited(load::FreshRows& i, size_t p) : inner(i), par(p) {}
+    std::unique_ptr<Cursor> OpenCursor() override { return inner.OpenCursor(); }
+    size_t parallelism() const override { return par; }
+    uint64_t rows() const override { return inner.rows(); }
+  };
+  // Appends `fresh` to a new warehouse's table; returns process CPU seconds.
+  auto append = [&](load::FreshRows& fresh, size_t parallelism, const char* what) {
     core::TargetConfig target;
     target.memory_limit = memory_limit;
     fs::remove(dir / "w.duckdb");
-    load::duckdb::DuckDbWarehouse w((dir / "w.duckdb").string(), target);
+    auto w = std::make_unique<load::duckdb::DuckDbWarehouse>((dir / "w.duckdb").string(), target);
     Timer t;
-    auto reader = staging::OpenParallelChangeReader(f, store.OpenReader(f.path), "f");
-    struct Limited : load::FreshRows {
-      load::FreshRows& inner;
-      size_t par;
-      Limited(load::FreshRows& i, size_t p) : inner(i), par(p) {}
-      std::unique_ptr<Cursor> OpenCursor() override { return inner.OpenCursor(); }
-      size_t parallelism() const override { return par; }
-      uint64_t rows() const override { return inner.rows(); }
-    };
-    load::FreshFileRows fresh(*reader, f.rows, Lsn(1000), "f");
     Limited limited(fresh, parallelism);
-    w.BeginBatch("bench", 1);
-    w.AppendRows({"public", "items"}, schema, Lsn(1000), limited);
-    w.CommitBatch(Lsn(1000), Lsn(1001));
-    (parallelism == 1 ? serial_cpu : parallel_cpu) = t.cpu();
-    Print(parallelism == 1 ? "append 1" : "append N", t.cpu(), t.wall(), rows);
+    w->BeginBatch("bench", 1);
+    w->AppendRows({"public", "items"}, schema, Lsn(1000), limited);
+    w->CommitBatch(Lsn(1000), Lsn(1001));
+    Print(what, t.cpu(), t.wall(), rows);
+    return std::make_pair(t.cpu(), std::move(w));
+  };
+  double parallel_cpu = 0;
+  for (size_t parallelism : {size_t{1}, size_t{64}}) {
+    auto reader = staging::OpenParallelChangeReader(f, store.OpenReader(f.path), "f");
+    load::FreshFileRows fresh(*reader, f.rows, Lsn(1000), "f");
+    auto [cpu, w] = append(fresh, parallelism, parallelism == 1 ? "append 1" : "append N");
     if (parallelism > 1) {
+      parallel_cpu = cpu;
       // DuckDB's floor: the same rows, already typed, into a new table.
-      w.connection().Query("CREATE TABLE public.copy AS SELECT * FROM public.items LIMIT 0");
-      w.connection().Query("CHECKPOINT");
+      w->connection().Query("CREATE TABLE public.copy AS SELECT * FROM public.items LIMIT 0");
+      w->connection().Query("CHECKPOINT");
       Timer d;
-      w.connection().Query("INSERT INTO public.copy SELECT * FROM public.items");
+      w->connection().Query("INSERT INTO public.copy SELECT * FROM public.items");
       Print("duckdb", d.cpu(), d.wall(), rows, "(reference: INSERT ... SELECT of typed rows)");
       std::printf("  load side (append N) / DuckDB floor, CPU: %.2f; read share %.2f\n", parallel_cpu / d.cpu(),
                   ref_cpu / parallel_cpu);
     }
+  }
+
+  // The same rows as `wharf run` hands them over: COPY text kept in memory.
+  staging::FreshText text;
+  for (const auto& l : lines) text.Add(l);
+  {
+    Timer t;
+    load::FreshTextRows fresh(text, schema.columns.size(), "memory");
+    auto cursor = fresh.OpenCursor();
+    std::vector<core::Datum> row;
+    while (cursor->Next(row)) {
+    }
+    Print("mem split", t.cpu(), t.wall(), rows);
+  }
+  {
+    Timer t;
+    load::FreshTextRows fresh(text, schema.columns.size(), "memory");
+    convert(fresh);
+    Print("mem conv", t.cpu(), t.wall(), rows);
+  }
+  {
+    load::FreshTextRows fresh(text, schema.columns.size(), "memory");
+    auto [cpu, w] = append(fresh, 64, "mem app N");
+    std::printf("  load side from memory / from the file, CPU: %.2f\n", cpu / parallel_cpu);
   }
   fs::remove_all(dir);
   return 0;

@@ -19,7 +19,8 @@
 # cannot beat "up to max_interval of waiting for the batch to close" plus the
 # load; the ratio printed is median latency / max_interval.
 # Environment: WHARF (binary), PROBES (20), PAUSE_S (1.3; not a multiple of the
-# interval), MAX_INTERVAL (1s), KEEP=1 keeps the work dir, PORT (first port).
+# interval), MAX_INTERVAL (1s), KEEP=1 keeps the work dir, BENCH_DIR (work dir;
+# default a new dir under /tmp), PORT (first port).
 set -euo pipefail
 {
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,25 +36,11 @@ die() { printf "freshness_bench: %b\n" "$*" >&2; exit 1; }
 for tool in psql jq awk; do command -v "$tool" >/dev/null || die "$tool not found; run scripts/setup.sh"; done
 [[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
 
-WORK="$(mktemp -d /tmp/wharf-freshness-bench.XXXXXX)"
-chmod 755 "$WORK"
-cp "$WHARF" "$WORK/wharf"
-WHARF="$WORK/wharf"
+source "$ROOT/bench/lib.sh"
 WHARF_PID=""
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  [[ -n "$WHARF_PID" ]] && kill -INT "$WHARF_PID" 2>/dev/null && wait "$WHARF_PID" 2>/dev/null || true
-  "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" >/dev/null 2>&1 || true
-  if ((KEEP)) || ((code != 0)); then echo "freshness_bench: work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-PORT=$("$ROOT/scripts/pg-cluster.sh" start-free "$WORK/pg" "$PORT") || die "could not start PostgreSQL"
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d bench "$@"; }
-psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE bench" >/dev/null
+bench_on_exit() { [[ -n "$WHARF_PID" ]] && kill -INT "$WHARF_PID" 2>/dev/null && wait "$WHARF_PID" 2>/dev/null; }
+bench_work_dir wharf-freshness-bench
+bench_start_pg
 q -c "CREATE TABLE public.probe (id serial PRIMARY KEY, v int, at timestamptz DEFAULT clock_timestamp())"
 cat >"$WORK/wharf.yaml" <<YAML
 sources:

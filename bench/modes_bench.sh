@@ -13,7 +13,8 @@
 #
 # Environment: TARGET (duckdb, or postgres: a warehouse database w_<mode> on the
 # same cluster), WHARF (binary, default build/wharf), ROWS (200000), PORT (first
-# port to try), KEEP=1 keeps the work dir. Exit status 0 when every mode
+# port to try), KEEP=1 keeps the work dir, BENCH_DIR (work dir; default a new
+# dir under /tmp). Exit status 0 when every mode
 # loaded and validated.
 set -euo pipefail
 {
@@ -27,19 +28,9 @@ PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail
 [[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
 die() { printf "modes_bench: %b\n" "$*" >&2; exit 1; }
 [[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
-WORK="$(mktemp -d /tmp/wharf-modes-bench.XXXXXX)"
-chmod 777 "$WORK"
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  [[ -f "$WORK/pg/postmaster.pid" ]] && "$ROOT/scripts/pg-cluster.sh" stop "$WORK/pg" || true
-  if ((KEEP)) || ((code != 0)); then echo "modes_bench: work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-PORT=$("$ROOT/scripts/pg-cluster.sh" start-free "$WORK/pg" "$PORT") || die "could not start PostgreSQL"
+source "$ROOT/bench/lib.sh"
+bench_work_dir wharf-modes-bench
+bench_start_pg
 psql_db() { local db=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d "$db" "$@"; }
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }

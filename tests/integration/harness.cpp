@@ -475,6 +475,11 @@ std::string WharfTest::SlotPid() {
   return r.empty() ? "" : Str(r[0][0]);
 }
 
+bool WharfTest::SlotHeld() {
+  std::string pid = SlotPid();
+  return !pid.empty() && pid != "<NULL>";
+}
+
 bool WharfTest::ConfirmedPast(const std::string& lsn) {
   auto r = Pg("SELECT confirmed_flush_lsn >= '" + lsn + "'::pg_lsn FROM pg_replication_slots "
               "WHERE slot_name = 'wharf_src'");

@@ -136,6 +136,8 @@ class WharfTest : public ::testing::Test {
   // ("" without the slot), whether its confirmed position is at or past `lsn`
   // (LSN arithmetic done by PostgreSQL), and that position.
   std::string SlotPid();
+  // Whether a process holds the source's slot: wharf has started capturing.
+  bool SlotHeld();
   bool ConfirmedPast(const std::string& lsn);
   std::string ConfirmedLsn();
   std::string CurrentLsn();

@@ -89,7 +89,7 @@ TEST_F(Resilience, ReconnectsAfterReplicationConnectionIsTerminated) {
   shop.Create();
   WriteDefaultConfig();
   auto run = StartWharf({"run"}, "run.log");
-  ASSERT_TRUE(WaitFor([&] { return !SlotPid().empty() && SlotPid() != "<NULL>"; }, 30s))
+  ASSERT_TRUE(WaitFor([&] { return SlotHeld(); }, 30s))
       << run->Output();
   // wharf's replication connection is named "wharf <source>".
   EXPECT_EQ(Pg("SELECT count(*) FROM pg_stat_replication WHERE application_name LIKE 'wharf%'")[0][0], "1");
@@ -124,7 +124,7 @@ TEST_F(Resilience, ReconnectsAfterPostgresRestart) {
   shop.Create();
   WriteDefaultConfig();
   auto run = StartWharf({"run"}, "run.log");
-  ASSERT_TRUE(WaitFor([&] { return !SlotPid().empty() && SlotPid() != "<NULL>"; }, 30s))
+  ASSERT_TRUE(WaitFor([&] { return SlotHeld(); }, 30s))
       << run->Output();
   BackgroundWorkload load(dsn_, 1);
   ASSERT_TRUE(WaitFor([&] { return load.done() >= 2 && ManifestCount() >= 3; }, 30s)) << run->Output();
@@ -155,7 +155,7 @@ TEST_F(Resilience, OpenStreamedTransactionSurvivesDisconnectAndKill) {
   shop.Create();
   WriteDefaultConfig();
   auto run = StartWharf({"run"}, "run1.log");
-  ASSERT_TRUE(WaitFor([&] { return !SlotPid().empty() && SlotPid() != "<NULL>"; }, 30s))
+  ASSERT_TRUE(WaitFor([&] { return SlotHeld(); }, 30s))
       << run->Output();
   ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(CurrentLsn()); }, 30s)) << run->Output();
 
@@ -252,7 +252,7 @@ TEST_F(Resilience, SlotDroppedUnderARunningWharfStopsIt) {
   shop.Create();
   WriteDefaultConfig();
   auto run = StartWharf({"run"}, "run.log");
-  ASSERT_TRUE(WaitFor([&] { return !SlotPid().empty() && SlotPid() != "<NULL>"; }, 30s))
+  ASSERT_TRUE(WaitFor([&] { return SlotHeld(); }, 30s))
       << run->Output();
   // Past the full load (whose connection also holds the slot): streaming.
   ASSERT_TRUE(WaitFor([&] { return run->Output().find("streaming from") != std::string::npos; }, 30s))
@@ -337,7 +337,7 @@ TEST_F(Resilience, IdleSlotDoesNotPinWal) {
   PgExec(other, "CREATE TABLE busy (id bigserial PRIMARY KEY, b text)");
   WriteDefaultConfig("    tables: [\"public.orders\", \"public.lines\", \"public.scratch\"]\n");
   auto run = StartWharf({"run"}, "run.log");
-  ASSERT_TRUE(WaitFor([&] { return !SlotPid().empty() && SlotPid() != "<NULL>"; }, 30s))
+  ASSERT_TRUE(WaitFor([&] { return SlotHeld(); }, 30s))
       << run->Output();
   ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(CurrentLsn()); }, 30s)) << run->Output();
 

@@ -133,6 +133,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
         change.end_lsn = snapshot_lsn;
         change.ts = now;
         std::unique_ptr<staging::BatchWriter> batch;
+        staging::BatchWriter::OpenFile* file = nullptr;  // the table's, in `batch`
         uint64_t batch_seq = 0, batch_rows = 0;
         std::vector<std::string> last_key;
         std::string last_line;  // the page's last COPY line so far
@@ -166,6 +167,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
           });
           if (manifest) on_batch(*manifest);
           batch.reset();
+          file = nullptr;
           batch_rows = 0;
         };
 
@@ -183,7 +185,8 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
             change.seq = static_cast<uint32_t>(batch_rows);
             // The line goes to the staged format as it is (no row of strings);
             // only the page's last row is parsed, below, for its key.
-            batch->AddCopyText(schema, change, line);
+            if (!file) file = &batch->FileFor(schema, change.ts);
+            batch->AddCopyText(*file, change, line);
             if (key.Usable()) last_line.assign(line);
             core::FaultPoint("snapshot.mid_copy");
             ++batch_rows;

@@ -55,7 +55,10 @@ void BatchWriter::Add(const core::RelationSchema& schema, const core::Change& ch
 
 void BatchWriter::AddCopyText(const core::RelationSchema& schema, const core::Change& header,
                               std::string_view copy_line) {
-  OpenFile& f = FileFor(schema, header.ts);
+  AddCopyText(FileFor(schema, header.ts), header, copy_line);
+}
+
+void BatchWriter::AddCopyText(OpenFile& f, const core::Change& header, std::string_view copy_line) {
   Count(f, header, f.writer->AddCopyText(header, copy_line));
   if (f.text) f.text->Add(copy_line);
 }

@@ -27,7 +27,7 @@
 #      median ratio per configuration, best first, against the 0.6 target
 #
 # Environment: WHARF (binary, default build/wharf), ROWS (5000000), CONFIGS
-# (default "2:zstd:256MB 2:none:256MB 1:zstd:256MB 2:zstd:64MB"; the
+# (default "1:zstd:256MB 2:zstd:256MB 1:none:256MB 1:zstd:64MB"; the
 # fourth field, DuckDB's memory_limit, is optional: empty is DuckDB's default; the fifth,
 # staging.format, is optional: jsonl by default, e.g. 2:zstd:256MB::parquet),
 # REPEATS (passes over CONFIGS, even passes in reverse order; 1), VALIDATE,
@@ -50,7 +50,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WHARF="${WHARF:-$ROOT/build/wharf}"
 ROWS="${ROWS:-5000000}"
-CONFIGS="${CONFIGS:-2:zstd:256MB 2:none:256MB 1:zstd:256MB 2:zstd:64MB}"
+CONFIGS="${CONFIGS:-1:zstd:256MB 2:zstd:256MB 1:none:256MB 1:zstd:64MB}"
 REPEATS="${REPEATS:-1}"
 VALIDATE="${VALIDATE:-$((ROWS <= 1000000 ? 1 : 0))}"
 BATCH_INTERVAL="${BATCH_INTERVAL:-1s}"

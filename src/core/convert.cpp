@@ -5,7 +5,6 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <system_error>
@@ -111,30 +110,6 @@ class Cursor {
     return text_.substr(start, pos_ - start);
   }
 
-  // Digits and separators in the exact shape of `pattern` ('9' a digit, any
-  // other character itself), not followed by another digit: the fixed-width
-  // fields PostgreSQL writes, read without scanning runs. On a match, moves
-  // past them and returns their digits' values, two per field of `pattern`
-  // at the offsets given; else moves nothing.
-  template <size_t N>
-  bool Fixed(const char (&pattern)[N], std::initializer_list<std::pair<size_t, size_t>> fields,
-             int64_t* values) {
-    constexpr size_t n = N - 1;
-    if (text_.size() - pos_ < n) return false;
-    const char* p = text_.data() + pos_;
-    for (size_t i = 0; i < n; ++i) {
-      if (pattern[i] == '9' ? !IsDigit(p[i]) : p[i] != pattern[i]) return false;
-    }
-    if (pos_ + n < text_.size() && IsDigit(p[n])) return false;
-    for (const auto& [at, len] : fields) {
-      int64_t v = 0;
-      for (size_t i = at; i < at + len; ++i) v = v * 10 + (p[i] - '0');
-      *values++ = v;
-    }
-    pos_ += n;
-    return true;
-  }
-
   // The whole run of lowercase ASCII letters at the position (possibly empty).
   std::string_view WordRun() {
     const size_t start = pos_;
@@ -202,11 +177,6 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
 
 // "YYYY-MM-DD": the year has at least 4 digits (PostgreSQL zero-pads) and may have more.
 bool ParseCivilDate(Cursor& c, CivilDate* date) {
-  int64_t v[3];
-  if (c.Fixed("9999-99-99", {{0, 4}, {5, 2}, {8, 2}}, v)) {  // the usual four-digit year
-    *date = {v[0], v[1], v[2]};
-    return true;
-  }
   return c.Number(4, kMaxYearDigits, &date->year) && c.Consume('-') &&
          c.Number(2, 2, &date->month) && c.Consume('-') && c.Number(2, 2, &date->day);
 }
@@ -250,14 +220,7 @@ bool ParseMinutesSeconds(Cursor& c, int64_t* micros) {
 // day) but not a valid timestamp clock, which PostgreSQL would have carried into the next day.
 bool ParseTimeOfDay(Cursor& c, bool allow_end_of_day, int64_t* micros) {
   int64_t hours = 0, rest = 0;
-  if (int64_t v[3]; c.Fixed("99:99:99", {{0, 2}, {3, 2}, {6, 2}}, v)) {
-    int64_t fraction = 0;
-    if (v[1] > 59 || v[2] > 59 || !ParseFraction(c, &fraction)) return false;
-    hours = v[0];
-    rest = v[1] * kMicrosPerMinute + v[2] * kMicrosPerSecond + fraction;
-  } else if (!c.Number(2, 2, &hours) || !ParseMinutesSeconds(c, &rest)) {
-    return false;
-  }
+  if (!c.Number(2, 2, &hours) || !ParseMinutesSeconds(c, &rest)) return false;
   const int64_t total = hours * kMicrosPerHour + rest;
   const int64_t limit = allow_end_of_day ? kMicrosPerDay : kMicrosPerDay - 1;
   if (total > limit) return false;
@@ -817,6 +780,73 @@ ConvertResult ConvertArray(const LogicalType& type, std::string_view text) {
 }
 
 }  // namespace
+
+namespace {
+
+bool IsDigits(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (!IsDigit(p[i])) return false;
+  return true;
+}
+int64_t TwoDigits(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
+
+// "YYYY-MM-DD" at `p` (ten bytes there), a day of the calendar: days since 1970-01-01.
+std::optional<int64_t> PlainDate(const char* p) {
+  if (!IsDigits(p, 4) || p[4] != '-' || !IsDigits(p + 5, 2) || p[7] != '-' || !IsDigits(p + 8, 2)) {
+    return std::nullopt;
+  }
+  return ResolveCivilDate(CivilDate{TwoDigits(p) * 100 + TwoDigits(p + 2), TwoDigits(p + 5), TwoDigits(p + 8)},
+                          /*bc=*/false);
+}
+
+}  // namespace
+
+std::optional<int32_t> PlainDateDays(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  std::optional<int64_t> days = PlainDate(text.data());
+  if (!days) return std::nullopt;
+  return static_cast<int32_t>(*days);  // years 1 to 9999 fit
+}
+
+std::optional<int64_t> PlainTimestampMicros(std::string_view text, bool with_time_zone) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  if (n < 19 || p[10] != ' ' || !IsDigits(p + 11, 2) || p[13] != ':' || !IsDigits(p + 14, 2) || p[16] != ':' ||
+      !IsDigits(p + 17, 2)) {
+    return std::nullopt;
+  }
+  const std::optional<int64_t> days = PlainDate(p);
+  const int64_t hours = TwoDigits(p + 11), minutes = TwoDigits(p + 14), seconds = TwoDigits(p + 17);
+  if (!days || hours > 23 || minutes > 59 || seconds > 59) return std::nullopt;
+  size_t i = 19;
+  int64_t fraction = 0;
+  if (i < n && p[i] == '.') {
+    constexpr size_t kMax = kMaxFractionDigits;
+    const size_t start = ++i;
+    while (i < n && IsDigit(p[i]) && i - start < kMax) fraction = fraction * 10 + (p[i++] - '0');
+    size_t digits = i - start;
+    if (digits == 0 || (i < n && IsDigit(p[i]))) return std::nullopt;  // none, or more than six
+    for (; digits < kMax; ++digits) fraction *= 10;
+  }
+  int64_t offset_seconds = 0;
+  if (with_time_zone) {
+    if (i + 3 > n || (p[i] != '+' && p[i] != '-') || !IsDigits(p + i + 1, 2)) return std::nullopt;
+    const int64_t sign = p[i] == '+' ? 1 : -1;
+    const int64_t offset_hours = TwoDigits(p + i + 1);
+    int64_t offset_minutes = 0;
+    i += 3;
+    if (i < n && p[i] == ':') {
+      if (i + 3 > n || !IsDigits(p + i + 1, 2)) return std::nullopt;
+      offset_minutes = TwoDigits(p + i + 1);
+      i += 3;
+    }
+    if (offset_hours > 23 || offset_minutes > 59) return std::nullopt;
+    offset_seconds = sign * (offset_hours * 3600 + offset_minutes * 60);
+  }
+  if (i != n) return std::nullopt;  // an offset with seconds, " BC", anything else
+  return *days * kMicrosPerDay + hours * kMicrosPerHour + minutes * kMicrosPerMinute +
+         seconds * kMicrosPerSecond + fraction - offset_seconds * kMicrosPerSecond;
+}
 
 ConvertResult ConvertText(const LogicalType& type, std::string_view text) {
   switch (type.kind) {

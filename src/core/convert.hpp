@@ -8,6 +8,7 @@
 // A text the target type cannot hold (numeric NaN, too many digits, a date
 // out of range) is not an error of wharf: it is returned as a rejection with a
 // reason, so the loader stores NULL and records it in _wharf.rejects.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,5 +24,15 @@ struct ConvertResult {
 };
 
 ConvertResult ConvertText(const LogicalType& type, std::string_view text);
+
+// The commonest spellings, for bulk loads that convert millions of values:
+// what ConvertText gives for them, without building a ConvertResult; nullopt
+// when `text` is not in that plain shape (then ConvertText decides, and
+// explains a reject).
+//   PlainDateDays: "YYYY-MM-DD" (a four-digit year, AD): days since 1970-01-01.
+//   PlainTimestampMicros: "YYYY-MM-DD HH:MM:SS[.ffffff]", with time zone
+//   followed by "+HH" or "-HH:MM": microseconds since 1970-01-01 UTC.
+std::optional<int32_t> PlainDateDays(std::string_view text);
+std::optional<int64_t> PlainTimestampMicros(std::string_view text, bool with_time_zone);
 
 }  // namespace wharf::core

@@ -64,8 +64,9 @@ bool PutDecimal(void* data, uint64_t row, const core::LogicalType& type, std::st
   return true;
 }
 
-// The commonest values as PostgreSQL writes them, stored without building a
-// ConvertResult; false hands the text to core::ConvertText, which decides
+// The commonest values as PostgreSQL writes them (integers, booleans,
+// decimals up to 18 digits, plain dates and timestamps), stored without
+// building a ConvertResult; false hands the text to core::ConvertText, which decides
 // (and explains) everything else, so a value lands the same either way
 // (tests/unit/load/duckdb_types_test.cpp compares the two).
 bool PutCommon(void* data, uint64_t row, const core::LogicalType& type, std::string_view text) {
@@ -82,6 +83,19 @@ bool PutCommon(void* data, uint64_t row, const core::LogicalType& type, std::str
       return true;
     case K::kDecimal:
       return PutDecimal(data, row, type, text);
+    case K::kDate:
+      if (auto days = core::PlainDateDays(text)) {
+        Put<int32_t>(data, row, *days);
+        return true;
+      }
+      return false;
+    case K::kTimestamp:
+    case K::kTimestampTz:
+      if (auto micros = core::PlainTimestampMicros(text, type.kind == K::kTimestampTz)) {
+        Put<int64_t>(data, row, *micros);
+        return true;
+      }
+      return false;
     default:
       return false;
   }

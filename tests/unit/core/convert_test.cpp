@@ -629,9 +629,50 @@ TEST(ConvertTimestampTest, Malformed) {
   }
 }
 
-// Near misses of the fixed-width shapes read without scanning (YYYY-MM-DD,
-// HH:MM:SS): one digit too many or too few anywhere, or a field out of range,
-// fails as on the general path; a longer year still reads.
+// The plain fast paths (PlainDateDays, PlainTimestampMicros) give exactly
+// what ConvertText gives, or nothing; every text PostgreSQL writes for a
+// common date or timestamp takes them.
+TEST(PlainDateTime, SameAsConvertTextOrNothing) {
+  const std::vector<std::string_view> dates = {
+      "2024-01-01", "1970-01-01", "1969-12-31", "2024-02-29", "2023-02-29", "2000-02-29", "1900-02-29",
+      "0001-01-01", "9999-12-31", "0000-01-01", "2024-13-01", "2024-00-10", "2024-01-00", "2024-01-32",
+      "2024-04-31", "2024-1-01", "2024-01-1", "12024-01-01", "2024-01-01 BC", "infinity", "-infinity",
+      "2024/01/01", "20x4-01-01", "", "2024-01-011"};
+  size_t plain = 0;
+  for (std::string_view t : dates) {
+    SCOPED_TRACE(std::string(t));
+    if (auto d = PlainDateDays(t)) {
+      ++plain;
+      EXPECT_EQ(Days(t), *d);
+    }
+  }
+  EXPECT_EQ(plain, 7u);  // the first nine but 2023-02-29 and 1900-02-29, which are no days
+  const std::vector<std::string_view> stamps = {
+      "2024-01-01 00:00:00", "2024-01-01 10:20:30.5", "2024-02-29 23:59:59.999999", "1969-12-31 23:59:59.999999",
+      "0001-01-01 00:00:00", "2024-01-01 00:00:00.1234567", "2024-01-01 24:00:00", "2024-01-01 00:60:00",
+      "2024-01-01 00:00:60", "2024-01-01 00:00:00.", "2024-01-01T00:00:00", "2024-01-01 0:00:00",
+      "2024-01-01 00:00:00 BC", "12024-01-01 00:00:00", "2024-02-30 00:00:00", "infinity", ""};
+  for (bool tz : {false, true}) {
+    const LogicalKind kind = tz ? LogicalKind::kTimestampTz : LogicalKind::kTimestamp;
+    plain = 0;
+    for (std::string_view base : stamps) {
+      for (std::string_view offset : {"", "+00", "-08", "+05:30", "+05:30:15", "+24", "-00:60", "+1", "Z"}) {
+        std::string t = std::string(base) + std::string(offset);
+        SCOPED_TRACE(t + (tz ? " timestamptz" : " timestamp"));
+        if (auto m = PlainTimestampMicros(t, tz)) {
+          ++plain;
+          EXPECT_EQ(Micros(kind, t), *m);
+        }
+      }
+    }
+    // Five plain stamps, each bare (timestamp) or with +00, -08 or +05:30 (timestamptz).
+    EXPECT_EQ(plain, tz ? 15u : 5u);
+  }
+}
+
+// Near misses of the fixed-width shapes (YYYY-MM-DD, HH:MM:SS): one digit too
+// many or too few anywhere, or a field out of range, fails; a longer year
+// still reads.
 TEST(ConvertTimestampTest, NearMissesOfTheFixedWidthShapes) {
   for (std::string_view bad :
        {"2024-01-011 00:00:00", "2024-01-01 00:00:001", "2024-01-01 000:00:00", "2024-01-01 00:60:00",

@@ -1,5 +1,6 @@
 // ChunkFiller stores the commonest values (integers, booleans, decimals up
-// to 18 digits) without going through core::ConvertText: every text, plain,
+// to 18 digits, plain dates and timestamps) without going through
+// core::ConvertText: every text, plain,
 // edge or malformed, must land in the DuckDB vector exactly as ConvertText
 // says (the same value, or NULL with a reject).
 #include "load/duckdb/duckdb_chunk.hpp"
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/convert.hpp"
+#include "load/duckdb/duckdb_types.hpp"
 
 namespace wharf::load::duckdb {
 namespace {
@@ -32,6 +34,8 @@ std::optional<__int128> Expected(const core::LogicalType& type, const std::strin
   if (r.reject) return std::nullopt;
   if (auto* b = std::get_if<bool>(&r.value)) return *b ? 1 : 0;
   if (auto* i = std::get_if<int64_t>(&r.value)) return *i;
+  if (auto* d = std::get_if<core::DateValue>(&r.value)) return DuckDays(*d);
+  if (auto* t = std::get_if<core::TimestampValue>(&r.value)) return DuckMicros(*t);
   return std::get<core::DecimalValue>(r.value).scaled;
 }
 
@@ -43,7 +47,10 @@ std::optional<__int128> Stored(duckdb_vector v, const core::LogicalType& type, u
     switch (type.kind) {
       case K::kBool: return 0;
       case K::kInt16: return 16;
-      case K::kInt32: return 32;
+      case K::kInt32:
+      case K::kDate: return 32;
+      case K::kTimestamp:
+      case K::kTimestampTz:
       case K::kInt64: return 64;
       default: return type.precision <= 4 ? 16 : type.precision <= 9 ? 32 : type.precision <= 18 ? 64 : 128;
     }
@@ -64,7 +71,8 @@ TEST(ChunkFiller, CommonValuesLandAsConvertTextSays) {
   const std::vector<core::LogicalType> types = {
       Type(K::kInt16),         Type(K::kInt32),         Type(K::kInt64),         Type(K::kBool),
       Type(K::kDecimal, 4, 2), Type(K::kDecimal, 9, 0), Type(K::kDecimal, 12, 2), Type(K::kDecimal, 18, 6),
-      Type(K::kDecimal, 18, 18), Type(K::kDecimal, 38, 2)};
+      Type(K::kDecimal, 18, 18), Type(K::kDecimal, 38, 2), Type(K::kDate), Type(K::kTimestamp),
+      Type(K::kTimestampTz)};
   const std::vector<std::string> texts = {
       "0", "-0", "1", "-1", "7", "42", "007", "-007", "32767", "32768", "-32768", "-32769", "2147483647",
       "2147483648", "-2147483648", "-2147483649", "9223372036854775807", "9223372036854775808",
@@ -72,7 +80,10 @@ TEST(ChunkFiller, CommonValuesLandAsConvertTextSays) {
       "-0.5", "00.50", "12.34", "12.345", "12.340", "-99.99", "99.99", "100.00", "999999999", "1000000000",
       "9999999999.99", "10000000000.00", "-9999999999.99", "123456789012.123456", "999999999999.999999",
       "0.000001", "0.0000001", "0.000000000000000001", "0.1234567890123456789", "1e5", "NaN", "Infinity",
-      "-Infinity", "t", "f", "true", "false", "T", "yes", "1.5.5", "--1", "0x10", "١"};
+      "-Infinity", "t", "f", "true", "false", "T", "yes", "1.5.5", "--1", "0x10", "١", "2024-02-29",
+      "2023-02-29", "0044-03-15 BC", "infinity", "2024-02-29 23:59:59.999999", "2024-01-01 00:00:00+00",
+      "2024-01-01 00:00:00-05:30", "2024-01-01 00:00:00+05:30:15", "2024-01-01 24:00:00+00",
+      "2024-01-01 00:00:00.1234567+00", "0044-03-15 12:00:00+00 BC"};
   std::vector<duckdb_logical_type> logical = ChunkTypes(types);
   duckdb_data_chunk chunk = duckdb_create_data_chunk(logical.data(), logical.size());
   for (auto& l : logical) duckdb_destroy_logical_type(&l);

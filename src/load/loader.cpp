@@ -109,10 +109,11 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
   const LoadMode mode = modes_.For(f.relation.table, target);
   const bool fresh = mode == LoadMode::kMirror && f.fresh && f.ops.size() <= 1 &&
                      (f.ops.empty() || f.ops.begin()->first == 'R');
-  if (fresh && fresh_cache_) {
+  if (f.fresh && fresh_cache_) {
     // This process staged the file a moment ago and kept its rows: the same
     // lines the file was encoded from, so reading it back would only cost.
-    if (auto text = fresh_cache_->Take(f.path); text && text->rows == f.rows) {
+    // Taken even when unused (a table in another mode), to free it.
+    if (auto text = fresh_cache_->Take(f.path); fresh && text && text->rows == f.rows) {
       spdlog::debug("load {}: batch {}: the {} rows of {} taken from memory", source.name, m.seq, f.rows,
                     f.path);
       FreshTextRows rows(*text, f.relation.columns.size(), where);
@@ -191,7 +192,12 @@ void Loader::ApplyChanges(const core::SourceConfig& source, const staging::Manif
 bool Loader::ApplyBatch(const core::SourceConfig& source, uint64_t seq) {
   staging::Manifest m = staging::ReadManifest(store_, source.name, seq);
   CheckFiles(m);
-  if (!warehouse_.BeginBatch(source.name, m.seq)) return false;
+  if (!warehouse_.BeginBatch(source.name, m.seq)) {
+    if (fresh_cache_) {
+      for (const auto& f : m.files) fresh_cache_->Take(f.path);  // kept rows nobody needs now
+    }
+    return false;
+  }
   try {
     for (const auto& f : m.files) ApplyFile(source, f, m);
     warehouse_.CommitBatch(m.last_lsn, m.end_lsn);

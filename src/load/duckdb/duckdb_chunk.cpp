@@ -66,9 +66,9 @@ bool PutDecimal(void* data, uint64_t row, const core::LogicalType& type, std::st
 
 // The commonest values as PostgreSQL writes them (integers, booleans,
 // decimals up to 18 digits, plain dates and timestamps), stored without
-// building a ConvertResult; false hands the text to core::ConvertText, which decides
-// (and explains) everything else, so a value lands the same either way
-// (tests/unit/load/duckdb_types_test.cpp compares the two).
+// building a ConvertResult; false hands the text to core::ConvertText, which
+// decides (and explains) everything else, so a value lands the same either
+// way (tests/unit/load/duckdb_chunk_test.cpp compares the two).
 bool PutCommon(void* data, uint64_t row, const core::LogicalType& type, std::string_view text) {
   switch (type.kind) {
     case K::kInt16:

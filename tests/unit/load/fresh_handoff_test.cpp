@@ -269,6 +269,35 @@ TEST(FreshHandoff, LoaderUsesTheKeptRowsAndReadsTheFileOtherwise) {
   }
 }
 
+// Kept rows the loader will not use are freed, not left to the budget: a
+// table in another load mode (its snapshot rows are planned), a batch the
+// warehouse had already applied.
+TEST(FreshHandoff, UnusedTextIsFreed) {
+  Staged st;
+  StageFresh(st, Lines(200), &st.cache);
+  ASSERT_GT(st.cache.held_bytes(), 0u);
+  core::TargetConfig target;
+  target.mode = "soft_delete";
+  core::SourceConfig source;
+  source.name = "src";
+  {
+    load::duckdb::DuckDbWarehouse w((st.dir.path() / "soft.duckdb").string(), target);
+    load::Loader loader(st.store, w, load::LoaderOptions{}, load::ModeRules(target), &st.cache);
+    EXPECT_TRUE(loader.ApplyBatch(source, 1));
+    EXPECT_EQ(st.cache.held_bytes(), 0u);
+    EXPECT_EQ(w.connection().Query("SELECT count(*) FROM public.items").GetString(0, 0), "200");
+  }
+  StageFresh(st, Lines(200), nullptr);  // the same batch again, now with nothing kept
+  core::TargetConfig mirror;
+  load::duckdb::DuckDbWarehouse w((st.dir.path() / "mirror.duckdb").string(), mirror);
+  load::Loader first(st.store, w, load::LoaderOptions{}, load::ModeRules{}, nullptr);
+  EXPECT_TRUE(first.ApplyBatch(source, 1));
+  st.cache.Offer(st.manifest.files[0].path, std::make_shared<FreshText>());
+  load::Loader again(st.store, w, load::LoaderOptions{}, load::ModeRules{}, &st.cache);
+  EXPECT_FALSE(again.ApplyBatch(source, 1));  // already applied
+  EXPECT_EQ(st.cache.Take(st.manifest.files[0].path), nullptr);
+}
+
 TEST(FreshHandoff, TextWhoseCountDisagreesWithTheManifestIsNotUsed) {
   Staged st;
   auto lines = Lines(300);

@@ -99,8 +99,8 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   auto store = staging::OpenObjectStore(config.staging, config.base_dir);
   // When this process both captures and loads, the first full load's rows go
   // from copy worker to loader in memory too (staging::FreshCache), the
-  // staged files still written as the record. Room for about two batches of
-  // COPY text, which is about half the size of a batch's JSON lines.
+  // staged files still written as the record. Its budget, texts being written
+  // included, is one batch's JSON bytes: about two batches of COPY text.
   std::unique_ptr<staging::FreshCache> fresh_cache;
   if (stages == Stages::kAll) fresh_cache = std::make_unique<staging::FreshCache>(config.full_load.batch_bytes);
   std::unique_ptr<load::Warehouse> warehouse;

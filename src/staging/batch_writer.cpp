@@ -34,7 +34,7 @@ BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, 
   // Fresh rows (a first full load) are bulk: written once, read once, soon.
   f.writer = OpenEncoder(options_.format, options_.compression, schema, store_.OpenWriter(f.meta.path),
                          options_.fresh ? Effort::kBulk : Effort::kDefault);
-  if (options_.fresh && options_.fresh_cache) f.text = std::make_shared<FreshText>();
+  if (options_.fresh && options_.fresh_cache) f.text = std::make_shared<FreshText>(options_.fresh_cache);
   return files_.emplace(schema.oid, std::move(f)).first->second;
 }
 
@@ -60,7 +60,8 @@ void BatchWriter::AddCopyText(const core::RelationSchema& schema, const core::Ch
 
 void BatchWriter::AddCopyText(OpenFile& f, const core::Change& header, std::string_view copy_line) {
   Count(f, header, f.writer->AddCopyText(header, copy_line));
-  if (f.text) f.text->Add(copy_line);
+  // No room left in the cache's budget: the loader reads this file back.
+  if (f.text && !f.text->Add(copy_line)) f.text.reset();
 }
 
 void BatchWriter::Count(OpenFile& f, const core::Change& change, size_t bytes) {

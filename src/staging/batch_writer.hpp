@@ -37,19 +37,19 @@ class BatchWriter {
   // Add for `header` with its row given as one COPY text line (FileEncoder::AddCopyText).
   void AddCopyText(const core::RelationSchema& schema, const core::Change& header,
                    std::string_view copy_line);
-  // The same for many rows of one table under one schema (a full load's
-  // COPY): the file looked up once with FileFor, not per row.
   struct OpenFile {
     ManifestFile meta;
     std::unique_ptr<FileEncoder> writer;
     // The file's rows as COPY text, for options_.fresh_cache; null when not
-    // kept (no cache, or a row came otherwise than as COPY text).
+    // kept (no cache, no room in it, or a row came otherwise than as COPY text).
     std::shared_ptr<FreshText> text;
   };
   // The open file of `schema`'s table (a new part if its schema changed).
   // Valid until Commit, or until the table's file is looked up again under
   // another schema.
   OpenFile& FileFor(const core::RelationSchema& schema, int64_t ts);
+  // AddCopyText for many rows of one table under one schema (a full load's
+  // COPY): the file looked up once with FileFor, not per row.
   void AddCopyText(OpenFile& file, const core::Change& header, std::string_view copy_line);
   // Stages `schema` for its table without a change: the table's file (an empty one unless
   // changes follow under the same schema) carries it, and the loader applies it.

@@ -36,17 +36,11 @@ std::string Joined(const FreshText& t) {
   return all;
 }
 
-std::shared_ptr<FreshText> TextOf(size_t bytes) {
-  auto t = std::make_shared<FreshText>();
-  t->Add(std::string(bytes - 1, 'x'));
-  return t;
-}
-
 TEST(FreshText, KeepsWholeLinesInBlocksWithOneNewlineEach) {
   FreshText t;
-  t.Add("1\tone\n");
-  t.Add("2\ttwo");  // no newline: one is added
-  t.Add("");
+  EXPECT_TRUE(t.Add("1\tone\n"));
+  EXPECT_TRUE(t.Add("2\ttwo"));  // no newline: one is added
+  EXPECT_TRUE(t.Add(""));
   EXPECT_EQ(t.rows, 3u);
   EXPECT_EQ(Joined(t), "1\tone\n2\ttwo\n\n");
   EXPECT_EQ(t.bytes, Joined(t).size());
@@ -59,28 +53,48 @@ TEST(FreshText, KeepsWholeLinesInBlocksWithOneNewlineEach) {
     ASSERT_FALSE(b.empty());
     EXPECT_EQ(b.back(), '\n');              // no line is cut between blocks
     EXPECT_EQ(b.size() % (line.size() + 1), 0u);
-    EXPECT_LE(b.size(), FreshText::kBlockBytes + line.size() + 1);
+    EXPECT_LE(b.size(), FreshText::kBlockBytes);
   }
   EXPECT_EQ(big.bytes, 3000 * (line.size() + 1));
 }
 
-TEST(FreshCache, TakeRemovesAndTheOldestMakesRoom) {
-  FreshCache cache(1000);
-  cache.Offer("a", TextOf(400));
-  cache.Offer("b", TextOf(400));
-  EXPECT_EQ(cache.held_bytes(), 800u);
-  cache.Offer("c", TextOf(400));  // over budget: "a" goes
-  EXPECT_EQ(cache.held_bytes(), 800u);
-  EXPECT_EQ(cache.Take("a"), nullptr);
-  auto b = cache.Take("b");
-  ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->bytes, 400u);
-  EXPECT_EQ(cache.Take("b"), nullptr);  // taken once
-  EXPECT_EQ(cache.held_bytes(), 400u);
-  cache.Offer("huge", TextOf(1001));  // larger than the budget: not kept, nothing evicted
-  EXPECT_EQ(cache.Take("huge"), nullptr);
-  EXPECT_NE(cache.Take("c"), nullptr);
-  EXPECT_EQ(cache.held_bytes(), 0u);
+// The budget counts texts being written as well as texts kept, until the
+// loader drops what it took; a text that finds no room stops growing.
+TEST(FreshCache, BudgetCoversTextsBeingWrittenAndKept) {
+  const size_t block = FreshText::kBlockBytes;
+  FreshCache cache(3 * block);
+  auto a = std::make_shared<FreshText>(&cache);
+  const std::string line(1000, 'x');
+  while (a->blocks.size() < 2) ASSERT_TRUE(a->Add(line));  // a second block: two reserved
+  EXPECT_EQ(cache.used_bytes(), 2 * block);
+  auto b = std::make_shared<FreshText>(&cache);
+  EXPECT_TRUE(b->Add(line));  // the third block
+  uint64_t rows = b->rows;
+  while (b->Add(line)) ++rows;  // fills its block, then finds no room for a fourth
+  EXPECT_EQ(b->rows, rows);
+  EXPECT_EQ(b->blocks.size(), 1u);
+  EXPECT_EQ(cache.used_bytes(), 3 * block);
+
+  cache.Offer("a", a);
+  a.reset();
+  EXPECT_EQ(cache.kept(), 1u);
+  EXPECT_EQ(cache.used_bytes(), 3 * block);  // kept texts count
+  b.reset();  // dropped by its writer: its share comes back
+  EXPECT_EQ(cache.used_bytes(), 2 * block);
+  auto taken = cache.Take("a");
+  ASSERT_NE(taken, nullptr);
+  EXPECT_EQ(cache.Take("a"), nullptr);  // taken once
+  EXPECT_EQ(cache.kept(), 0u);
+  EXPECT_EQ(cache.used_bytes(), 2 * block);  // until the loader lets go of it
+  taken.reset();
+  EXPECT_EQ(cache.used_bytes(), 0u);
+
+  // A line longer than a block gets a block of its own size, within the budget or not at all.
+  auto c = std::make_shared<FreshText>(&cache);
+  EXPECT_FALSE(c->Add(std::string(4 * block, 'y')));
+  EXPECT_TRUE(c->Add(std::string(2 * block, 'y')));
+  EXPECT_EQ(cache.used_bytes(), 2 * block + 1);
+  cache.Offer("c", c);
 }
 
 TEST(FreshTextRows, ReadEveryLineAsParseCopyTextRowDoes) {
@@ -163,7 +177,7 @@ void StageFresh(Staged& st, const std::vector<std::string>& lines, FreshCache* c
   }
   if (cache) {
     // Nothing is offered before the manifest is durable.
-    EXPECT_EQ(cache->held_bytes(), 0u);
+    EXPECT_EQ(cache->kept(), 0u);
   }
   st.manifest = w.Commit(Lsn(), Lsn(), Lsn(0x1000), 0);
 }
@@ -215,7 +229,8 @@ TEST(FreshHandoff, NoTextWithoutFreshOrForARowThatWasNotCopyText) {
     w.AddCopyText(Items(), h, Lines(1)[0]);
     w.Commit(Lsn(1), Lsn(1), Lsn(1), 1);
   }
-  EXPECT_EQ(st.cache.held_bytes(), 0u);
+  EXPECT_EQ(st.cache.kept(), 0u);
+  EXPECT_EQ(st.cache.used_bytes(), 0u);
   o.fresh = true;
   staging::BatchWriter w(st.store, "src", 2, o);
   core::Change h;
@@ -224,7 +239,8 @@ TEST(FreshHandoff, NoTextWithoutFreshOrForARowThatWasNotCopyText) {
   h.row = {std::string("2"), std::string("x"), std::nullopt, std::nullopt, std::nullopt, std::nullopt};
   w.Add(Items(), h);  // a parsed row: the file is no longer all COPY text
   w.Commit(Lsn(), Lsn(), Lsn(1), 0);
-  EXPECT_EQ(st.cache.held_bytes(), 0u);
+  EXPECT_EQ(st.cache.kept(), 0u);
+  EXPECT_EQ(st.cache.used_bytes(), 0u);
 }
 
 TEST(FreshHandoff, LoaderAppendsTheKeptRowsAsItWouldTheFile) {
@@ -234,9 +250,11 @@ TEST(FreshHandoff, LoaderAppendsTheKeptRowsAsItWouldTheFile) {
   auto lines = Lines(60000);
   StageFresh(st, lines, &st.cache);
   const auto& f = st.manifest.files[0];
-  ASSERT_EQ(st.cache.held_bytes() > FreshText::kBlockBytes, true);
+  ASSERT_EQ(st.cache.kept(), 1u);
+  ASSERT_GT(st.cache.used_bytes(), FreshText::kBlockBytes);
   Rows from_memory = Load(st, &st.cache, "a.duckdb", "1GB");
-  EXPECT_EQ(st.cache.held_bytes(), 0u);  // taken
+  EXPECT_EQ(st.cache.kept(), 0u);  // taken
+  EXPECT_EQ(st.cache.used_bytes(), 0u);  // and let go
   Rows from_file = Load(st, nullptr, "b.duckdb", "1GB");
   ASSERT_EQ(from_memory.size(), lines.size() + 1);
   EXPECT_EQ(from_memory, from_file);
@@ -275,7 +293,7 @@ TEST(FreshHandoff, LoaderUsesTheKeptRowsAndReadsTheFileOtherwise) {
 TEST(FreshHandoff, UnusedTextIsFreed) {
   Staged st;
   StageFresh(st, Lines(200), &st.cache);
-  ASSERT_GT(st.cache.held_bytes(), 0u);
+  ASSERT_EQ(st.cache.kept(), 1u);
   core::TargetConfig target;
   target.mode = "soft_delete";
   core::SourceConfig source;
@@ -284,7 +302,8 @@ TEST(FreshHandoff, UnusedTextIsFreed) {
     load::duckdb::DuckDbWarehouse w((st.dir.path() / "soft.duckdb").string(), target);
     load::Loader loader(st.store, w, load::LoaderOptions{}, load::ModeRules(target), &st.cache);
     EXPECT_TRUE(loader.ApplyBatch(source, 1));
-    EXPECT_EQ(st.cache.held_bytes(), 0u);
+    EXPECT_EQ(st.cache.kept(), 0u);
+    EXPECT_EQ(st.cache.used_bytes(), 0u);
     EXPECT_EQ(w.connection().Query("SELECT count(*) FROM public.items").GetString(0, 0), "200");
   }
   StageFresh(st, Lines(200), nullptr);  // the same batch again, now with nothing kept
@@ -298,11 +317,21 @@ TEST(FreshHandoff, UnusedTextIsFreed) {
   EXPECT_EQ(st.cache.Take(st.manifest.files[0].path), nullptr);
 }
 
+TEST(FreshHandoff, AFileWhoseTextFindsNoRoomIsReadBack) {
+  Staged st;
+  FreshCache small(2 * FreshText::kBlockBytes);
+  StageFresh(st, Lines(20000), &small);  // ~1.5 MB of lines
+  EXPECT_EQ(small.kept(), 0u);
+  EXPECT_EQ(small.used_bytes(), 0u);  // what the dropped text held came back
+  Rows rows = Load(st, &small, "a.duckdb");
+  EXPECT_EQ(rows.size(), 20001u);
+}
+
 TEST(FreshHandoff, TextWhoseCountDisagreesWithTheManifestIsNotUsed) {
   Staged st;
   auto lines = Lines(300);
   StageFresh(st, lines, nullptr);
-  auto wrong = std::make_shared<FreshText>();
+  auto wrong = std::make_shared<FreshText>(&st.cache);
   for (size_t i = 0; i < 299; ++i) wrong->Add(lines[i]);
   st.cache.Offer(st.manifest.files[0].path, wrong);
   Rows rows = Load(st, &st.cache, "a.duckdb");

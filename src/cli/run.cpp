@@ -97,12 +97,22 @@ void InstallSignalHandlers() {
 
 int RunPipeline(const core::Config& config, bool once, Stages stages) {
   auto store = staging::OpenObjectStore(config.staging, config.base_dir);
+  // Half the cores by default: a copy worker and its PostgreSQL backend cost
+  // about as much CPU per row as loading the row (bench/README.md), so more
+  // copy workers than that only take cores from the loader. On 2 cores: one
+  // worker 0.546 of COPY's rate, two 0.508.
+  const size_t copy_workers = config.full_load.workers
+                                  ? config.full_load.workers
+                                  : std::clamp<size_t>(std::thread::hardware_concurrency() / 2, 1, 8);
   // When this process both captures and loads, the first full load's rows go
   // from copy worker to loader in memory too (staging::FreshCache), the
-  // staged files still written as the record. Its budget, texts being written
-  // included, is one batch's JSON bytes: about two batches of COPY text.
+  // staged files still written as the record. A batch's COPY text is about
+  // half its JSON lines (full_load.batch_bytes): the budget, texts being
+  // written included, holds one per worker and one more waiting.
   std::unique_ptr<staging::FreshCache> fresh_cache;
-  if (stages == Stages::kAll) fresh_cache = std::make_unique<staging::FreshCache>(config.full_load.batch_bytes);
+  if (stages == Stages::kAll) {
+    fresh_cache = std::make_unique<staging::FreshCache>(config.full_load.batch_bytes * (copy_workers + 1) / 2);
+  }
   std::unique_ptr<load::Warehouse> warehouse;
   std::unique_ptr<load::Loader> loader;
   // An unavailable warehouse (another process holds the DuckDB file, the
@@ -161,13 +171,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     opts.once = once;
     opts.max_pending_bytes = config.staging.max_pending_bytes;
     opts.full_load_batch_bytes = config.full_load.batch_bytes;
-    // Half the cores by default: a copy worker and its PostgreSQL backend cost
-    // about as much CPU per row as loading the row (bench/README.md), so more
-    // copy workers than that only take cores from the loader. On 2 cores: one
-    // worker 0.546 of COPY's rate, two 0.508.
-    opts.copy_workers = config.full_load.workers
-                            ? config.full_load.workers
-                            : std::clamp<size_t>(std::thread::hardware_concurrency() / 2, 1, 8);
+    opts.copy_workers = copy_workers;
     auto* local = dynamic_cast<staging::LocalStore*>(store.get());
     for (const auto& s : config.sources) {
       // Streamed transactions spool next to a local staging directory; with a

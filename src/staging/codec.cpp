@@ -103,6 +103,8 @@ std::string ChecksumOf(std::string_view bytes, ChecksumAlgo algo) {
 struct EncodingWriter::Impl {
   Checksum sum;
   ZSTD_CCtx* zstd = nullptr;
+  std::string frame;   // one zstd frame's output, reused
+  bool framed = false;  // a zstd frame has been written
   z_stream gz{};
   bool gz_init = false;
   ~Impl() {
@@ -148,14 +150,7 @@ void EncodingWriter::FlushBuffer() {
   if (compression_ == Compression::kNone) {
     Emit(buffer_);
   } else if (compression_ == Compression::kZstd) {
-    std::string out(ZSTD_CStreamOutSize(), '\0');
-    ZSTD_inBuffer in{buffer_.data(), buffer_.size(), 0};
-    while (in.pos < in.size) {
-      ZSTD_outBuffer o{out.data(), out.size(), 0};
-      size_t r = ZSTD_compressStream2(impl_->zstd, &o, &in, ZSTD_e_continue);
-      if (ZSTD_isError(r)) Fail(ErrorKind::kStaging, "zstd: {}", ZSTD_getErrorName(r));
-      Emit(std::string_view(out.data(), o.pos));
-    }
+    CompressFrame();
   } else {
     std::string out(1 << 16, '\0');
     impl_->gz.next_in = reinterpret_cast<Bytef*>(buffer_.data());
@@ -170,18 +165,22 @@ void EncodingWriter::FlushBuffer() {
   buffer_.clear();
 }
 
+// The buffer as one whole zstd frame. A file is a sequence of frames of about
+// 1 MB, which every zstd decoder reads as one stream: compressing each in one
+// call, from the buffer as it is, is ~20 % faster than streaming it through
+// zstd's own window buffer, for 0.1 % more bytes (bench/README.md).
+void EncodingWriter::CompressFrame() {
+  impl_->frame.resize(ZSTD_compressBound(buffer_.size()));
+  size_t n = ZSTD_compress2(impl_->zstd, impl_->frame.data(), impl_->frame.size(), buffer_.data(), buffer_.size());
+  if (ZSTD_isError(n)) Fail(ErrorKind::kStaging, "zstd: {}", ZSTD_getErrorName(n));
+  Emit(std::string_view(impl_->frame.data(), n));
+  impl_->framed = true;
+}
+
 void EncodingWriter::Finish() {
   FlushBuffer();
   if (compression_ == Compression::kZstd) {
-    std::string out(ZSTD_CStreamOutSize(), '\0');
-    ZSTD_inBuffer in{nullptr, 0, 0};
-    for (;;) {
-      ZSTD_outBuffer o{out.data(), out.size(), 0};
-      size_t left = ZSTD_compressStream2(impl_->zstd, &o, &in, ZSTD_e_end);
-      if (ZSTD_isError(left)) Fail(ErrorKind::kStaging, "zstd: {}", ZSTD_getErrorName(left));
-      Emit(std::string_view(out.data(), o.pos));
-      if (left == 0) break;
-    }
+    if (!impl_->framed) CompressFrame();  // an empty file is still one (empty) frame
   } else if (compression_ == Compression::kGzip) {
     std::string out(1 << 16, '\0');
     impl_->gz.next_in = nullptr;

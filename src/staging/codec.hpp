@@ -74,6 +74,7 @@ class EncodingWriter {
   struct Impl;
   void Emit(std::string_view bytes);
   void FlushBuffer();
+  void CompressFrame();
 
   std::unique_ptr<ObjectWriter> out_;
   Compression compression_;

@@ -171,9 +171,9 @@ int main(int argc, char** argv) {
     for (auto& l : logical) duckdb_destroy_logical_type(&l);
     load::duckdb::ChunkFiller filler(types);
     filler.Bind(chunk);
-    std::vector<core::Datum> row;
+    std::vector<core::DatumView> row;  // as the parallel INSERT reads them
     uint64_t n = 0;
-    while (cursor->Next(row)) {
+    while (cursor->NextViews(row)) {
       filler.SetRow(n, row, [](size_t, const std::string&) {});
       if (++n == duckdb_vector_size()) {
         duckdb_data_chunk_reset(chunk);
@@ -237,8 +237,8 @@ int main(int argc, char** argv) {
     Timer t;
     load::FreshTextRows fresh(text, schema.columns.size(), "memory");
     auto cursor = fresh.OpenCursor();
-    std::vector<core::Datum> row;
-    while (cursor->Next(row)) {
+    std::vector<core::DatumView> row;
+    while (cursor->NextViews(row)) {
     }
     Print("mem split", t.cpu(), t.wall(), rows);
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/lsn.hpp"
@@ -20,6 +21,8 @@ enum class Op : char {
 };
 
 using Datum = std::optional<std::string>;
+// A value as a view of text owned elsewhere (bulk appends that spare a copy).
+using DatumView = std::optional<std::string_view>;
 
 struct Change {
   Op op = Op::kInsert;

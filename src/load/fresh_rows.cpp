@@ -39,10 +39,60 @@ std::unique_ptr<FreshRows::Cursor> FreshFileRows::OpenCursor() {
 
 class FreshTextRows::Cursor : public FreshRows::Cursor {
  public:
+  explicit Cursor(FreshTextRows& rows) : rows_(rows) {}
+  ~Cursor() override { rows_.rows_read_ += read_; }
+
+  bool NextViews(std::vector<core::DatumView>& row) override {
+    std::string_view line;
+    if (!NextLine(line)) return false;
+    if (!SplitPlainLine(line, row)) {
+      try {
+        pg::ParseCopyTextRow(line, scratch_, rows_.columns_);
+      } catch (const Error& e) {
+        Fail(ErrorKind::kStaging, "the rows kept for staged file {} do not parse ({}); nothing was applied",
+             rows_.where_, e.message());
+      }
+      row.resize(scratch_.size());
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (scratch_[i]) row[i].emplace(*scratch_[i]);
+        else row[i].reset();
+      }
+    }
+    return true;
+  }
+
+  bool Next(std::vector<core::Datum>& row) override {
+    if (!NextViews(views_)) return false;
+    row.resize(views_.size());
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (!views_[i]) row[i].reset();
+      else if (row[i]) row[i]->assign(*views_[i]);
+      else row[i].emplace(*views_[i]);
+    }
+    return true;
+  }
+
+ private:
+  // The next line of this cursor's block (taking the next block when it is
+  // done), without its newline.
+  bool NextLine(std::string_view& line) {
+    while (pos_ >= block_.size()) {
+      size_t i = rows_.next_block_++;
+      if (i >= rows_.text_.blocks.size()) return false;
+      block_ = rows_.text_.blocks[i];
+      pos_ = 0;
+    }
+    size_t end = block_.find('\n', pos_);  // every line ends in one (FreshText::Add)
+    line = block_.substr(pos_, end - pos_);
+    pos_ = end + 1;
+    ++read_;
+    return true;
+  }
+
   // The common line, whose only backslashes are NULLs' (\N), split at its
-  // tabs in one pass; false, `row` undefined, for any other line, which
-  // pg::ParseCopyTextRow then parses (and judges).
-  bool SplitPlainLine(std::string_view line, std::vector<core::Datum>& row) const {
+  // tabs into views of it in one pass; false, `row` undefined, for any other
+  // line, which pg::ParseCopyTextRow then parses (and judges).
+  bool SplitPlainLine(std::string_view line, std::vector<core::DatumView>& row) const {
     const size_t columns = rows_.columns_;
     if (columns == 0) return false;
     row.resize(columns);
@@ -58,8 +108,6 @@ class FreshTextRows::Cursor : public FreshRows::Cursor {
         if (v != "\\N") return false;  // an escape
         row[i].reset();
         backslash = line.find('\\', tab);
-      } else if (row[i]) {
-        row[i]->assign(v);
       } else {
         row[i].emplace(v);
       }
@@ -68,34 +116,11 @@ class FreshTextRows::Cursor : public FreshRows::Cursor {
     return true;
   }
 
-  explicit Cursor(FreshTextRows& rows) : rows_(rows) {}
-  ~Cursor() override { rows_.rows_read_ += read_; }
-
-  bool Next(std::vector<core::Datum>& row) override {
-    while (pos_ >= block_.size()) {
-      size_t i = rows_.next_block_++;
-      if (i >= rows_.text_.blocks.size()) return false;
-      block_ = rows_.text_.blocks[i];
-      pos_ = 0;
-    }
-    size_t end = block_.find('\n', pos_);  // every line ends in one (FreshText::Add)
-    std::string_view line = block_.substr(pos_, end - pos_);
-    try {
-      if (!SplitPlainLine(line, row)) pg::ParseCopyTextRow(line, row, rows_.columns_);
-    } catch (const Error& e) {
-      Fail(ErrorKind::kStaging, "the rows kept for staged file {} do not parse ({}); nothing was applied",
-           rows_.where_, e.message());
-    }
-    pos_ = end + 1;
-    ++read_;
-    return true;
-  }
-
- private:
   FreshTextRows& rows_;
   std::string_view block_;
   size_t pos_ = 0;
   uint64_t read_ = 0;
+  std::vector<core::DatumView> views_;  // Next's, before they are copied
 };
 
 std::unique_ptr<FreshRows::Cursor> FreshTextRows::OpenCursor() { return std::make_unique<Cursor>(*this); }

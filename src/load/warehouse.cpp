@@ -19,6 +19,16 @@ void Warehouse::Apply(const BatchApply& batch) {
   }
 }
 
+bool FreshRows::Cursor::NextViews(std::vector<core::DatumView>& row) {
+  if (!Next(scratch_)) return false;
+  row.resize(scratch_.size());
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (scratch_[i]) row[i].emplace(*scratch_[i]);
+    else row[i].reset();
+  }
+  return true;
+}
+
 void Warehouse::AppendRows(const core::TableName& target, const core::RelationSchema& schema,
                            Lsn lsn, FreshRows& rows) {
   auto cursor = rows.OpenCursor();

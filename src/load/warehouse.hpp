@@ -67,6 +67,12 @@ class FreshRows {
     // Fills `row` (schema order) with the next row; false when none is left
     // for any cursor. Throws what the rows' reader throws.
     virtual bool Next(std::vector<core::Datum>& row) = 0;
+    // The same as views, valid until the next call on this cursor: what bulk
+    // appends use, sparing a copy of every value. By default, views of Next's row.
+    virtual bool NextViews(std::vector<core::DatumView>& row);
+
+   protected:
+    std::vector<core::Datum> scratch_;  // NextViews's row, by default
   };
   virtual ~FreshRows() = default;
   // A cursor for one thread; may be called from any thread.

@@ -134,8 +134,12 @@ void ChunkFiller::SetNull(size_t column, uint64_t row) {
 
 void ChunkFiller::SetRow(uint64_t row, const std::vector<core::Datum>& values, const RejectFn& on_reject) {
   for (size_t i = 0; i < types_.size(); ++i) {
-    SetValue(i, row, i < values.size() ? values[i] : core::Datum(), on_reject);
+    SetValue(i, row, i < values.size() && values[i] ? core::DatumView(*values[i]) : std::nullopt, on_reject);
   }
+}
+
+void ChunkFiller::SetRow(uint64_t row, const std::vector<core::DatumView>& values, const RejectFn& on_reject) {
+  for (size_t i = 0; i < types_.size(); ++i) SetValue(i, row, i < values.size() ? values[i] : std::nullopt, on_reject);
 }
 
 ChunkAppender::ChunkAppender(Appender& app, std::vector<core::LogicalType> types)
@@ -150,7 +154,7 @@ ChunkAppender::ChunkAppender(Appender& app, std::vector<core::LogicalType> types
 
 ChunkAppender::~ChunkAppender() { duckdb_destroy_data_chunk(&chunk_); }
 
-void ChunkFiller::SetValue(size_t column, uint64_t row, const core::Datum& datum,
+void ChunkFiller::SetValue(size_t column, uint64_t row, core::DatumView datum,
                            const RejectFn& on_reject) {
   if (!datum) return SetNull(column, row);
   const core::LogicalType& type = types_[column];

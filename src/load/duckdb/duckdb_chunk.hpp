@@ -34,6 +34,7 @@ class ChunkFiller {
   // may give its vectors new buffers).
   void Bind(duckdb_data_chunk chunk);
   void SetRow(uint64_t row, const std::vector<core::Datum>& values, const RejectFn& on_reject);
+  void SetRow(uint64_t row, const std::vector<core::DatumView>& values, const RejectFn& on_reject);
   // A BIGINT or TIMESTAMP WITH TIME ZONE (microseconds) column.
   void SetInt64(size_t column, uint64_t row, int64_t value) {
     static_cast<int64_t*>(data_[column])[row] = value;
@@ -41,7 +42,7 @@ class ChunkFiller {
   const std::vector<core::LogicalType>& types() const { return types_; }
 
  private:
-  void SetValue(size_t column, uint64_t row, const core::Datum& datum, const RejectFn& on_reject);
+  void SetValue(size_t column, uint64_t row, core::DatumView datum, const RejectFn& on_reject);
   void SetNull(size_t column, uint64_t row);
 
   std::vector<core::LogicalType> types_;

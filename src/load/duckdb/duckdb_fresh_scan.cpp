@@ -44,7 +44,7 @@ using Job = FreshScan::Job;
 struct LocalState {
   std::unique_ptr<FreshRows::Cursor> cursor;
   ChunkFiller filler;
-  std::vector<core::Datum> row;
+  std::vector<core::DatumView> row;  // views: valid until the cursor's next row
 };
 
 void Bind(duckdb_bind_info info) {
@@ -85,11 +85,13 @@ void Scan(duckdb_function_info info, duckdb_data_chunk output) {
     const size_t n = job->types->size();
     const uint64_t capacity = duckdb_vector_size();
     auto reject = [&](size_t column, const std::string& why) {
+      std::vector<core::Datum> row;  // a copy only for the rare reject
+      for (const auto& v : st->row) row.push_back(v ? core::Datum(std::string(*v)) : std::nullopt);
       std::lock_guard lock(job->mu);
-      (*job->on_reject)(st->row, column, why);
+      (*job->on_reject)(row, column, why);
     };
     uint64_t count = 0;
-    while (count < capacity && st->cursor->Next(st->row)) {
+    while (count < capacity && st->cursor->NextViews(st->row)) {
       st->filler.SetRow(count, st->row, reject);
       st->filler.SetInt64(n, count, job->lsn);
       st->filler.SetInt64(n + 1, count, job->synced_at);

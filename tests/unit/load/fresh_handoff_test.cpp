@@ -111,15 +111,25 @@ TEST(FreshTextRows, ReadEveryLineAsParseCopyTextRowDoes) {
       lines.push_back(line);
       text.Add(line);
     }
+    // As rows of strings (Next) and as views (NextViews, the bulk path),
+    // taking turns on one cursor.
     load::FreshTextRows rows(text, columns, "test");
     auto cursor = rows.OpenCursor();
     std::vector<core::Datum> got, want;
-    for (const auto& line : lines) {
-      ASSERT_TRUE(cursor->Next(got));
-      pg::ParseCopyTextRow(line, want, columns);
-      ASSERT_EQ(got, want) << line;
+    std::vector<core::DatumView> views;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      pg::ParseCopyTextRow(lines[i], want, columns);
+      if (i % 2) {
+        ASSERT_TRUE(cursor->NextViews(views));
+        got.clear();
+        for (const auto& v : views) got.push_back(v ? core::Datum(std::string(*v)) : std::nullopt);
+      } else {
+        ASSERT_TRUE(cursor->Next(got));
+      }
+      ASSERT_EQ(got, want) << lines[i];
     }
     EXPECT_FALSE(cursor->Next(got));
+    EXPECT_FALSE(cursor->NextViews(views));
     cursor.reset();
     EXPECT_NO_THROW(rows.Finish());
   }

@@ -140,8 +140,12 @@ void EncodingWriter::Emit(std::string_view bytes) {
 }
 
 void EncodingWriter::Write(std::string_view bytes) {
-  raw_bytes_ += bytes.size();
   buffer_.append(bytes);
+  Appended(bytes.size());
+}
+
+void EncodingWriter::Appended(size_t bytes) {
+  raw_bytes_ += bytes;
   if (buffer_.size() >= (1 << 20)) FlushBuffer();
 }
 

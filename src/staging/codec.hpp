@@ -67,6 +67,10 @@ class EncodingWriter {
   void Write(std::string_view bytes);
   void Finish();  // after this, stored_bytes() and checksum() are final
   uint64_t stored_bytes() const { return stored_bytes_; }
+  // For an encoder that appends a record straight to the buffer, sparing a
+  // copy: append to buffer(), then call Appended with how many bytes.
+  std::string& buffer() { return buffer_; }
+  void Appended(size_t bytes);
   uint64_t raw_bytes() const { return raw_bytes_; }
   const std::string& checksum() const { return checksum_; }  // xxh128, "<algo>:<hex>"
 

@@ -68,10 +68,13 @@ void AppendCopyTextAsJsonObject(const std::vector<std::string>& names, std::stri
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   const size_t mark = out.size();
   char* w = out.data() + mark;
+  // Only what is needed: `out` may be a large buffer that this row only
+  // appends to (EncodingWriter::buffer), and resize writes every new byte;
+  // the string's own capacity growth keeps reallocations rare.
   auto room = [&](size_t bytes) {
     size_t pos = static_cast<size_t>(w - out.data());
     if (pos + bytes > out.size()) {
-      out.resize(std::max(pos + bytes, 2 * out.size()));
+      out.resize(pos + bytes);
       w = out.data() + pos;
     }
   };

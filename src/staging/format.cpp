@@ -73,16 +73,20 @@ class TextEncoder : public FileEncoder {
   }
   size_t AddCopyText(const core::Change& header, std::string_view copy_line) override {
     if (!CopyTranscodable(header)) return FileEncoder::AddCopyText(header, copy_line);
-    line_.clear();
+    // Encoded straight into the writer's buffer: the encoders append all of
+    // the record or nothing, so a failure leaves the buffer as it was.
+    std::string& buffer = writer_.buffer();
+    const size_t before = buffer.size();
     if (format_ == Format::kCsv) {
       if (!csv_copy_) csv_copy_ = std::make_unique<CsvCopyEncoder>(schema_);
-      csv_copy_->Encode(header, copy_line, line_);
+      csv_copy_->Encode(header, copy_line, buffer);
     } else {
       if (!json_copy_) json_copy_ = std::make_unique<JsonCopyEncoder>(schema_);
-      json_copy_->Encode(header, copy_line, line_);
+      json_copy_->Encode(header, copy_line, buffer);
     }
-    writer_.Write(line_);
-    return line_.size();
+    const size_t added = buffer.size() - before;
+    writer_.Appended(added);
+    return added;
   }
   void Finish() override { writer_.Finish(); }
   uint64_t stored_bytes() const override { return writer_.stored_bytes(); }

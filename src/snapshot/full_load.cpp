@@ -118,6 +118,13 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
   row_batches.fresh = true;
 
   auto worker = [&]() {
+    // Counted here, added to the total once the worker ends however it ends:
+    // an atomic add per row costs more than the count is worth.
+    struct AddOnExit {
+      std::atomic<uint64_t>& total;
+      uint64_t n = 0;
+      ~AddOnExit() { total += n; }
+    } rows_copied{total_rows};
     bool first_batch = true;
     std::optional<pg::Connection> conn;
     try {
@@ -191,7 +198,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
             core::FaultPoint("snapshot.mid_copy");
             ++batch_rows;
             ++page_rows;
-            total_rows++;
+            ++rows_copied.n;
           });
           // The page's last row's key is where the range resumes.
           if (key.Usable() && page_rows > 0) {

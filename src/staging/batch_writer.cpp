@@ -39,6 +39,9 @@ BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, 
 }
 
 void BatchWriter::Close(OpenFile& f) {
+  for (size_t op = 0; op < f.op_counts.size(); ++op) {
+    if (f.op_counts[op]) f.meta.ops[static_cast<char>(op)] += f.op_counts[op];
+  }
   f.writer->Finish();
   f.meta.bytes = f.writer->stored_bytes();
   f.meta.checksum = f.writer->checksum();
@@ -66,7 +69,7 @@ void BatchWriter::AddCopyText(OpenFile& f, const core::Change& header, std::stri
 
 void BatchWriter::Count(OpenFile& f, const core::Change& change, size_t bytes) {
   f.meta.rows++;
-  f.meta.ops[static_cast<char>(change.op)]++;
+  f.op_counts[static_cast<unsigned char>(change.op) & 127]++;
   raw_bytes_ += bytes;
   changes_++;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Writes one batch: a data file per table (a new part when the table's schema
 // changes inside the batch), then the manifest that commits it.
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,9 @@ class BatchWriter {
     // The file's rows as COPY text, for options_.fresh_cache; null when not
     // kept (no cache, no room in it, or a row came otherwise than as COPY text).
     std::shared_ptr<FreshText> text;
+    // Changes per op letter, into meta.ops when the file closes: a map
+    // lookup per row costs more than the row's counting should.
+    std::array<uint64_t, 128> op_counts{};
   };
   // The open file of `schema`'s table (a new part if its schema changed).
   // Valid until Commit, or until the table's file is looked up again under

@@ -24,6 +24,25 @@ using Datum = std::optional<std::string>;
 // A value as a view of text owned elsewhere (bulk appends that spare a copy).
 using DatumView = std::optional<std::string_view>;
 
+// `row` as views of its values, into `views` (valid while `row` is unchanged).
+inline void ViewRow(const std::vector<Datum>& row, std::vector<DatumView>& views) {
+  views.resize(row.size());
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (row[i]) views[i].emplace(*row[i]);
+    else views[i].reset();
+  }
+}
+
+// Copies of `views` into `row`, reusing its strings' storage.
+inline void CopyRow(const std::vector<DatumView>& views, std::vector<Datum>& row) {
+  row.resize(views.size());
+  for (size_t i = 0; i < views.size(); ++i) {
+    if (!views[i]) row[i].reset();
+    else if (row[i]) row[i]->assign(*views[i]);
+    else row[i].emplace(*views[i]);
+  }
+}
+
 struct Change {
   Op op = Op::kInsert;
   Lsn lsn;          // commit LSN of the transaction (snapshot LSN for op R)

@@ -52,23 +52,14 @@ class FreshTextRows::Cursor : public FreshRows::Cursor {
         Fail(ErrorKind::kStaging, "the rows kept for staged file {} do not parse ({}); nothing was applied",
              rows_.where_, e.message());
       }
-      row.resize(scratch_.size());
-      for (size_t i = 0; i < row.size(); ++i) {
-        if (scratch_[i]) row[i].emplace(*scratch_[i]);
-        else row[i].reset();
-      }
+      core::ViewRow(scratch_, row);
     }
     return true;
   }
 
   bool Next(std::vector<core::Datum>& row) override {
     if (!NextViews(views_)) return false;
-    row.resize(views_.size());
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (!views_[i]) row[i].reset();
-      else if (row[i]) row[i]->assign(*views_[i]);
-      else row[i].emplace(*views_[i]);
-    }
+    core::CopyRow(views_, row);
     return true;
   }
 

@@ -21,11 +21,7 @@ void Warehouse::Apply(const BatchApply& batch) {
 
 bool FreshRows::Cursor::NextViews(std::vector<core::DatumView>& row) {
   if (!Next(scratch_)) return false;
-  row.resize(scratch_.size());
-  for (size_t i = 0; i < row.size(); ++i) {
-    if (scratch_[i]) row[i].emplace(*scratch_[i]);
-    else row[i].reset();
-  }
+  core::ViewRow(scratch_, row);
   return true;
 }
 

@@ -86,7 +86,7 @@ void Scan(duckdb_function_info info, duckdb_data_chunk output) {
     const uint64_t capacity = duckdb_vector_size();
     auto reject = [&](size_t column, const std::string& why) {
       std::vector<core::Datum> row;  // a copy only for the rare reject
-      for (const auto& v : st->row) row.push_back(v ? core::Datum(std::string(*v)) : std::nullopt);
+      core::CopyRow(st->row, row);
       std::lock_guard lock(job->mu);
       (*job->on_reject)(row, column, why);
     };

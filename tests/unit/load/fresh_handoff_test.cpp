@@ -121,8 +121,7 @@ TEST(FreshTextRows, ReadEveryLineAsParseCopyTextRowDoes) {
       pg::ParseCopyTextRow(lines[i], want, columns);
       if (i % 2) {
         ASSERT_TRUE(cursor->NextViews(views));
-        got.clear();
-        for (const auto& v : views) got.push_back(v ? core::Datum(std::string(*v)) : std::nullopt);
+        core::CopyRow(views, got);
       } else {
         ASSERT_TRUE(cursor->Next(got));
       }

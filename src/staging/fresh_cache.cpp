@@ -24,7 +24,6 @@ bool FreshText::Add(std::string_view line) {
   std::string& b = blocks.back();
   b += line;
   if (newline) b += '\n';
-  bytes += size;
   ++rows;
   return true;
 }

@@ -44,7 +44,6 @@ struct FreshText {
 
   std::vector<std::string> blocks;
   uint64_t rows = 0;
-  size_t bytes = 0;
 
  private:
   FreshCache* const cache_;

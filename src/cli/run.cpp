@@ -99,8 +99,8 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   auto store = staging::OpenObjectStore(config.staging, config.base_dir);
   // Half the cores by default: a copy worker and its PostgreSQL backend cost
   // about as much CPU per row as loading the row (bench/README.md), so more
-  // copy workers than that only take cores from the loader. On 2 cores: one
-  // worker 0.546 of COPY's rate, two 0.508.
+  // copy workers than that only take cores from the loader. On 2 cores, in
+  // one run: one worker 0.605 of COPY's rate, two 0.551.
   const size_t copy_workers = config.full_load.workers
                                   ? config.full_load.workers
                                   : std::clamp<size_t>(std::thread::hardware_concurrency() / 2, 1, 8);

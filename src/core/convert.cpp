@@ -779,10 +779,6 @@ ConvertResult ConvertArray(const LogicalType& type, std::string_view text) {
   return Accept(std::move(list));
 }
 
-}  // namespace
-
-namespace {
-
 bool IsDigits(const char* p, size_t n) {
   for (size_t i = 0; i < n; ++i)
     if (!IsDigit(p[i])) return false;

@@ -233,6 +233,7 @@ int main(int argc, char** argv) {
   // The same rows as `wharf run` hands them over: COPY text kept in memory.
   staging::FreshText text;
   for (const auto& l : lines) text.Add(l);
+  text.Seal();
   {
     Timer t;
     load::FreshTextRows fresh(text, schema.columns.size(), "memory");

@@ -45,15 +45,21 @@ ProgressReporter::ProgressReporter(const core::Config& config, staging::ObjectSt
     : config_(config), store_(store), tty_(::isatty(2)), thread_([this] { Run(); }) {}
 
 ProgressReporter::~ProgressReporter() {
-  stop_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void ProgressReporter::Run() {
   auto last_plain = std::chrono::steady_clock::now();
-  while (!stop_) {
-    for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (stop_) break;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; })) break;
+    }
     std::vector<std::pair<std::string, staging::TableSync>> copying;
     for (const auto& s : config_.sources) {
       try {

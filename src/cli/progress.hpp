@@ -2,7 +2,8 @@
 // Progress of full loads for people: on a terminal, a live bar per table being
 // copied and one overall (rows, bytes, rate, ETA), redrawn every second; in
 // logs and non-interactive runs, a plain line per table every 10 seconds.
-#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,7 +35,9 @@ class ProgressReporter {
   staging::ObjectStore& store_;
   bool tty_;
   size_t drawn_lines_ = 0;
-  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;  // guarded by mu_; the destructor wakes the thread at once
   std::thread thread_;
 };
 

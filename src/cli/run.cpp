@@ -156,6 +156,18 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   std::optional<Error> failure;
   std::atomic<size_t> running{0};
   std::atomic<bool> abort{false};
+  if (fresh_cache) {
+    // A fresh file's first row wakes the loader, which may apply its batch as
+    // it is written (Loader::ApplyAhead); a loader waiting on such a file
+    // stops waiting when wharf stops or a capture failed.
+    fresh_cache->SetHooks(
+        [&] {
+          std::lock_guard lock(mu);
+          pending = true;
+          wake.notify_all();
+        },
+        [&] { return StopFlag() || abort; });
+  }
   // Captures stop on a signal or when another stage failed.
   std::atomic<bool> capture_stop{false};
 

@@ -1,5 +1,8 @@
 #include "load/fresh_rows.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "core/error.hpp"
 #include "pg/copy_text.hpp"
 
@@ -68,9 +71,10 @@ class FreshTextRows::Cursor : public FreshRows::Cursor {
   // done), without its newline.
   bool NextLine(std::string_view& line) {
     while (pos_ >= block_.size()) {
-      size_t i = rows_.next_block_++;
-      if (i >= rows_.text_.blocks.size()) return false;
-      block_ = rows_.text_.blocks[i];
+      // Waits while a streamed text is still being written.
+      auto block = rows_.text_.Block(rows_.next_block_++);
+      if (!block) return false;
+      block_ = *block;
       pos_ = 0;
     }
     size_t end = block_.find('\n', pos_);  // every line ends in one (FreshText::Add)
@@ -116,10 +120,23 @@ class FreshTextRows::Cursor : public FreshRows::Cursor {
 
 std::unique_ptr<FreshRows::Cursor> FreshTextRows::OpenCursor() { return std::make_unique<Cursor>(*this); }
 
+size_t FreshTextRows::parallelism() const {
+  // Still being written: as many cursors as the warehouse likes, each waiting
+  // for a block of its own.
+  return text_.state() == staging::FreshText::State::kWriting ? SIZE_MAX : text_.blocks();
+}
+
+uint64_t FreshTextRows::rows() const {
+  const uint64_t so_far = text_.rows();
+  return rows_known() ? so_far : std::max(so_far, expected_rows_);
+}
+
+bool FreshTextRows::rows_known() const { return text_.state() != staging::FreshText::State::kWriting; }
+
 void FreshTextRows::Finish() const {
-  if (rows_read_ != text_.rows) {
+  if (rows_read_ != text_.rows()) {
     Fail(ErrorKind::kInternal, "read {} of the {} rows kept for staged file {}; nothing was applied",
-         rows_read_.load(), text_.rows, where_);
+         rows_read_.load(), text_.rows(), where_);
   }
 }
 

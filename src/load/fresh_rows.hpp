@@ -32,14 +32,22 @@ class FreshFileRows : public FreshRows {
 
 // The rows of a FreshText: each cursor takes the next block of lines and
 // parses its lines as pg::ParseCopyTextRow does, the way they were staged.
+// A text still being written is read as it grows: a cursor waits for its
+// next block, and throws kStaging if the writer abandons the text.
 class FreshTextRows : public FreshRows {
  public:
-  // `text` must outlive this; `columns` is the file's schema's column count.
-  FreshTextRows(const staging::FreshText& text, size_t columns, std::string where)
-      : text_(text), columns_(columns), where_(std::move(where)) {}
+  // `text` must outlive this; `columns` is the file's schema's column count;
+  // `expected_rows`: how many rows a text still being written will likely
+  // have (FreshStream::expected_rows).
+  FreshTextRows(const staging::FreshText& text, size_t columns, std::string where,
+                uint64_t expected_rows = 0)
+      : text_(text), columns_(columns), where_(std::move(where)), expected_rows_(expected_rows) {}
   std::unique_ptr<Cursor> OpenCursor() override;
-  size_t parallelism() const override { return text_.blocks.size(); }
-  uint64_t rows() const override { return text_.rows; }
+  size_t parallelism() const override;
+  // Of a text still being written: the rows so far or the expected count,
+  // whichever is more.
+  uint64_t rows() const override;
+  bool rows_known() const override;
   // Once every cursor has returned false: throws kInternal unless every row
   // was read (a bug; the batch then rolls back).
   void Finish() const;
@@ -49,6 +57,7 @@ class FreshTextRows : public FreshRows {
   const staging::FreshText& text_;
   const size_t columns_;
   const std::string where_;
+  const uint64_t expected_rows_;
   std::atomic<size_t> next_block_{0};
   std::atomic<uint64_t> rows_read_{0};
 };

@@ -42,6 +42,15 @@ std::string Where(const staging::ObjectStore& store, const staging::ManifestFile
   return store.Describe() + "/" + f.path;
 }
 
+// When the batch became visible to warehouse readers, in the clock
+// PostgreSQL's commit timestamps use: bench/e2e_bench.sh measures freshness
+// (visible minus source commit time) from these lines without opening the
+// warehouse a second time (DuckDB allows one writer process).
+void LogCommitted(const std::string& source, const staging::Manifest& m) {
+  spdlog::debug("load {}: batch {} committed at {} us ({} transactions, last commit LSN {})", source,
+                m.seq, core::NowMicros(), m.transactions, m.last_lsn.ToString());
+}
+
 }  // namespace
 
 LoaderOptions LoaderOptions::FromEnvironment() {
@@ -101,11 +110,14 @@ void Loader::VerifyFile(const staging::ManifestFile& f, uint64_t seq) {
   ExpectIntact(f, seq, reader.tally()->bytes, reader.tally()->sum.Finish());
 }
 
+core::TableName Loader::TargetOf(const core::SourceConfig& source, const core::RelationSchema& relation) const {
+  return {source.target_schema ? *source.target_schema : relation.table.schema, relation.table.name};
+}
+
 void Loader::ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& f,
                        const staging::Manifest& m) {
   std::string where = Where(store_, f);
-  const core::TableName target{source.target_schema ? *source.target_schema : f.relation.table.schema,
-                               f.relation.table.name};
+  const core::TableName target = TargetOf(source, f.relation);
   const LoadMode mode = modes_.For(f.relation.table, target);
   const bool fresh = mode == LoadMode::kMirror && f.fresh && f.ops.size() <= 1 &&
                      (f.ops.empty() || f.ops.begin()->first == 'R');
@@ -113,7 +125,7 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
     // This process staged the file a moment ago and kept its rows: the same
     // lines the file was encoded from, so reading it back would only cost.
     // Taken even when unused (a table in another mode), to free it.
-    if (auto text = fresh_cache_->Take(f.path); fresh && text && text->rows == f.rows) {
+    if (auto text = fresh_cache_->Take(f.path); fresh && text && text->rows() == f.rows) {
       spdlog::debug("load {}: batch {}: the {} rows of {} taken from memory", source.name, m.seq, f.rows,
                     f.path);
       FreshTextRows rows(*text, f.relation.columns.size(), where);
@@ -205,17 +217,85 @@ bool Loader::ApplyBatch(const core::SourceConfig& source, uint64_t seq) {
     warehouse_.AbortBatch();
     throw;
   }
-  // When the batch became visible to warehouse readers, in the clock
-  // PostgreSQL's commit timestamps use: bench/e2e_bench.sh measures freshness
-  // (visible minus source commit time) from these lines without opening the
-  // warehouse a second time (DuckDB allows one writer process).
-  spdlog::debug("load {}: batch {} committed at {} us ({} transactions, last commit LSN {})",
-                source.name, m.seq, core::NowMicros(), m.transactions, m.last_lsn.ToString());
+  LogCommitted(source.name, m);
   return true;
+}
+
+Loader::Ahead Loader::ApplyAhead(const core::SourceConfig& source, uint64_t seq) {
+  if (!fresh_cache_) return Ahead::kNone;
+  auto stream = fresh_cache_->TakeStream(source.name, seq);
+  if (!stream) return Ahead::kNone;
+  const core::TableName target = TargetOf(source, stream->relation);
+  if (modes_.For(stream->relation.table, target) != LoadMode::kMirror) return Ahead::kDeclined;
+  // Only a file large enough for the warehouse's bulk path, or expected to
+  // be (as its range's previous batch was). A smaller one is usually whole
+  // before the loader gets to it anyway.
+  const uint64_t enough = warehouse_.AppendAheadRows();
+  if (stream->expected_rows < enough && !stream->text->WaitRows(enough)) return Ahead::kDeclined;
+  if (!warehouse_.BeginBatch(source.name, seq)) return Ahead::kDeclined;
+  const std::string where = store_.Describe() + "/" + stream->path;
+  try {
+    FreshTextRows rows(*stream->text, stream->relation.columns.size(), where, stream->expected_rows);
+    warehouse_.AppendRows(target, stream->relation, stream->lsn, rows);
+    rows.Finish();
+    // Every row is in; the batch is the manifest's to commit.
+    if (!stream->text->WaitCommitted()) {
+      warehouse_.AbortBatch();
+      return Ahead::kDeclined;
+    }
+    staging::Manifest m = staging::ReadManifest(store_, source.name, seq);
+    CheckFiles(m);
+    const bool same = !m.files.empty() && m.files[0].path == stream->path && m.files[0].fresh &&
+                      m.files[0].rows == stream->text->rows() && m.files[0].relation == stream->relation &&
+                      m.end_lsn == stream->lsn && m.files[0].ops.size() == 1 &&
+                      m.files[0].ops.begin()->first == 'R';
+    fresh_cache_->Take(stream->path);  // the same text, offered at the commit: not needed again
+    if (!same) {
+      spdlog::warn("load {}: batch {}: its manifest does not name the rows streamed from {}; "
+                   "applying it from its files instead",
+                   source.name, seq, stream->path);
+      warehouse_.AbortBatch();
+      return Ahead::kDeclined;
+    }
+    for (size_t i = 1; i < m.files.size(); ++i) ApplyFile(source, m.files[i], m);
+    warehouse_.CommitBatch(m.last_lsn, m.end_lsn);
+    spdlog::debug("load {}: batch {}: the {} rows of {} appended as they were copied", source.name, seq,
+                  m.files[0].rows, stream->path);
+    LogCommitted(source.name, m);
+    return Ahead::kApplied;
+  } catch (const Error& e) {
+    warehouse_.AbortBatch();
+    // Its writer gave the text up (a failed copy, no room) or wharf is
+    // stopping: the batch is applied from its files, if it is ever committed.
+    const auto state = stream->text->state();
+    if (state == staging::FreshText::State::kAbandoned || fresh_cache_->cancelled()) {
+      spdlog::debug("load {}: batch {}: stopped streaming {}: {}", source.name, seq, stream->path,
+                    e.message());
+      return Ahead::kDeclined;
+    }
+    throw;
+  }
 }
 
 size_t Loader::CatchUp(const core::SourceConfig& source) {
   uint64_t applied = warehouse_.AppliedSeq(source.name);
+  size_t count = 0;
+  for (;;) {
+    count += ApplyListed(source, applied);
+    // Then the batch being staged, if it streams; after it (or after a
+    // stream that did not qualify) whatever was committed meanwhile.
+    const Ahead ahead = ApplyAhead(source, applied + 1);
+    if (ahead == Ahead::kNone) break;
+    if (ahead == Ahead::kApplied) {
+      ++count;
+      ++applied;
+    }
+  }
+  if (count) spdlog::debug("load {}: applied {} batch(es), now at {}", source.name, count, applied);
+  return count;
+}
+
+size_t Loader::ApplyListed(const core::SourceConfig& source, uint64_t& applied) {
   size_t count = 0;
   for (uint64_t seq : staging::ListManifests(store_, source.name, applied)) {
     if (seq != applied + 1) {
@@ -235,7 +315,6 @@ size_t Loader::CatchUp(const core::SourceConfig& source) {
     if (ApplyBatch(source, seq)) ++count;
     applied = seq;
   }
-  if (count) spdlog::debug("load {}: applied {} batch(es), now at {}", source.name, count, applied);
   return count;
 }
 

@@ -51,8 +51,9 @@ class Loader {
       : store_(store), warehouse_(warehouse), options_(options), modes_(std::move(modes)),
         fresh_cache_(fresh_cache) {}
 
-  // Applies every committed batch of `source` above the warehouse's progress.
-  // Returns how many batches were applied.
+  // Applies every committed batch of `source` above the warehouse's progress,
+  // then, while the next batch is a fresh file this process is still staging,
+  // that one too as it is written (ApplyAhead). Returns how many batches were applied.
   size_t CatchUp(const core::SourceConfig& source);
 
   // Verifies and applies batch `seq` in one warehouse transaction. Returns
@@ -68,6 +69,25 @@ class Loader {
                     const std::string& digest);
   void ApplyFile(const core::SourceConfig& source, const staging::ManifestFile& file,
                  const staging::Manifest& manifest);
+  // Batch `seq` when its first file is a fresh file still being staged by
+  // this process (staging::FreshStream): its rows are appended inside the
+  // batch's transaction as the copy writes them, and the transaction commits
+  // once the manifest is durable and names exactly those rows, with the
+  // manifest's other files applied as ApplyBatch would. False, nothing
+  // applied, when there is no such stream (kNone) or it does not qualify
+  // (kDeclined: too few rows to be worth it, another load mode, abandoned by
+  // its writer, a manifest that differs): ApplyBatch then applies the batch
+  // as always once it is committed.
+  enum class Ahead {
+    kNone,      // no stream for it
+    kApplied,   // applied and committed
+    kDeclined,  // a stream was there but did not qualify: nothing applied
+  };
+  Ahead ApplyAhead(const core::SourceConfig& source, uint64_t seq);
+  // The committed batches after `applied`, in order; advances `applied`.
+  // Returns how many were applied.
+  size_t ApplyListed(const core::SourceConfig& source, uint64_t& applied);
+  core::TableName TargetOf(const core::SourceConfig& source, const core::RelationSchema& relation) const;
   // Through the planner, in chunks.
   void ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& file, uint64_t seq,
                     const core::TableName& target, LoadMode mode, staging::ChangeReader& changes);

@@ -79,8 +79,11 @@ class FreshRows {
   virtual std::unique_ptr<Cursor> OpenCursor() = 0;
   // How many cursors can usefully run at the same time.
   virtual size_t parallelism() const = 0;
-  // How many rows there are (what the manifest says).
+  // How many rows there are (what the manifest says); of rows still being
+  // staged (streamed), how many there will likely be (for sizing only).
   virtual uint64_t rows() const = 0;
+  // False while rows() is only a guess: rows still being staged.
+  virtual bool rows_known() const { return true; }
 };
 
 // A batch is applied as one warehouse transaction that may span any number of
@@ -113,6 +116,11 @@ class Warehouse {
   // adapter with a bulk path overrides it.
   virtual void AppendRows(const core::TableName& target, const core::RelationSchema& schema,
                           Lsn lsn, FreshRows& rows);
+  // How many rows a fresh file still being staged should have (or be
+  // expected to have) before AppendRows of it starts (Loader::ApplyAhead):
+  // an adapter whose bulk path needs a batch of some size to be worth it
+  // says so. 0: any.
+  virtual uint64_t AppendAheadRows() { return 0; }
   // Records the batch in the warehouse's progress (last commit LSN, end LSN)
   // and commits everything applied since BeginBatch.
   virtual void CommitBatch(Lsn last_lsn, Lsn end_lsn) = 0;

@@ -54,6 +54,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
                                  const std::function<void(const staging::Manifest&)>& on_batch) {
   BatchSequencer sequencer(next_seq);
   std::vector<KeyInfo> keys(tables.size());
+  std::vector<uint64_t> rows_per_range(tables.size());  // estimated
   std::deque<Task> tasks;
   int64_t now = core::NowMicros();
 
@@ -68,6 +69,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
       ranges[i] = PlanRanges(plan_conn, tables[i], keys[i], estimates[i], options.workers,
                              options.min_rows_per_range);
       for (size_t r = 0; r < ranges[i].size(); ++r) tasks.push_back({i, r});
+      rows_per_range[i] = estimates[i] / ranges[i].size();
     }
     plan_conn.Exec("COMMIT");
     board.Update([&](staging::CaptureState& s) {
@@ -125,7 +127,6 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
       uint64_t n = 0;
       ~AddOnExit() { total += n; }
     } rows_copied{total_rows};
-    bool first_batch = true;
     std::optional<pg::Connection> conn;
     try {
       conn.emplace(OpenInSnapshot(source, snapshot_name));
@@ -142,6 +143,11 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
         std::unique_ptr<staging::BatchWriter> batch;
         staging::BatchWriter::OpenFile* file = nullptr;  // the table's, in `batch`
         uint64_t batch_seq = 0, batch_rows = 0;
+        // What the next batch will likely hold, for the loader that streams
+        // it (BatchWriter::ExpectRows): the range's previous batch, at first
+        // the range's estimate (a batch is cut at max_batch_bytes, so this
+        // may be more: it is only a hint).
+        uint64_t expected_rows = rows_per_range[task->table];
         std::vector<std::string> last_key;
         std::string last_line;  // the page's last COPY line so far
         std::vector<core::Datum> last_row;
@@ -175,6 +181,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
           if (manifest) on_batch(*manifest);
           batch.reset();
           file = nullptr;
+          expected_rows = batch_rows;
           batch_rows = 0;
         };
 
@@ -188,6 +195,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
             if (!batch) {
               batch_seq = sequencer.Reserve();
               batch = std::make_unique<staging::BatchWriter>(store, source.name, batch_seq, row_batches);
+              batch->ExpectRows(expected_rows);
             }
             change.seq = static_cast<uint32_t>(batch_rows);
             // The line goes to the staged format as it is (no row of strings);
@@ -207,13 +215,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
           }
           if (!last_key.empty()) range.after = last_key;
           done = !key.Usable() || page_rows < options.page_rows;
-          // A worker's first batch is a quarter of the size: the loader
-          // starts that much sooner instead of idling while it fills.
-          const uint64_t limit = first_batch ? options.max_batch_bytes / 4 : options.max_batch_bytes;
-          if (done || (batch && batch->raw_bytes() >= limit)) {
-            commit(done);
-            first_batch = false;
-          }
+          if (done || (batch && batch->raw_bytes() >= options.max_batch_bytes)) commit(done);
         }
         if (!done) commit(false);  // stopping: keep what was copied
         } catch (const Error& e) {

@@ -14,7 +14,14 @@ BatchWriter::BatchWriter(ObjectStore& store, std::string source, uint64_t seq, B
   manifest_.seq = seq;
 }
 
-BatchWriter::~BatchWriter() = default;
+BatchWriter::~BatchWriter() {
+  if (committed_ || !options_.fresh_cache) return;
+  // Never committed: a loader streaming one of these texts rolls back.
+  for (auto& [oid, f] : files_)
+    if (f.text) f.text->Abandon();
+  for (auto& [path, text] : closed_texts_) text->Abandon();
+  options_.fresh_cache->TakeStream(manifest_.source, manifest_.seq);
+}
 
 BatchWriter::OpenFile& BatchWriter::FileFor(const core::RelationSchema& schema, int64_t ts) {
   auto it = files_.find(schema.oid);
@@ -45,14 +52,17 @@ void BatchWriter::Close(OpenFile& f) {
   f.writer->Finish();
   f.meta.bytes = f.writer->stored_bytes();
   f.meta.checksum = f.writer->checksum();
-  if (f.text) closed_texts_.emplace_back(f.meta.path, std::move(f.text));
+  if (f.text) {
+    f.text->Seal();
+    closed_texts_.emplace_back(f.meta.path, std::move(f.text));
+  }
   closed_.push_back(std::move(f.meta));
   core::FaultPoint("staging.after_data_file");
 }
 
 void BatchWriter::Add(const core::RelationSchema& schema, const core::Change& change) {
   OpenFile& f = FileFor(schema, change.ts);
-  f.text.reset();  // this row is not COPY text: the loader reads the file
+  DropText(f);  // this row is not COPY text: the loader reads the file
   Count(f, change, f.writer->Add(change));
 }
 
@@ -63,8 +73,21 @@ void BatchWriter::AddCopyText(const core::RelationSchema& schema, const core::Ch
 
 void BatchWriter::AddCopyText(OpenFile& f, const core::Change& header, std::string_view copy_line) {
   Count(f, header, f.writer->AddCopyText(header, copy_line));
-  // No room left in the cache's budget: the loader reads this file back.
-  if (f.text && !f.text->Add(copy_line)) f.text.reset();
+  if (!f.text) return;
+  if (!f.text->Add(copy_line)) {
+    DropText(f);  // no room left in the cache's budget: the loader reads this file back
+  } else if (!f.announced) {
+    // The file's first row: this process's loader may stream it from now on.
+    f.announced = true;
+    options_.fresh_cache->Announce({manifest_.source, manifest_.seq, f.meta.path, f.meta.relation,
+                                    header.end_lsn, expected_rows_, f.text});
+  }
+}
+
+void BatchWriter::DropText(OpenFile& f) {
+  if (!f.text) return;
+  f.text->Abandon();
+  f.text.reset();
 }
 
 void BatchWriter::Count(OpenFile& f, const core::Change& change, size_t bytes) {
@@ -90,8 +113,12 @@ Manifest BatchWriter::Commit(Lsn first_lsn, Lsn last_lsn, Lsn end_lsn, uint64_t 
   core::FaultPoint("staging.after_manifest");
   // Only now: a loader can apply the batch, and so take its text, once the
   // manifest is durable.
-  for (auto& [path, text] : closed_texts_) options_.fresh_cache->Offer(path, std::move(text));
-  closed_texts_.clear();
+  committed_ = true;
+  if (options_.fresh_cache) {
+    for (auto& [path, text] : closed_texts_) options_.fresh_cache->Offer(path, std::move(text));
+    closed_texts_.clear();
+    options_.fresh_cache->TakeStream(manifest_.source, manifest_.seq);  // streamed or not, it is whole now
+  }
   return manifest_;
 }
 

@@ -23,8 +23,9 @@ struct BatchOptions {
   // Marks every file of the batch fresh (ManifestFile::fresh): only for the
   // row batches of the first full load.
   bool fresh = false;
-  // With `fresh`: where each file's COPY text goes once the batch is
-  // committed, for this process's loader (FreshCache); null: nowhere.
+  // With `fresh`: where each file's COPY text goes for this process's
+  // loader (FreshCache), announced at its first row and offered once the
+  // batch is committed; null: nowhere.
   FreshCache* fresh_cache = nullptr;
 };
 
@@ -44,6 +45,7 @@ class BatchWriter {
     // The file's rows as COPY text, for options_.fresh_cache; null when not
     // kept (no cache, no room in it, or a row came otherwise than as COPY text).
     std::shared_ptr<FreshText> text;
+    bool announced = false;  // text announced to the cache as a stream (FreshCache::Announce)
     // Changes per op letter, into meta.ops when the file closes: a map
     // lookup per row costs more than the row's counting should.
     std::array<uint64_t, 128> op_counts{};
@@ -58,6 +60,9 @@ class BatchWriter {
   // Stages `schema` for its table without a change: the table's file (an empty one unless
   // changes follow under the same schema) carries it, and the loader applies it.
   void AddSchema(const core::RelationSchema& schema);
+  // A fresh file's expected row count, for the loader that streams it
+  // (FreshStream::expected_rows): call before its first row.
+  void ExpectRows(uint64_t rows) { expected_rows_ = rows; }
   uint64_t raw_bytes() const { return raw_bytes_; }
   uint64_t changes() const { return changes_; }
   uint64_t seq() const { return manifest_.seq; }
@@ -70,6 +75,8 @@ class BatchWriter {
  private:
   void Count(OpenFile& f, const core::Change& change, size_t bytes);
   void Close(OpenFile& f);
+  // The loader will read `f`'s file instead of its text: abandons the text.
+  void DropText(OpenFile& f);
 
   ObjectStore& store_;
   BatchOptions options_;
@@ -80,6 +87,8 @@ class BatchWriter {
   std::vector<std::pair<std::string, std::shared_ptr<FreshText>>> closed_texts_;  // path, text
   uint64_t raw_bytes_ = 0;
   uint64_t changes_ = 0;
+  uint64_t expected_rows_ = 0;
+  bool committed_ = false;  // the manifest is written: the texts are the cache's
 };
 
 }  // namespace wharf::staging

@@ -295,8 +295,8 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
                                                    std::min(rows.parallelism(), DuckDbThreads()));
                threads > 1 && ChunkAppendable(types)) {
       // Enough rows for a row group per DuckDB thread: the parallel INSERT.
-      spdlog::debug("load: {} fresh rows into {} on {} DuckDB threads", rows.rows(), target.ToString(),
-                    threads);
+      spdlog::debug("load: {}{} fresh rows into {} on {} DuckDB threads", rows.rows_known() ? "" : "about ",
+                    rows.rows(), target.ToString(), threads);
       fresh_scan_.Append(conn_, target, schema, types, static_cast<int64_t>(lsn.value()), core::NowMicros(),
                          rows, threads, [&](const std::vector<core::Datum>& row, size_t i, const std::string& why) {
                            rejects.push_back({target.ToString(), KeyText(schema, keys, row),
@@ -321,6 +321,12 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
     throw e.AddContext("loading batch " + std::to_string(batch_->seq) + " of source " +
                        batch_->source + " into " + target.ToString());
   }
+}
+
+uint64_t DuckDbWarehouse::AppendAheadRows() {
+  // Enough for the parallel append on two threads (FreshThreads): fewer
+  // would go through the appender on one thread, which cannot wait for rows.
+  return DuckDbThreads() < 2 ? 0 : (uint64_t{2} * RowGroupSizeFor(config_.memory_limit) * 5 + 3) / 4;
 }
 
 size_t DuckDbWarehouse::DuckDbThreads() {

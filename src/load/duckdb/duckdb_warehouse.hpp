@@ -41,6 +41,8 @@ class DuckDbWarehouse : public Warehouse {
   TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
                     const RowProducer& source_rows, size_t sample_limit) override;
 
+  uint64_t AppendAheadRows() override;
+
   Connection& connection() { return conn_; }
 
  private:

@@ -21,18 +21,19 @@
 #include "staging/batch_writer.hpp"
 #include "staging/fresh_cache.hpp"
 #include "staging/local_store.hpp"
-#include "unit/support/schema_builders.hpp"
-#include "unit/support/temp_dir.hpp"
+#include "unit/load/fresh_fixture.hpp"
 
 namespace wharf {
 namespace {
 
 using staging::FreshCache;
 using staging::FreshText;
+using namespace test::fresh;
 
+// The whole text of `t`, which must no longer be being written.
 std::string Joined(const FreshText& t) {
   std::string all;
-  for (const auto& b : t.blocks) all += b;
+  for (size_t i = 0; auto b = t.Block(i); ++i) all += *b;
   return all;
 }
 
@@ -41,14 +42,17 @@ TEST(FreshText, KeepsWholeLinesInBlocksWithOneNewlineEach) {
   EXPECT_TRUE(t.Add("1\tone\n"));
   EXPECT_TRUE(t.Add("2\ttwo"));  // no newline: one is added
   EXPECT_TRUE(t.Add(""));
-  EXPECT_EQ(t.rows, 3u);
+  t.Seal();
+  EXPECT_EQ(t.rows(), 3u);
   EXPECT_EQ(Joined(t), "1\tone\n2\ttwo\n\n");
 
   FreshText big;
   const std::string line(1000, 'a');
   for (int i = 0; i < 3000; ++i) big.Add(line);
-  EXPECT_GE(big.blocks.size(), 2u);
-  for (const auto& b : big.blocks) {
+  big.Seal();
+  EXPECT_GE(big.blocks(), 2u);
+  for (size_t i = 0; i < big.blocks(); ++i) {
+    std::string_view b = *big.Block(i);
     ASSERT_FALSE(b.empty());
     EXPECT_EQ(b.back(), '\n');              // no line is cut between blocks
     EXPECT_EQ(b.size() % (line.size() + 1), 0u);
@@ -68,14 +72,15 @@ TEST(FreshCache, BudgetCoversTextsBeingWrittenAndKept) {
   FreshCache cache(3 * block);
   auto a = std::make_shared<FreshText>(&cache);
   const std::string line(1000, 'x');
-  while (a->blocks.size() < 2) ASSERT_TRUE(a->Add(line));  // a second block: two reserved
+  while (cache.used_bytes() < 2 * block) ASSERT_TRUE(a->Add(line));  // a second block: two reserved
   EXPECT_EQ(cache.used_bytes(), 2 * block);
   auto b = std::make_shared<FreshText>(&cache);
   EXPECT_TRUE(b->Add(line));  // the third block
-  uint64_t rows = b->rows;
+  uint64_t rows = 1;
   while (b->Add(line)) ++rows;  // fills its block, then finds no room for a fourth
-  EXPECT_EQ(b->rows, rows);
-  EXPECT_EQ(b->blocks.size(), 1u);
+  b->Seal();
+  EXPECT_EQ(b->rows(), rows);
+  EXPECT_EQ(b->blocks(), 1u);
   EXPECT_EQ(cache.used_bytes(), 3 * block);
 
   cache.Offer("a", a);
@@ -114,6 +119,7 @@ TEST(FreshTextRows, ReadEveryLineAsParseCopyTextRowDoes) {
       lines.push_back(line);
       text.Add(line);
     }
+    text.Seal();
     // As rows of strings (Next) and as views (NextViews, the bulk path),
     // taking turns on one cursor.
     load::FreshTextRows rows(text, columns, "test");
@@ -137,86 +143,6 @@ TEST(FreshTextRows, ReadEveryLineAsParseCopyTextRowDoes) {
   }
 }
 
-core::RelationSchema Items() {
-  using test::AttCol;
-  namespace oid = core::oid;
-  auto s = test::TableOf("items", {AttCol("id", oid::kInt8, -1, 1, true), AttCol("name", oid::kText, -1, 2),
-                                   AttCol("price", oid::kNumeric, ((12 << 16) | 2) + 4, 3),
-                                   AttCol("at", oid::kTimestampTz, -1, 4), AttCol("day", oid::kDate, -1, 5),
-                                   AttCol("b", oid::kBytea, -1, 6)});
-  s.oid = 32000;
-  return s;
-}
-
-// COPY text lines with escapes, NULLs, a rejected value now and then (a
-// number out of range for numeric(12,2)), BC dates and bytea.
-std::vector<std::string> Lines(size_t n) {
-  std::vector<std::string> lines;
-  for (size_t i = 1; i <= n; ++i) {
-    std::string name = i % 5 == 0 ? "tab\\there\\\\ and\\nnewline " + std::to_string(i) : "item " + std::to_string(i);
-    std::string price = i % 997 == 0 ? "12345678901234.5" : std::to_string(i % 100000) + ".25";
-    std::string at = "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10) + " 10:00:0" +
-                     std::to_string(i % 10) + ".123+00";
-    std::string day = i % 10 == 0 ? "\\N" : (i % 7 == 0 ? "0044-03-15 BC" : "2020-02-29");
-    std::string b = i % 3 == 0 ? "\\N" : "\\\\x00ff0" + std::to_string(i % 10);
-    lines.push_back(std::to_string(i) + "\t" + name + "\t" + price + "\t" + at + "\t" + day + "\t" + b + "\n");
-  }
-  return lines;
-}
-
-struct Staged {
-  test::TempDir dir;
-  staging::LocalStore store{dir.path() / "stage"};
-  FreshCache cache{size_t{1} << 30};
-  staging::Manifest manifest;
-};
-
-// Stages `lines` as one fresh batch (seq 2, after an empty truncate-free batch 1).
-void StageFresh(Staged& st, const std::vector<std::string>& lines, FreshCache* cache) {
-  staging::BatchOptions o;
-  o.compression = staging::Compression::kZstd;
-  o.fresh = true;
-  o.fresh_cache = cache;
-  staging::BatchWriter w(st.store, "src", 1, o);
-  core::Change h;
-  h.op = core::Op::kSnapshot;
-  h.lsn = Lsn(0x1000);
-  h.end_lsn = Lsn(0x1000);
-  h.ts = 1700000000000000;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    h.seq = static_cast<uint32_t>(i);
-    w.AddCopyText(Items(), h, lines[i]);
-  }
-  if (cache) {
-    // Nothing is offered before the manifest is durable.
-    EXPECT_EQ(cache->kept(), 0u);
-  }
-  st.manifest = w.Commit(Lsn(), Lsn(), Lsn(0x1000), 0);
-}
-
-using Rows = std::vector<std::vector<std::optional<std::string>>>;
-
-Rows Load(Staged& st, FreshCache* cache, const std::string& db, const std::string& memory_limit = "") {
-  core::TargetConfig target;
-  target.memory_limit = memory_limit;
-  load::duckdb::DuckDbWarehouse w((st.dir.path() / db).string(), target);
-  w.connection().Query("SET threads = 2");
-  load::Loader loader(st.store, w, load::LoaderOptions{}, load::ModeRules{}, cache);
-  core::SourceConfig source;
-  source.name = "src";
-  EXPECT_TRUE(loader.ApplyBatch(source, 1));
-  auto r = w.connection().Query(
-      "SELECT id, name, price, \"at\", \"day\", b, _wharf_lsn FROM public.items ORDER BY id");
-  Rows out;
-  for (uint64_t i = 0; i < r.rows(); ++i) {
-    out.emplace_back();
-    for (uint64_t j = 0; j < r.columns(); ++j) out.back().push_back(r.GetString(i, j));
-  }
-  auto rej = w.connection().Query("SELECT count(*) FROM _wharf.rejects");
-  out.push_back({rej.GetString(0, 0)});
-  return out;
-}
-
 TEST(FreshHandoff, BatchWriterOffersEachFilesLinesOnceCommitted) {
   Staged st;
   auto lines = Lines(1000);
@@ -224,7 +150,8 @@ TEST(FreshHandoff, BatchWriterOffersEachFilesLinesOnceCommitted) {
   ASSERT_EQ(st.manifest.files.size(), 1u);
   auto text = st.cache.Take(st.manifest.files[0].path);
   ASSERT_NE(text, nullptr);
-  EXPECT_EQ(text->rows, 1000u);
+  EXPECT_EQ(text->state(), FreshText::State::kCommitted);
+  EXPECT_EQ(text->rows(), 1000u);
   std::string want;
   for (const auto& l : lines) want += l;
   EXPECT_EQ(Joined(*text), want);
@@ -345,6 +272,7 @@ TEST(FreshHandoff, TextWhoseCountDisagreesWithTheManifestIsNotUsed) {
   StageFresh(st, lines, nullptr);
   auto wrong = std::make_shared<FreshText>(&st.cache);
   for (size_t i = 0; i < 299; ++i) wrong->Add(lines[i]);
+  wrong->Seal();
   st.cache.Offer(st.manifest.files[0].path, wrong);
   Rows rows = Load(st, &st.cache, "a.duckdb");
   EXPECT_EQ(rows.size(), 301u);  // all 300 rows, from the file

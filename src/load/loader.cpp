@@ -38,8 +38,12 @@ size_t Footprint(const core::Change& c) {
          c.unchanged.size() * sizeof(uint32_t);
 }
 
+std::string Where(const staging::ObjectStore& store, const std::string& path) {
+  return store.Describe() + "/" + path;
+}
+
 std::string Where(const staging::ObjectStore& store, const staging::ManifestFile& f) {
-  return store.Describe() + "/" + f.path;
+  return Where(store, f.path);
 }
 
 // When the batch became visible to warehouse readers, in the clock
@@ -227,14 +231,14 @@ Loader::Ahead Loader::ApplyAhead(const core::SourceConfig& source, uint64_t seq)
   if (!stream) return Ahead::kNone;
   const core::TableName target = TargetOf(source, stream->relation);
   if (modes_.For(stream->relation.table, target) != LoadMode::kMirror) return Ahead::kDeclined;
-  // Only a file large enough for the warehouse's bulk path, or expected to
-  // be (as its range's previous batch was). A smaller one is usually whole
-  // before the loader gets to it anyway.
-  const uint64_t enough = warehouse_.AppendAheadRows();
-  if (stream->expected_rows < enough && !stream->text->WaitRows(enough)) return Ahead::kDeclined;
-  if (!warehouse_.BeginBatch(source.name, seq)) return Ahead::kDeclined;
-  const std::string where = store_.Describe() + "/" + stream->path;
   try {
+    // Only a file large enough for the warehouse's bulk path, or expected to
+    // be (as its range's previous batch was). A smaller one is usually whole
+    // before the loader gets to it anyway.
+    const uint64_t enough = warehouse_.AppendAheadRows();
+    if (stream->expected_rows < enough && !stream->text->WaitRows(enough)) return Ahead::kDeclined;
+    if (!warehouse_.BeginBatch(source.name, seq)) return Ahead::kDeclined;
+    const std::string where = Where(store_, stream->path);
     FreshTextRows rows(*stream->text, stream->relation.columns.size(), where, stream->expected_rows);
     warehouse_.AppendRows(target, stream->relation, stream->lsn, rows);
     rows.Finish();
@@ -267,6 +271,7 @@ Loader::Ahead Loader::ApplyAhead(const core::SourceConfig& source, uint64_t seq)
     warehouse_.AbortBatch();
     // Its writer gave the text up (a failed copy, no room) or wharf is
     // stopping: the batch is applied from its files, if it is ever committed.
+    // Anything else is the batch's own error, as ApplyBatch would meet it.
     const auto state = stream->text->state();
     if (state == staging::FreshText::State::kAbandoned || fresh_cache_->cancelled()) {
       spdlog::debug("load {}: batch {}: stopped streaming {}: {}", source.name, seq, stream->path,

@@ -73,11 +73,11 @@ class Loader {
   // this process (staging::FreshStream): its rows are appended inside the
   // batch's transaction as the copy writes them, and the transaction commits
   // once the manifest is durable and names exactly those rows, with the
-  // manifest's other files applied as ApplyBatch would. False, nothing
-  // applied, when there is no such stream (kNone) or it does not qualify
-  // (kDeclined: too few rows to be worth it, another load mode, abandoned by
-  // its writer, a manifest that differs): ApplyBatch then applies the batch
-  // as always once it is committed.
+  // manifest's other files applied as ApplyBatch would. Nothing is applied
+  // when there is no such stream (kNone) or it does not qualify (kDeclined:
+  // too few rows to be worth it, another load mode, abandoned by its writer,
+  // wharf stopping, a manifest that differs): ApplyBatch then applies the
+  // batch as always once it is committed.
   enum class Ahead {
     kNone,      // no stream for it
     kApplied,   // applied and committed

@@ -313,17 +313,17 @@ run_wharf() {  # $1 = run index, $2 = configuration; prints a result line
   copy_s="?"; tail_s="?"
   [[ -n "$t_slot" && -n "$t_staged" ]] && copy_s=$(elapsed "$t_slot" "$t_staged")
   [[ -n "$t_staged" && -n "$t_done" ]] && tail_s=$(elapsed "$t_staged" "$t_done")
-  # The last "applied ... now at N" before the copy finished: batches loaded meanwhile.
+  # Batches committed to the warehouse before the copy finished, and in all
+  # (the staged manifests themselves are gone: retention deletes them once applied).
   applied_during="?"
   if [[ -n "$t_staged" ]]; then
-    applied_during=$(grep -E "applied [0-9]+ batch\(es\), now at" "$dir/wharf.log" | while read -r d tm rest; do
+    applied_during=$(grep -E "batch [0-9]+ committed at" "$dir/wharf.log" | while read -r d tm rest; do
       s=$(date -d "$d $tm" +%s.%N)
-      awk -v s="$s" -v e="$t_staged" 'BEGIN { exit !(s <= e) }' && echo "${rest##* }"
-    done | tail -1 || true)
-    [[ -n "$applied_during" ]] || applied_during=0
+      awk -v s="$s" -v e="$t_staged" 'BEGIN { exit !(s <= e) }' && echo x
+    done | wc -l)
   fi
   local batches staged_mb duck_mb
-  batches=$(ls "$dir/stage/fl_$i/manifests/" 2>/dev/null | wc -l)
+  batches=$(grep -cE "batch [0-9]+ committed at" "$dir/wharf.log" || true)
   staged_mb=$(du -sm "$dir/stage" | cut -f1)
   duck_mb=$(du -cm "$dir"/warehouse.duckdb* 2>/dev/null | tail -1 | cut -f1)
 
@@ -400,7 +400,7 @@ for i in $(seq 1 "$n"); do
 done
 echo "(ratio: COPY s (mean of the runs before and after) / wharf s; CPU us/row: wharf process + PostgreSQL server;"
 echo " copy+stage: log \"created slot\" to \"full load staged\"; tail: \"full load staged\" to \"done\", the load"
-echo " that did not overlap the copy; batches: applied while copying / staged, the truncate batch included;"
+echo " that did not overlap the copy; batches: committed to the warehouse while copying / in all, the truncate batch included;"
 echo " RSS: wharf's peak, MB; busy: all cores, all users, during the run)"
 for i in $(seq 1 "$n"); do echo "run $i: ${DETAIL[$i]}"; done
 COPY_MED=$(for i in $(seq 0 "$n"); do cut -d' ' -f1 <<<"${COPIES[$i]}"; done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')

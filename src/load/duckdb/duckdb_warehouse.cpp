@@ -324,8 +324,9 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
 }
 
 uint64_t DuckDbWarehouse::AppendAheadRows() {
-  // Enough for the parallel append on two threads (FreshThreads): fewer
-  // would go through the appender on one thread, which cannot wait for rows.
+  // Enough for the parallel append on two threads (FreshThreads), which
+  // AppendRows decides from the rows it expects when it starts: a stream
+  // started any earlier would load on the appender's one thread.
   return DuckDbThreads() < 2 ? 0 : (uint64_t{2} * RowGroupSizeFor(config_.memory_limit) * 5 + 3) / 4;
 }
 

@@ -32,17 +32,23 @@ class FullLoad : public WharfTest {
   // and then, and PostgreSQL sorts each key page before its first row. With
   // batch_bytes 8MB a batch is a key page of 100,000 rows.
   std::string SlowBigTable() {
-    PgRun("DROP ROLE IF EXISTS wharf_slow; CREATE ROLE wharf_slow LOGIN REPLICATION;"
-          "GRANT CREATE ON DATABASE " + db_ + " TO wharf_slow;"
-          "CREATE TABLE big (id bigint PRIMARY KEY, v text, n int);"
+    const std::string dsn = LimitedRole("wharf_slow");
+    PgRun("CREATE TABLE big (id bigint PRIMARY KEY, v text, n int);"
           "INSERT INTO big SELECT g, 'value ' || g, g % 1000 FROM generate_series(1, 300000) g;"
           "CREATE FUNCTION slow_ok(i bigint) RETURNS boolean LANGUAGE plpgsql AS $$"
           " BEGIN IF i % 10000 = 0 THEN PERFORM pg_sleep(0.01); END IF; RETURN true; END $$;"
           "ALTER TABLE big OWNER TO wharf_slow; ALTER TABLE big ENABLE ROW LEVEL SECURITY;"
           "ALTER TABLE big FORCE ROW LEVEL SECURITY; CREATE POLICY slow ON big USING (slow_ok(id));");
-    std::string slow = dsn_;
-    slow.replace(slow.find("postgres@"), 9, "wharf_slow@");
-    return slow;
+    return dsn;
+  }
+  // A new role `role` with what wharf needs of a source and no more (LOGIN,
+  // REPLICATION, CREATE on the test's database: not a superuser); its DSN.
+  std::string LimitedRole(const std::string& role) {
+    PgRun("DROP ROLE IF EXISTS " + role + "; CREATE ROLE " + role + " LOGIN REPLICATION;"
+          "GRANT CREATE ON DATABASE " + db_ + " TO " + role + ";");
+    std::string dsn = dsn_;
+    dsn.replace(dsn.find("postgres@"), 9, role + "@");
+    return dsn;
   }
 };
 
@@ -344,14 +350,11 @@ TEST_F(FullLoad, PartitionAttachedWithRowsAndHandPublishedTableAreCopied) {
 }
 
 TEST_F(FullLoad, TableTheRoleCannotReadIsErroredWhileOthersLoad) {
-  PgRun("DROP ROLE IF EXISTS wharf_limited; CREATE ROLE wharf_limited LOGIN REPLICATION;"
-        "GRANT CREATE ON DATABASE " + db_ + " TO wharf_limited;"
-        "CREATE TABLE open_t (id int PRIMARY KEY, v text); INSERT INTO open_t VALUES (1, 'a');"
+  const std::string limited = LimitedRole("wharf_limited");
+  PgRun("CREATE TABLE open_t (id int PRIMARY KEY, v text); INSERT INTO open_t VALUES (1, 'a');"
         "CREATE TABLE secret (id int PRIMARY KEY, v text); INSERT INTO secret VALUES (1, 's');"
         "ALTER TABLE open_t OWNER TO wharf_limited; ALTER TABLE secret OWNER TO wharf_limited;"
         "REVOKE SELECT ON secret FROM wharf_limited;");
-  std::string limited = dsn_;
-  limited.replace(limited.find("postgres@"), 9, "wharf_limited@");
   WriteConfig("  - name: src\n    dsn: " + limited + "\n");
   auto r = RunOnce();
   EXPECT_EQ(r.exit_code, 0) << r.output;

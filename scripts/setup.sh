@@ -25,6 +25,7 @@ APT_PACKAGES=(
   postgresql-15 postgresql-client-15  # test and demo source (pgbench, pg_recvlogical)
   time                    # peak memory in benchmarks
   jq zstd                 # bench/e2e_bench.sh reads status JSON and staged files
+  python3-botocore        # tests/support/s3_strict_proxy.py checks SigV4 and conditional PUTs
 )
 
 missing=()

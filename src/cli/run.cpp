@@ -97,6 +97,25 @@ void InstallSignalHandlers() {
 
 int RunPipeline(const core::Config& config, bool once, Stages stages) {
   auto store = staging::OpenObjectStore(config.staging, config.base_dir);
+  // Before any staged file is touched (capture's start-up recovery deletes
+  // files no manifest names yet): a second process on the same source and
+  // prefix stops here, naming the holder, having changed nothing.
+  std::vector<std::unique_ptr<staging::Lease>> leases;
+  for (const auto& s : config.sources) {
+    for (auto role : {staging::LeaseRole::kCapture, staging::LeaseRole::kLoad}) {
+      if (role == staging::LeaseRole::kCapture && stages == Stages::kLoadOnly) continue;
+      if (role == staging::LeaseRole::kLoad && stages == Stages::kCaptureOnly) continue;
+      try {
+        leases.push_back(store->TakeLease(staging::LeasePath(s.name, role), staging::LeaseRecord::Mine(role)));
+      } catch (Error& e) {
+        throw e.AddContext("while taking the " + std::string(staging::LeaseRoleName(role)) + " lease of source " +
+                           s.name);
+      }
+    }
+  }
+  auto lease_lost = [&] {
+    return std::any_of(leases.begin(), leases.end(), [](const auto& l) { return l->Lost(); });
+  };
   // Half the cores by default: a copy worker and its PostgreSQL backend cost
   // about as much CPU per row as loading the row (bench/README.md), so more
   // copy workers than that only take cores from the loader. On 2 cores, in
@@ -267,6 +286,11 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   int code = 0;
   try {
     for (;;) {
+      if (lease_lost()) {
+        Fail(ErrorKind::kBusy,
+             "another process took over this process's staging lease (it was not renewed in time); "
+             "stopping without writing more. Check that process, then restart this one if it should run");
+      }
       if (StopFlag() || abort) capture_stop = true;
       bool captures_done = running == 0;
       {
@@ -303,7 +327,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   for (auto& t : threads) t.join();
   if (failure) {
     spdlog::error("{}", failure->Describe());
-    code = failure->kind() == ErrorKind::kConfig ? 2 : 1;
+    code = failure->kind() == ErrorKind::kConfig || failure->kind() == ErrorKind::kBusy ? 2 : 1;
   } else {
     spdlog::info("wharf: {}", StopFlag() ? "stopped cleanly" : "done");
   }

@@ -11,6 +11,7 @@ const char* ErrorKindName(ErrorKind kind) {
     case ErrorKind::kStaging: return "staging";
     case ErrorKind::kWarehouse: return "warehouse";
     case ErrorKind::kUnsupported: return "unsupported";
+    case ErrorKind::kBusy: return "busy";
     case ErrorKind::kInternal: return "internal";
   }
   return "unknown";

@@ -18,6 +18,7 @@ enum class ErrorKind {
   kStaging,      // staged files: I/O, missing, corrupt
   kWarehouse,    // the warehouse refused or failed
   kUnsupported,  // a feature or type wharf cannot handle safely
+  kBusy,         // another process holds what this one needs (a staging lease)
   kInternal,     // a bug in wharf
 };
 

@@ -1,6 +1,7 @@
 #include "staging/local_store.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,15 +39,25 @@ void FsyncDir(const fs::path& dir) {
   ::close(fd);
 }
 
+// Creates `dir` and any missing parents, fsyncing the parent of each one it
+// creates: a file renamed into a new date directory is durable only once that
+// directory's own entry is (a power loss could otherwise drop the directory,
+// and with it a batch whose manifest survived).
+void CreateDirectoriesDurably(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return;
+  if (dir.has_parent_path() && dir.parent_path() != dir) CreateDirectoriesDurably(dir.parent_path());
+  if (!fs::create_directory(dir, ec) && ec) FailIo("cannot create directory", dir, ec.value());
+  FsyncDir(dir.parent_path());
+}
+
 class LocalWriter : public ObjectWriter {
  public:
   explicit LocalWriter(fs::path final_path) : final_(std::move(final_path)) {
     static std::atomic<uint64_t> counter{0};
     tmp_ = final_;
     tmp_ += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    std::error_code ec;
-    fs::create_directories(final_.parent_path(), ec);
-    if (ec) FailIo("cannot create directory", final_.parent_path(), ec.value());
+    CreateDirectoriesDurably(final_.parent_path());
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) FailIo("cannot create", tmp_, errno);
   }
@@ -112,7 +123,48 @@ class LocalReader : public ObjectReader {
   int fd_ = -1;
 };
 
+class LocalLease : public Lease {
+ public:
+  explicit LocalLease(int fd) : fd_(fd) {}
+  ~LocalLease() override { ::close(fd_); }  // closing the descriptor drops the flock
+  LocalLease(const LocalLease&) = delete;
+  LocalLease& operator=(const LocalLease&) = delete;
+  bool Lost() const override { return false; }  // nobody can take an flock from its holder
+
+ private:
+  int fd_;
+};
+
 }  // namespace
+
+std::unique_ptr<Lease> LocalStore::TakeLease(const std::string& path, const LeaseRecord& me) {
+  fs::path file = root_ / path;
+  CreateDirectoriesDurably(file.parent_path());
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) FailIo("cannot open lease file", file, errno);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int e = errno;
+    if (e != EWOULDBLOCK) {
+      ::close(fd);
+      FailIo("cannot lock", file, e);
+    }
+    std::string text(4096, '\0');
+    ssize_t n = ::pread(fd, text.data(), text.size(), 0);
+    ::close(fd);
+    text.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    auto holder = LeaseRecord::Parse(text);
+    Fail(ErrorKind::kBusy, "{}", LeaseHeldMessage(file.string(), me.role,
+                                                  holder ? holder->Describe() : "a process that has not written its name yet"));
+  }
+  // The file is ours: say who holds it, for the next process that asks.
+  std::string text = me.ToJson() + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+    int e = errno;
+    ::close(fd);
+    FailIo("cannot write lease file", file, e);
+  }
+  return std::make_unique<LocalLease>(fd);
+}
 
 LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {
   std::error_code ec;

@@ -18,6 +18,8 @@ class LocalStore : public ObjectStore {
   bool Exists(const std::string& path) override;
   std::vector<std::string> List(const std::string& prefix) override;
   void Remove(const std::string& path) override;
+  // An flock on the file: the kernel drops it when the holder exits, however.
+  std::unique_ptr<Lease> TakeLease(const std::string& path, const LeaseRecord& me) override;
   std::string Describe() const override { return root_.string(); }
 
   const std::filesystem::path& root() const { return root_; }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "staging/lease.hpp"
 
 namespace wharf::staging {
 
@@ -74,6 +75,9 @@ class ObjectStore {
     return all;
   }
   virtual void Remove(const std::string& path) = 0;
+  // Takes the lease object at `path` (lease.hpp) for `me`, or throws kBusy
+  // naming its holder. Held until the returned object is destroyed.
+  virtual std::unique_ptr<Lease> TakeLease(const std::string& path, const LeaseRecord& me) = 0;
   // For messages: where this store is, without secrets.
   virtual std::string Describe() const = 0;
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "integration/harness.hpp"
+#include "staging/object_store.hpp"
 
 namespace wharf::test {
 
@@ -55,6 +56,32 @@ class FaultProxy {
 
  private:
   std::unique_ptr<NodeService> service_;
+};
+
+// A WharfTest staging into s3://wharf/<prefix>: the endpoint and key id from
+// the AWS environment, the secret through the config's ${ENV} interpolation.
+class S3WharfTest : public WharfTest {
+ protected:
+  void UseS3Endpoint(const std::string& endpoint, const std::string& prefix, const std::string& more_staging = "");
+  void TearDown() override;
+  // The bucket under `prefix`, through wharf's own store.
+  std::unique_ptr<staging::ObjectStore> Bucket(const std::string& prefix);
+};
+
+// The team's strict S3 front (tests/support/s3_strict_proxy.py, a copy of
+// shared/tools/s3-strict-proxy.py) before `server`: every SigV4 signature
+// checked by botocore, If-None-Match / If-Match enforced as AWS does.
+class StrictProxy {
+ public:
+  StrictProxy(const std::filesystem::path& dir, const S3Server& server);
+  int port() const { return port_; }
+  std::string Endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Log() const;  // what the proxy refused or passed
+
+ private:
+  std::filesystem::path log_;
+  int port_ = 0;
+  std::unique_ptr<Process> process_;
 };
 
 }  // namespace wharf::test

@@ -17,28 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class S3Pipeline : public WharfTest {
+class S3Pipeline : public S3WharfTest {
  protected:
-  // Staging at s3://wharf/<prefix>: the endpoint and key id from the AWS
-  // environment, the secret from the config through ${ENV} interpolation.
   void UseS3(S3Server& server, const std::string& prefix, const std::string& more_staging = "") {
     server_ = &server;
-    staging_url_ = "s3://wharf/" + prefix;
-    staging_yaml_ += "  s3:\n    secret_access_key: ${WHARF_TEST_S3_SECRET}\n" + more_staging;
-    setenv("WHARF_TEST_S3_SECRET", S3Server::kSecretKey, 1);
-    setenv("AWS_ENDPOINT_URL", server.Endpoint().c_str(), 1);
-    setenv("AWS_ACCESS_KEY_ID", S3Server::kAccessKey, 1);
-    setenv("AWS_REGION", "us-east-1", 1);
-  }
-  void TearDown() override {
-    for (const char* v : {"WHARF_TEST_S3_SECRET", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_REGION"}) unsetenv(v);
-    WharfTest::TearDown();
-  }
-  std::unique_ptr<staging::ObjectStore> Bucket(const std::string& prefix) {
-    core::StagingConfig staging;
-    staging.url = "s3://wharf/" + prefix;
-    staging.s3.secret_access_key = S3Server::kSecretKey;
-    return staging::OpenObjectStore(staging, work_.string());
+    UseS3Endpoint(server.Endpoint(), prefix, more_staging);
   }
   // What the test sees in the bucket, through wharf's own store.
   std::vector<std::string> StagedManifests(const std::string& prefix) {

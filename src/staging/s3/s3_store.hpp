@@ -27,6 +27,8 @@ class S3Store : public ObjectStore {
   std::vector<std::string> List(const std::string& prefix) override;
   std::vector<std::string> ListAfter(const std::string& prefix, const std::string& start_after) override;
   void Remove(const std::string& path) override;
+  // A conditional PUT (If-None-Match: *), renewed with If-Match every ttl/3.
+  std::unique_ptr<Lease> TakeLease(const std::string& path, const LeaseRecord& me) override;
   std::string Describe() const override;
 
   const Location& location() const { return location_; }

@@ -169,7 +169,8 @@ void Capture::Run(const std::atomic<bool>& stop) {
 bool Capture::RunSession(const std::atomic<bool>& stop) {
   auto conn = pg::Connection::Open(source_.dsn, false, "wharf catalog " + source_.name);
   CheckServer(conn, source_);
-  auto tables = SelectTables(conn, source_);
+  auto selection = SelectTables(conn, source_);
+  auto& tables = selection.tables;
 
   staging::StateStore state_store(store_, source_.name);
   auto state = state_store.Load();
@@ -285,6 +286,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
 
   // Tables copied while the stream runs (added, resynced, or a first load to resume).
   TableCopies copies(source_, conn, *board_, state_store, tables);
+  copies.RecordHeld(selection.held);
   bool staging_own_truncate = false;
   copies.Discover();
   auto last_discover = Clock::now();
@@ -494,6 +496,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     }
     if (ev.kind == pg::ReplicationEvent::Kind::kKeepalive) {
       wal_end = std::max(wal_end, ev.wal_end);
+      copies.chunks().Passed(ev.wal_end.value());
       progress_.server_wal_end = wal_end.value();
       if (ev.reply_requested) status_due = true;
       continue;
@@ -512,6 +515,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       in_txn = false;
       wal_end = std::max(wal_end, c->end_lsn);
       if (!skip_txn) end_transaction(c->commit_lsn, c->end_lsn);
+      copies.chunks().Passed(c->end_lsn.value());
     } else if (auto* r = std::get_if<RelationMsg>(&msg)) {
       const auto& schema = relations.Update(*r, schemas.Known(r->oid));
       // A streamed transaction commits later, after any catalog read made now.
@@ -537,6 +541,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         stage(schema, spooled);
       });
       end_transaction(sc->commit_lsn, sc->end_lsn);
+      copies.chunks().Passed(sc->end_lsn.value());
     } else if (auto* lm = std::get_if<LogicalMessageMsg>(&msg)) {
       if (skip_txn || in_stream) continue;  // watermarks are small: never streamed
       auto ev = copies.tracker().OnMessage(lm->prefix, lm->content);

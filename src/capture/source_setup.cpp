@@ -31,28 +31,29 @@ void CheckServer(pg::Connection& conn, const core::SourceConfig& source) {
   }
 }
 
-std::vector<pg::TableInfo> SelectTables(pg::Connection& conn, const core::SourceConfig& source) {
-  std::vector<pg::TableInfo> selected;
-  std::vector<std::string> refused;
+Selection SelectTables(pg::Connection& conn, const core::SourceConfig& source) {
+  Selection out;
+  auto& selected = out.tables;
   for (auto& t : pg::ListTables(conn)) {
     if (!core::TableSelected(source.tables, source.exclude, t.name.schema, t.name.name)) continue;
     if (!t.ReplicableIdentity()) {
-      refused.push_back(fmt::format(
-          "  {} has no primary key and REPLICA IDENTITY {}: add a primary key, or run\n"
-          "    ALTER TABLE {}.{} REPLICA IDENTITY FULL;\n  or exclude it in wharf.yaml",
-          t.name.ToString(), t.replica_identity == 'n' ? "NOTHING" : "DEFAULT",
-          pg::QuoteIdent(t.name.schema), pg::QuoteIdent(t.name.name)));
+      out.held.push_back({t.name.ToString(),
+                          fmt::format("no primary key and REPLICA IDENTITY {}, so PostgreSQL cannot say which row "
+                                      "an UPDATE or DELETE changed: add a primary key, or run "
+                                      "ALTER TABLE {}.{} REPLICA IDENTITY FULL; (or exclude it in wharf.yaml). "
+                                      "wharf copies it by itself once fixed",
+                                      t.replica_identity == 'n' ? "NOTHING" : "DEFAULT",
+                                      pg::QuoteIdent(t.name.schema), pg::QuoteIdent(t.name.name))});
       continue;
     }
     selected.push_back(std::move(t));
   }
-  if (!refused.empty()) {
+  if (selected.empty() && !out.held.empty()) {
     std::string all;
-    for (auto& r : refused) all += "\n" + r;
+    for (auto& h : out.held) all += "\n  " + h.table + ": " + h.reason;
     Fail(ErrorKind::kUnsupported,
-         "source {}: {} selected table(s) cannot be replicated correctly (PostgreSQL could not "
-         "send which row an UPDATE or DELETE changed):{}",
-         source.name, refused.size(), all);
+         "source {}: none of the {} selected table(s) can be replicated correctly:{}", source.name,
+         out.held.size(), all);
   }
   if (selected.empty()) {
     std::string globs;
@@ -60,7 +61,7 @@ std::vector<pg::TableInfo> SelectTables(pg::Connection& conn, const core::Source
     Fail(ErrorKind::kConfig, "source {}: no table matches tables [{}]; check the globs (schema.table)",
          source.name, globs);
   }
-  return selected;
+  return out;
 }
 
 std::vector<pg::TableInfo> ExtraPublishedTables(pg::Connection& conn, const core::SourceConfig& source,

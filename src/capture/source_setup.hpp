@@ -8,6 +8,7 @@
 #include "core/config.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
+#include "staging/state_store.hpp"
 
 namespace wharf::capture {
 
@@ -15,10 +16,15 @@ namespace wharf::capture {
 // privileges do not allow logical replication.
 void CheckServer(pg::Connection& conn, const core::SourceConfig& source);
 
-// Tables selected by the source's include/exclude globs. Throws kConfig when
-// nothing matches, and kUnsupported naming every table without a usable
-// replica identity together with the ALTER TABLE that fixes it.
-std::vector<pg::TableInfo> SelectTables(pg::Connection& conn, const core::SourceConfig& source);
+// Tables selected by the source's include/exclude globs: those that can be
+// replicated, and those held back for want of a usable replica identity
+// (each with the ALTER TABLE that fixes it). Throws kConfig when nothing
+// matches, and kUnsupported when every match is held back.
+struct Selection {
+  std::vector<pg::TableInfo> tables;
+  std::vector<staging::HeldTable> held;
+};
+Selection SelectTables(pg::Connection& conn, const core::SourceConfig& source);
 
 // Creates the publication if missing and adds selected tables it lacks (never
 // a table without a usable replica identity). Tables in the publication that

@@ -80,8 +80,24 @@ void TableCopies::ScheduleCopies() {
   }
 }
 
+void TableCopies::RecordHeld(const std::vector<staging::HeldTable>& held) {
+  auto before = board_.Snapshot().held;
+  for (const auto& h : held) {
+    if (std::find(before.begin(), before.end(), h) != before.end()) continue;
+    spdlog::error("capture {}: table {} is not replicated: {}. The other tables keep streaming", source_.name,
+                  h.table, h.reason);
+  }
+  for (const auto& h : before) {
+    bool still = std::any_of(held.begin(), held.end(), [&](const auto& x) { return x.table == h.table; });
+    if (!still) spdlog::info("capture {}: table {} can be replicated now", source_.name, h.table);
+  }
+  if (before != held) board_.Update([&](staging::CaptureState& st) { st.held = held; });
+}
+
 void TableCopies::Discover() {
-  auto now_tables = SelectTables(catalog_, source_);
+  auto selection = SelectTables(catalog_, source_);
+  RecordHeld(selection.held);
+  auto now_tables = std::move(selection.tables);
   for (auto& extra : ExtraPublishedTables(catalog_, source_, now_tables)) now_tables.push_back(extra);
   // A partition attached with rows: the stream never carries those rows, so
   // the partitioned table is copied again (keys make that idempotent).

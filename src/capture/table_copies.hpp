@@ -26,6 +26,9 @@ class TableCopies {
   // Picks up new tables, attached partitions, resync requests and copier
   // errors, and queues the copies they need.
   void Discover();
+  // Selected tables that cannot be replicated yet: kept in the state (for
+  // wharf status and the loader's _wharf.table_errors), each logged once.
+  void RecordHeld(const std::vector<staging::HeldTable>& held);
   snapshot::WatermarkTracker& tracker() { return tracker_; }
   snapshot::ChunkBoard& chunks() { return chunks_; }
 

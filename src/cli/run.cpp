@@ -40,7 +40,7 @@ void CheckTargetCollisions(const core::Config& config) {
   std::map<std::string, std::string> owner;
   for (const auto& s : config.sources) {
     auto conn = pg::Connection::Open(s.dsn, false, "wharf check " + s.name);
-    for (const auto& t : capture::SelectTables(conn, s)) {
+    for (const auto& t : capture::SelectTables(conn, s).tables) {
       std::string target = config.TargetSchema(s, t.name.schema) + "." + t.name.name;
       auto [it, fresh] = owner.emplace(target, s.name);
       if (!fresh) {
@@ -79,7 +79,7 @@ void CheckModeRules(const core::Config& config) {
   std::vector<load::ModeRules::Table> tables;
   for (const auto& s : config.sources) {
     auto conn = pg::Connection::Open(s.dsn, false, "wharf check " + s.name);
-    for (const auto& t : capture::SelectTables(conn, s))
+    for (const auto& t : capture::SelectTables(conn, s).tables)
       tables.push_back({t.name, {config.TargetSchema(s, t.name.schema), t.name.name}});
   }
   load::ModeRules(config.target).CheckAllMatch(tables);
@@ -271,6 +271,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     try {
       for (const auto& s : config.sources) {
         loader->CatchUp(s);
+        loader->SyncHeldTables(s, final_pass);
         upkeep.AfterCatchUp(s.name, warehouse->AppliedSeq(s.name), final_pass);
       }
     } catch (const Error& e) {

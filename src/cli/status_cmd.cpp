@@ -91,6 +91,23 @@ int Status(const core::Config& config, bool json) {
                           {"load_error", load_error != load_errors.end() ? load_error->second : ""},
                           {"warehouse_rows", rows ? nlohmann::json(*rows) : nlohmann::json(nullptr)}});
       }
+      // Selected but not replicated until fixed: no copy, no warehouse rows of wharf's.
+      for (const auto& h : state->held) {
+        auto dot = h.table.find('.');
+        core::TableName target{config.TargetSchema(s, h.table.substr(0, dot)), h.table.substr(dot + 1)};
+        tables.push_back({{"table", h.table},
+                          {"target", target.ToString()},
+                          {"phase", "held"},
+                          {"copy_method", ""},
+                          {"rows_copied", 0},
+                          {"estimated_rows", 0},
+                          {"rows_per_second", 0},
+                          {"eta_seconds", nullptr},
+                          {"catchup_lsn", ""},
+                          {"error", h.reason},
+                          {"load_error", ""},
+                          {"warehouse_rows", nullptr}});
+      }
     }
     out["sources"].push_back({{"name", s.name},
                               {"dsn", pg::RedactDsn(s.dsn)},

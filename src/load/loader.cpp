@@ -17,6 +17,7 @@
 #include "staging/ledger.hpp"
 #include "staging/parallel_reader.hpp"
 #include "staging/staged_log.hpp"
+#include "staging/state_store.hpp"
 
 namespace wharf::load {
 
@@ -298,6 +299,25 @@ size_t Loader::CatchUp(const core::SourceConfig& source) {
   }
   if (count) spdlog::debug("load {}: applied {} batch(es), now at {}", source.name, count, applied);
   return count;
+}
+
+void Loader::SyncHeldTables(const core::SourceConfig& source, bool now) {
+  auto& sync = held_[source.name];
+  auto at = std::chrono::steady_clock::now();
+  if (!now && at - sync.checked < std::chrono::seconds(5)) return;
+  sync.checked = at;
+  auto state = staging::StateStore(store_, source.name).Load();
+  std::map<std::string, std::string> held;
+  if (state) {
+    for (const auto& h : state->held) {
+      auto dot = h.table.find('.');
+      std::string schema = source.target_schema ? *source.target_schema : h.table.substr(0, dot);
+      held[schema + "." + h.table.substr(dot + 1)] = "not replicated: " + h.reason;
+    }
+  }
+  if (sync.recorded == held) return;
+  warehouse_.RecordHeldTables(source.name, held);
+  sync.recorded = std::move(held);
 }
 
 size_t Loader::ApplyListed(const core::SourceConfig& source, uint64_t& applied) {

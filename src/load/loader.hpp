@@ -14,7 +14,10 @@
 //      truncated, or changed while loading) fails the batch, whose
 //      transaction then rolls back: nothing of it is applied. Reading once
 //      instead of verifying first halves the I/O and hashing of a bulk load.
+#include <chrono>
 #include <cstddef>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -60,7 +63,17 @@ class Loader {
   // false when the warehouse had already applied it (nothing done).
   bool ApplyBatch(const core::SourceConfig& source, uint64_t seq);
 
+  // Capture's held-back tables (capture state) into _wharf.table_errors:
+  // looked up at most every 5 s unless `now`, written only when they changed.
+  void SyncHeldTables(const core::SourceConfig& source, bool now = false);
+
  private:
+  struct HeldSync {
+    std::chrono::steady_clock::time_point checked{};
+    std::optional<std::map<std::string, std::string>> recorded;  // what the warehouse has
+  };
+  std::map<std::string, HeldSync> held_;  // by source name
+
   // Presence, format, compression and checksum algorithm of every file (no reading).
   void CheckFiles(const staging::Manifest& manifest);
   // Size and checksum of one file, streaming; throws kStaging when they differ.

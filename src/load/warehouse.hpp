@@ -136,6 +136,10 @@ class Warehouse {
   // Tables stopped by a schema change they cannot take ("schema.table" of the warehouse ->
   // reason and fix); their changes are skipped until a resync copies them again.
   virtual std::map<std::string, std::string> TableErrors() { return {}; }
+  // Tables capture holds back (selected, not replicable yet: "schema.table"
+  // of the warehouse -> reason and fix), recorded in _wharf.table_errors with
+  // batch_seq 0 in place of the source's earlier such rows. Outside a batch.
+  virtual void RecordHeldTables(const std::string& source, const std::map<std::string, std::string>& held) = 0;
   // Compares the rows `source_rows` produces with the warehouse table: by key,
   // or as multisets of whole rows for a table without a key. The table's
   // live rows are compared: soft_delete's not deleted ones, history's current

@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <random>
 
 #include "core/error.hpp"
+#include "pg/catalog.hpp"
 #include "pg/connection.hpp"
 #include "pg/copy_text.hpp"
 
@@ -28,10 +31,18 @@ void ChunkBoard::Consumed(uint64_t id) {
   cv_.notify_all();
 }
 
-bool ChunkBoard::WaitConsumed(uint64_t id, const std::atomic<bool>& stop) {
+bool ChunkBoard::WaitConsumed(uint64_t id, uint64_t h_bound, const std::atomic<bool>& stop, bool* missed) {
   std::unique_lock lock(mu_);
   while (!consumed_.count(id)) {
     if (stop) return false;
+    if (passed_ > h_bound) {
+      // Capture is past the H's commit without having used it: the marks
+      // will never come (a reconnect restarted the stream, the H was in a
+      // transaction it skipped). Nothing of the chunk was staged.
+      chunks_.erase(id);
+      *missed = true;
+      return false;
+    }
     cv_.wait_for(lock, std::chrono::milliseconds(100));
   }
   consumed_.erase(id);
@@ -40,6 +51,42 @@ bool ChunkBoard::WaitConsumed(uint64_t id, const std::atomic<bool>& stop) {
 }
 
 void ChunkBoard::WakeAll() { cv_.notify_all(); }
+
+void ChunkBoard::Passed(uint64_t lsn) {
+  uint64_t seen = passed_;
+  while (lsn > seen && !passed_.compare_exchange_weak(seen, lsn)) {
+  }
+}
+
+std::optional<PgSnapshot> PgSnapshot::Parse(std::string_view text) {
+  auto number = [](std::string_view s, uint64_t& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+  };
+  size_t a = text.find(':');
+  size_t b = a == std::string_view::npos ? a : text.find(':', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  PgSnapshot s;
+  if (!number(text.substr(0, a), s.xmin) || !number(text.substr(a + 1, b - a - 1), s.xmax)) return std::nullopt;
+  std::string_view rest = text.substr(b + 1);
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    uint64_t xid = 0;
+    if (!number(rest.substr(0, comma), xid)) return std::nullopt;
+    s.xip.push_back(xid);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return s;
+}
+
+bool PgSnapshot::InProgress(uint32_t xid) const {
+  // pgoutput sends 32-bit xids; the snapshot's are 64-bit (epoch and xid).
+  // Only transactions that committed shortly before the snapshot are asked
+  // about, so the low 32 bits identify them.
+  for (uint64_t x : xip)
+    if (static_cast<uint32_t>(x) == xid) return true;
+  return false;
+}
 
 namespace {
 std::optional<std::pair<char, uint64_t>> ParseMark(std::string_view content) {
@@ -61,7 +108,10 @@ WatermarkTracker::Event WatermarkTracker::OnMessage(std::string_view prefix, std
     // Marks of chunks this process does not know (from before a restart) are ignored.
     auto chunk = board_.Find(mark->second);
     if (!chunk) return ev;
-    windows_[mark->second] = Window{chunk, {}, false, false};
+    Window w;
+    w.chunk = chunk;
+    w.opened_at = next_order_;
+    windows_[mark->second] = std::move(w);
     ev.kind = Event::Kind::kLow;
     ev.chunk = chunk;
     return ev;
@@ -72,10 +122,9 @@ WatermarkTracker::Event WatermarkTracker::OnMessage(std::string_view prefix, std
   windows_.erase(it);
   auto chunk = board_.Find(mark->second);  // under the board's lock: the rows are visible
   if (!chunk) return ev;
-  if (w.truncated || (!chunk->key.Usable() && w.any_change)) {
-    // A TRUNCATE inside the window, or a change to a table without a key
-    // (rows cannot be told apart): the page may be stale; read it again.
+  if (std::string why = VoidReason(w, *chunk); !why.empty()) {
     chunk->void_chunk = true;
+    chunk->void_reason = std::move(why);
     chunk->rows.clear();
   } else if (!w.touched.empty()) {
     std::vector<std::vector<core::Datum>> kept;
@@ -89,8 +138,53 @@ WatermarkTracker::Event WatermarkTracker::OnMessage(std::string_view prefix, std
   return ev;
 }
 
+std::string WatermarkTracker::VoidReason(const Window& w, const Chunk& chunk) const {
+  if (w.truncated) return "a TRUNCATE inside its window";
+  // Rows of a table without a key cannot be told apart.
+  if (!chunk.key.Usable() && w.any_change) return "a change to the key-less table inside its window";
+  if (chunk.snapshot) {
+    for (uint64_t x : chunk.snapshot->xip) {
+      auto it = writers_.find(static_cast<uint32_t>(x));
+      if (it == writers_.end() || it->second.order >= w.opened_at) continue;
+      const auto& tables = it->second.tables;
+      if (std::find(tables.begin(), tables.end(), chunk.table) != tables.end()) {
+        return "transaction " + std::to_string(x) +
+               " committed before its low watermark but was not yet visible to its snapshot";
+      }
+    }
+  }
+  if (!w.unfillable.empty()) {
+    for (const auto& row : chunk.rows) {
+      if (w.unfillable.count(KeyOf(chunk.key, row))) {
+        return "a change inside its window left a TOAST value of a row of the page unchanged";
+      }
+    }
+  }
+  return "";
+}
+
+void WatermarkTracker::RecordWriter(const core::RelationSchema& schema, uint32_t xid) {
+  if (xid == last_xid_ && schema.oid == last_oid_) return;
+  last_xid_ = xid;
+  last_oid_ = schema.oid;
+  auto [it, fresh] = writers_.try_emplace(xid);
+  if (fresh) {
+    it->second.order = next_order_++;
+    writer_order_.push_back(xid);
+    if (writer_order_.size() > kMaxWriters) {
+      writers_.erase(writer_order_.front());
+      writer_order_.pop_front();
+    }
+  }
+  std::string table = schema.table.ToString();
+  auto& tables = it->second.tables;
+  if (std::find(tables.begin(), tables.end(), table) == tables.end()) tables.push_back(std::move(table));
+}
+
 void WatermarkTracker::OnChange(const core::RelationSchema& schema, const core::Change& change) {
-  if (windows_.empty() || change.op == core::Op::kSnapshot) return;
+  if (change.op == core::Op::kSnapshot) return;
+  RecordWriter(schema, change.xid);
+  if (windows_.empty()) return;
   std::string table = schema.table.ToString();
   for (auto& [id, w] : windows_) {
     if (w.chunk->table != table) continue;
@@ -111,8 +205,21 @@ void WatermarkTracker::OnChange(const core::RelationSchema& schema, const core::
       }
       return key;
     };
-    if (!change.row.empty()) w.touched.insert(key_of(change.row));
-    if (change.has_old) w.touched.insert(key_of(change.old));
+    std::optional<Key> new_key, old_key;
+    if (!change.row.empty()) w.touched.insert(*(new_key = key_of(change.row)));
+    if (change.has_old) w.touched.insert(*(old_key = key_of(change.old)));
+    if (change.op == core::Op::kDelete) {
+      if (old_key) w.whole.erase(*old_key);
+    } else if (new_key && (change.unchanged.empty() || (change.has_old && change.old_kind == 'O'))) {
+      w.whole.insert(*new_key);  // every value is in the change (or its whole old row)
+      w.unfillable.erase(*new_key);
+    } else if (new_key) {
+      // Unchanged TOAST values come from the row's previous version: in the
+      // window only if a change there gave it whole; else from the warehouse,
+      // which has no such row while its page is being copied.
+      if (w.whole.count(old_key ? *old_key : *new_key)) w.whole.insert(*new_key);
+      else w.unfillable.insert(*new_key);
+    }
   }
 }
 
@@ -172,14 +279,16 @@ void WatermarkCopier::Run() {
 
 void WatermarkCopier::CopyJob(const Job& job) {
   auto conn = pg::Connection::Open(source_.dsn, false, "wharf copy " + source_.name);
-  KeyInfo key = DescribeKey(conn, job.schema);
+  pg::TypeResolver types;
   std::mt19937_64 rng(std::random_device{}());
   bool truncate = job.truncate_first;
+  const std::string table = job.schema.table.ToString();
+  const std::string qualified = pg::QuoteIdent(job.schema.table.schema) + "." + pg::QuoteIdent(job.schema.table.name);
+  const pg::TableInfo info{job.schema.table, job.schema.oid, 'r', job.schema.replica_identity};
   auto emit = [&](char kind, uint64_t id) {
     conn.Exec("SELECT pg_logical_emit_message(true, " + pg::QuoteLiteral(kWatermarkPrefix) + ", '" +
               std::string(1, kind) + " " + std::to_string(id) + "')");
   };
-  std::string table = job.schema.table.ToString();
   for (size_t i = 0; i < job.ranges.size(); ++i) {
     staging::KeyRange range = job.ranges[i];
     int voids = 0;
@@ -188,31 +297,56 @@ void WatermarkCopier::CopyJob(const Job& job) {
       auto chunk = std::make_shared<Chunk>();
       chunk->id = rng() >> 1;
       chunk->table = table;
-      chunk->schema = job.schema;
-      chunk->key = key;
       chunk->range = job.range_index[i];
       chunk->truncate_first = truncate;
       board_.Put(chunk);
       emit('L', chunk->id);
-      uint64_t limit = key.Usable() ? options_.page_rows : 0;
-      std::vector<core::Datum> row;
-      conn.CopyOut("COPY (" + PageQuery(job.schema, key, range, limit) + ") TO STDOUT",
-                   [&](std::string_view line) {
-                     pg::ParseCopyTextRow(line, row, job.schema.columns.size());
-                     chunk->rows.push_back(row);
-                   });
-      chunk->last_key = chunk->rows.empty() || !key.Usable() ? range.after : KeyOf(key, chunk->rows.back());
-      chunk->range_done = !key.Usable() || chunk->rows.size() < options_.page_rows;
-      board_.Put(chunk);  // publishes the rows to capture (under the board's lock)
-      emit('H', chunk->id);
-      if (!board_.WaitConsumed(chunk->id, stop_)) return;
+      // The lock comes before the snapshot (LOCK takes none), so no DDL lands
+      // between the schema read here and H; the schema and the page are the
+      // table as of H.
+      conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ");
+      try {
+        conn.Exec("LOCK TABLE " + qualified + " IN ACCESS SHARE MODE");
+        chunk->snapshot = PgSnapshot::Parse(conn.Exec("SELECT pg_current_snapshot()::text").Get(0, 0));
+        chunk->schema = pg::DescribeTable(conn, info, types);
+        chunk->key = DescribeKey(conn, chunk->schema);
+        const KeyInfo& key = chunk->key;
+        uint64_t limit = key.Usable() ? options_.page_rows : 0;
+        std::vector<core::Datum> row;
+        conn.CopyOut("COPY (" + PageQuery(chunk->schema, key, range, limit) + ") TO STDOUT",
+                     [&](std::string_view line) {
+                       pg::ParseCopyTextRow(line, row, chunk->schema.columns.size());
+                       chunk->rows.push_back(row);
+                     });
+        chunk->last_key = chunk->rows.empty() || !key.Usable() ? range.after : KeyOf(key, chunk->rows.back());
+        chunk->range_done = !key.Usable() || chunk->rows.size() < options_.page_rows;
+        board_.Put(chunk);  // publishes the rows to capture (under the board's lock)
+        emit('H', chunk->id);
+        conn.Exec("COMMIT");
+      } catch (...) {
+        try {
+          conn.Exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+      }
+      // The H is in the WAL below this: a stream past it has seen it.
+      auto h_lsn = Lsn::Parse(conn.Exec("SELECT pg_current_wal_insert_lsn()").Get(0, 0));
+      uint64_t h_bound = h_lsn ? h_lsn->value() : UINT64_MAX;
+      bool missed = false;
+      if (!board_.WaitConsumed(chunk->id, h_bound, stop_, &missed)) {
+        if (!missed) return;  // stopping
+        chunk->void_chunk = true;
+        chunk->void_reason = "capture never saw its watermarks";
+      }
       if (chunk->void_chunk) {
+        spdlog::info("copy {}: reading a page again: {}", table, chunk->void_reason);
         if (++voids > options_.max_void_retries) {
           Fail(ErrorKind::kSource,
-               "table {} changed during every one of {} copy attempts{}; copy it at a quieter "
+               "table {} changed during every one of {} copy attempts (last: {}); copy it at a quieter "
                "moment with `wharf resync --table {}`{}",
-               table, voids, key.Usable() ? "" : " (it has no key, so any change spoils a copy)",
-               table, key.Usable() ? "" : ", or give it a primary key");
+               table, voids, chunk->void_reason, table,
+               chunk->key.Usable() ? "" : ", or give it a primary key (without one, any change spoils a copy)");
         }
         continue;
       }

@@ -1,20 +1,46 @@
 #pragma once
 // Copies tables while the stream runs, in key-ordered chunks between two
 // watermarks written into the WAL (the DBLog method). For each chunk:
-//   1. the copier writes a low watermark (a logical decoding message "L <id>"),
-//   2. selects the next page of rows in key order,
-//   3. writes a high watermark "H <id>".
+//   1. the copier writes a low watermark (a logical decoding message "L <id>",
+//      committed on its own);
+//   2. in one REPEATABLE READ transaction it locks the table in ACCESS SHARE
+//      mode, takes its snapshot (pg_current_snapshot()), reads the table's
+//      schema and the next page of rows in key order, and writes the high
+//      watermark "H <id>" (a transactional message: it lands at this
+//      transaction's commit);
+//   3. once committed, it notes the WAL insert position: capture has passed
+//      H when its stream is past that.
 // Capture, reading the stream in commit order, notes every key of the table
 // that a change touches between L and H; at H it stages the page's rows minus
 // those keys as op R. A row changed inside the window is newer in the stream
 // than in the page, and a row not changed there is the same at H as when it
-// was read, so the result equals the source at H, with no locks, no extra
-// slot, and progress saved per chunk (a crash resumes after the last chunk).
+// was read, so the result equals the source at H, with no extra slot and
+// progress saved per chunk (a crash resumes after the last chunk).
+//
+// What the plain method misses, and how each is closed (the page is then
+// voided and read again under a new pair of watermarks):
+//   - A transaction whose commit is in the WAL before L but which the page's
+//     snapshot does not see (a commit still waiting for a synchronous
+//     standby): its changes are staged before L, so the stale page row would
+//     overwrite them. The snapshot's in-progress xids (xip) are matched with
+//     the transactions capture staged before L that touched the table.
+//   - A change inside the window that leaves a TOAST column unchanged, to a
+//     key of the page that no earlier change in the window gave a whole row:
+//     the warehouse has no row to take the value from (the copy emptied the
+//     table, or the row is in this very page), and the page row is dropped.
+//   - A schema change: the table is locked before the snapshot, so the page
+//     and the schema read with it are the table at H (a DDL waits for the
+//     lock, so it lands after H); the rows are staged with that schema.
+//   - An H capture never sees (a restart of the stream, a message in a
+//     streamed or skipped transaction): the copier voids the chunk once
+//     capture's position passes the H's commit.
 //
 // Used for tables added after the first load, `wharf resync`, and resuming a
 // first load that was interrupted (its exported snapshot died with it).
 #include <atomic>
 #include <condition_variable>
+#include <deque>
+#include <unordered_map>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,6 +59,17 @@ namespace wharf::snapshot {
 
 inline constexpr const char* kWatermarkPrefix = "wharf.watermark";
 
+// pg_current_snapshot()'s text "xmin:xmax:xip,xip,...".
+struct PgSnapshot {
+  uint64_t xmin = 0;
+  uint64_t xmax = 0;
+  std::vector<uint64_t> xip;  // in progress when taken (xmin <= xid < xmax)
+  static std::optional<PgSnapshot> Parse(std::string_view text);
+  // Whether a transaction with this 32-bit xid (as pgoutput sends it) was in
+  // progress, so its changes are not in what the snapshot reads.
+  bool InProgress(uint32_t xid) const;
+};
+
 struct Chunk {
   uint64_t id = 0;
   std::string table;  // schema.table
@@ -44,6 +81,8 @@ struct Chunk {
   std::vector<std::string> last_key;  // of the page as read
   bool range_done = false;            // the page was the range's last
   bool void_chunk = false;            // capture could not use it (retry)
+  std::string void_reason;            // why, for the log
+  std::optional<PgSnapshot> snapshot;  // the page's
 };
 
 // Chunks in flight between the copier and capture. Thread-safe.
@@ -53,11 +92,19 @@ class ChunkBoard {
   std::shared_ptr<Chunk> Find(uint64_t id);
   // Capture is done with the chunk (staged or voided).
   void Consumed(uint64_t id);
-  // Copier: waits until `id` is consumed; false when `stop` was set first.
-  bool WaitConsumed(uint64_t id, const std::atomic<bool>& stop);
   void WakeAll();
+  // Capture: how far its stream has come (commit end LSNs, keepalive WAL
+  // ends). A chunk whose H committed below this and that is not consumed was
+  // missed (WaitConsumed gives up on it).
+  void Passed(uint64_t lsn);
+  uint64_t passed() const { return passed_; }
+  // Copier: waits until `id` is consumed (true), or until capture passed
+  // `h_bound` without consuming it or `stop` was set (false; in the first
+  // case `*missed` is set).
+  bool WaitConsumed(uint64_t id, uint64_t h_bound, const std::atomic<bool>& stop, bool* missed);
 
  private:
+  std::atomic<uint64_t> passed_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<uint64_t, std::shared_ptr<Chunk>> chunks_;
@@ -81,14 +128,35 @@ class WatermarkTracker {
   bool open() const { return !windows_.empty(); }
 
  private:
+  using Key = std::vector<std::string>;
   struct Window {
     std::shared_ptr<Chunk> chunk;
-    std::set<std::vector<std::string>> touched;
+    uint64_t opened_at = 0;  // writers_ order when L was seen: writers below it committed before L
+    std::set<Key> touched;
+    std::set<Key> whole;       // keys a change in the window gave every value
+    std::set<Key> unfillable;  // keys left with an unchanged TOAST value no one in the window gave
     bool any_change = false;
     bool truncated = false;
   };
+  // Why the page cannot be used at H, or "" when it can.
+  std::string VoidReason(const Window& w, const Chunk& chunk) const;
+  void RecordWriter(const core::RelationSchema& schema, uint32_t xid);
+
   ChunkBoard& board_;
   std::map<uint64_t, Window> windows_;
+  // Recent transactions that staged changes, with the tables they touched,
+  // in commit order (bounded: the commit-visibility check needs only those
+  // committed shortly before an L).
+  struct Writer {
+    uint64_t order = 0;
+    std::vector<std::string> tables;
+  };
+  static constexpr size_t kMaxWriters = 100000;
+  std::unordered_map<uint32_t, Writer> writers_;
+  std::deque<uint32_t> writer_order_;
+  uint64_t next_order_ = 1;
+  uint32_t last_xid_ = 0;
+  uint32_t last_oid_ = 0;
 };
 
 // The copier: one thread working through the tables handed to it.

@@ -73,6 +73,8 @@ std::optional<CaptureState> StateStore::Load() {
       t.partitions = tj.value("partitions", std::vector<std::string>{});
       s.tables.push_back(std::move(t));
     }
+    for (const auto& hj : j.value("held", json::array()))
+      s.held.push_back({hj.at("table").get<std::string>(), hj.value("reason", std::string())});
     return s;
   } catch (const std::exception& e) {
     Fail(ErrorKind::kStaging,
@@ -101,10 +103,13 @@ void StateStore::Save(const CaptureState& s) {
                       {"error", t.error},
                       {"partitions", t.partitions}});
   }
+  json held = json::array();
+  for (const auto& h : s.held) held.push_back({{"table", h.table}, {"reason", h.reason}});
   json j = {{"slot", s.slot},
             {"consistent_point", s.consistent_point.value()},
             {"consistent_point_text", s.consistent_point.ToString()},
-            {"tables", tables}};
+            {"tables", tables},
+            {"held", held}};
   store_.Put(StatePath(source_, "capture"), j.dump(1) + "\n");
 }
 

@@ -49,12 +49,22 @@ struct TableSync {
   std::vector<std::string> partitions;
 };
 
+// A table the globs select that cannot be replicated yet (no usable replica
+// identity): kept out of the publication, so PostgreSQL never refuses the
+// application's UPDATEs on it, and picked up with a fresh copy once fixed.
+struct HeldTable {
+  std::string table;   // schema.table on the source
+  std::string reason;  // what is wrong and the fix
+  bool operator==(const HeldTable&) const = default;
+};
+
 struct CaptureState {
   std::string slot;
   // Invariant: once set, the slot exists (or existed) with this consistent
   // point and streaming starts at or after it.
   Lsn consistent_point;
   std::vector<TableSync> tables;
+  std::vector<HeldTable> held;
 
   TableSync* Find(const std::string& table);
   bool AllReady() const;

@@ -10,7 +10,7 @@ namespace wharf::validate {
 Report ValidateSource(const core::SourceConfig& source, load::Warehouse& warehouse,
                       const std::optional<std::string>& only_table, size_t sample_limit) {
   auto conn = pg::Connection::Open(source.dsn, false, "wharf validate " + source.name);
-  auto tables = capture::SelectTables(conn, source);
+  auto tables = capture::SelectTables(conn, source).tables;
   conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   pg::TypeResolver types;
   Report report;

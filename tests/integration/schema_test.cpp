@@ -7,29 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness.hpp"
+#include "both_targets.hpp"
 
 namespace wharf::test {
 namespace {
 
-// The warehouse the suite runs against: target.type.
-class Schema : public WharfTest, public ::testing::WithParamInterface<std::string> {
+class Schema : public BothTargets {
  protected:
-  void SetUp() override {
-    WharfTest::SetUp();
-    if (IsPostgres()) {
-      // The warehouse is another database on the same cluster as the source.
-      wh_dsn_ = CreateDatabase("wh");
-      target_yaml_ = "  type: postgres\n  dsn: " + wh_dsn_ + "\n";
-    }
-  }
-  bool IsPostgres() const { return GetParam() == "postgres"; }
-  // The expected text on DuckDB or on PostgreSQL.
-  std::string T(const std::string& duckdb, const std::string& postgres) const {
-    return IsPostgres() ? postgres : duckdb;
-  }
-  // SQL on the warehouse (what both dialects share).
-  Rows W(const std::string& sql) { return IsPostgres() ? PgQuery(wh_dsn_, sql) : Duck(sql); }
   // The warehouse's type of a column (DuckDB's data_type, PostgreSQL's format_type), or "" when
   // it has none.
   std::string ColumnType(const std::string& table, const std::string& column) {
@@ -39,23 +23,6 @@ class Schema : public WharfTest, public ::testing::WithParamInterface<std::strin
                  : W("SELECT data_type FROM information_schema.columns WHERE table_schema = 'public' "
                      "AND table_name = '" + table + "' AND column_name = '" + column + "'");
     return r.empty() ? "" : Str(r[0][0]);
-  }
-  std::string wh_dsn_;  // postgres: the warehouse database (beside the source's)
-  nlohmann::json Status() {
-    auto r = Wharf({"status", "--json"});
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return nlohmann::json::parse(r.output.substr(r.output.find('{')));
-  }
-  nlohmann::json TableStatus(const std::string& table) {
-    auto status = Status();
-    for (const auto& t : status["sources"][0]["tables"])
-      if (t["table"] == table) return t;
-    ADD_FAILURE() << table << " not in status: " << Status().dump();
-    return {};
-  }
-  void Once() {
-    auto r = RunOnce();
-    ASSERT_EQ(r.exit_code, 0) << r.output;
   }
 };
 

@@ -46,6 +46,30 @@ std::map<std::string, std::string> DuckDbSchemas::Errors() {
   return out;
 }
 
+void DuckDbSchemas::Stop(const std::string& source, uint64_t seq, const core::TableName& target,
+                         const std::string& reason) {
+  spdlog::error("load: {} stopped: {}", target.ToString(), reason);
+  conn_.Query("INSERT INTO _wharf.table_errors VALUES (" + Literal(target.schema) + ", " + Literal(target.name) +
+              ", " + Literal(source) + ", " + Literal(reason) + ", " + std::to_string(seq) + ", now())");
+  auto it = tables_.find(target);
+  if (it != tables_.end()) it->second.error = reason;
+}
+
+void DuckDbSchemas::RecordHeld(const std::string& source, const std::map<std::string, std::string>& held) {
+  std::string sql = "BEGIN; DELETE FROM _wharf.table_errors WHERE source = " + Literal(source) + " AND batch_seq = 0;";
+  for (const auto& [table, reason] : held) {
+    auto dot = table.find('.');
+    sql += " INSERT INTO _wharf.table_errors VALUES (" + Literal(table.substr(0, dot)) + ", " +
+           Literal(table.substr(dot + 1)) + ", " + Literal(source) + ", " + Literal(reason) + ", 0, now());";
+  }
+  try {
+    conn_.Query(sql + " COMMIT;");
+  } catch (...) {
+    conn_.Query("ROLLBACK");
+    throw;
+  }
+}
+
 DuckDbSchemas::Table* DuckDbSchemas::Load(const core::TableName& target,
                                           const core::RelationSchema& schema) {
   if (auto it = tables_.find(target); it != tables_.end()) return &it->second;
@@ -132,12 +156,7 @@ bool DuckDbSchemas::Prepare(const std::string& source, uint64_t seq, const core:
       Create(target, schema, mode);
       return true;
     }
-    std::string reason = StopReason(plan.error, seq, schema.table);
-    spdlog::error("load: {} stopped: {}", target.ToString(), reason);
-    conn_.Query("INSERT INTO _wharf.table_errors VALUES (" + Literal(target.schema) + ", " +
-                Literal(target.name) + ", " + Literal(source) + ", " + Literal(reason) + ", " +
-                std::to_string(seq) + ", now())");
-    t->error = reason;
+    Stop(source, seq, target, StopReason(plan.error, seq, schema.table));
     return false;
   }
   if (!plan.steps.empty()) Apply(target, plan);

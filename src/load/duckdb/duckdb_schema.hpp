@@ -42,6 +42,10 @@ class DuckDbSchemas {
   void RolledBack();
   // Stopped tables ("schema.table" -> reason with the fix).
   std::map<std::string, std::string> Errors();
+  void RecordHeld(const std::string& source, const std::map<std::string, std::string>& held);
+  // Stops `target` inside the open batch: its changes are skipped until a
+  // batch truncates it (a resync), as after a schema change it cannot take.
+  void Stop(const std::string& source, uint64_t seq, const core::TableName& target, const std::string& reason);
 
  private:
   struct Table {

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/fault.hpp"
 #include "core/clock.hpp"
+#include "core/convert.hpp"
 #include "load/duckdb/duckdb_chunk.hpp"
 #include "load/duckdb/duckdb_sql.hpp"
 #include "load/duckdb/duckdb_types.hpp"
@@ -157,6 +158,15 @@ void DuckDbWarehouse::ApplyTable(const TableBatch& tb) {
       // Stopped by a schema change it cannot take: skipped until a resync (status says so).
       return;
     }
+    if (tb.mode != LoadMode::kAppend) {
+      if (auto why = UnholdableKey(schema, tb.plan)) {
+        // Stored as NULL, two such keys would become one row at their next
+        // change (keys match with IS NOT DISTINCT FROM): stop instead.
+        schemas_->Stop(batch_->source, batch_->seq, tb.target,
+                       StopReason(*why, batch_->seq, tb.schema.table));
+        return;
+      }
+    }
     // Anything but appends may DELETE or UPDATE rows (see DuckDbSchemas::Touched).
     if (tb.mode != LoadMode::kAppend &&
         (tb.plan.truncate || !tb.plan.deletes.empty() || !tb.plan.removes.empty() ||
@@ -173,6 +183,31 @@ void DuckDbWarehouse::ApplyTable(const TableBatch& tb) {
     throw e.AddContext("loading batch " + std::to_string(batch_->seq) + " of source " +
                        batch_->source + " into " + tb.target.ToString());
   }
+}
+
+namespace {
+std::string KeyRejectReason(const std::string& column, const std::string& raw, const core::LogicalType& type,
+                            const std::string& why) {
+  return fmt::format(
+      "key column {} holds {:.60} which its warehouse type {} cannot hold ({}), and a key stored as NULL "
+      "would merge rows; map the column to a type that holds it (target.numeric: string for numeric keys)",
+      column, raw, DuckDbTypeName(type), why);
+}
+}  // namespace
+
+std::optional<std::string> DuckDbWarehouse::UnholdableKey(const core::RelationSchema& schema,
+                                                          const TablePlan& plan) const {
+  auto types = TypesOf(schema);
+  for (const auto* rows : {&plan.upserts, &plan.inserts, &plan.versions}) {
+    for (const auto& row : *rows) {
+      for (size_t c = 0; c < schema.columns.size() && c < row.values.size(); ++c) {
+        if (!schema.columns[c].is_key || !row.values[c]) continue;
+        auto r = core::ConvertText(types[c], *row.values[c]);
+        if (r.reject) return KeyRejectReason(schema.columns[c].name, *row.values[c], types[c], *r.reject);
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 void DuckDbWarehouse::UseOneThreadForLargePlan(const TablePlan& plan) {
@@ -316,6 +351,15 @@ void DuckDbWarehouse::AppendRows(const core::TableName& target, const core::Rela
                    rejects, {});
     }
     WriteRejects(rejects);
+    for (const auto& r : rejects) {
+      int c = schema.FindColumn(r.column);
+      if (c < 0 || !schema.columns[c].is_key) continue;
+      // The fresh rows are in, NULL keys included; stopping the table keeps
+      // later changes from merging them, and a resync replaces them.
+      schemas_->Stop(batch_->source, batch_->seq, target,
+                     StopReason(KeyRejectReason(r.column, r.raw, types[c], r.reason), batch_->seq, source_schema.table));
+      break;
+    }
     core::FaultPoint("load.mid_apply");
   } catch (Error& e) {
     throw e.AddContext("loading batch " + std::to_string(batch_->seq) + " of source " +

@@ -38,6 +38,9 @@ class DuckDbWarehouse : public Warehouse {
   std::vector<SourceProgress> Progress() override;
   std::optional<uint64_t> CountRows(const core::TableName& target) override;
   std::map<std::string, std::string> TableErrors() override { return schemas_->Errors(); }
+  void RecordHeldTables(const std::string& source, const std::map<std::string, std::string>& held) override {
+    schemas_->RecordHeld(source, held);
+  }
   TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
                     const RowProducer& source_rows, size_t sample_limit) override;
 
@@ -58,6 +61,8 @@ class DuckDbWarehouse : public Warehouse {
     // with one thread; restored when the batch ends (SET is not transactional).
     std::optional<std::string> threads_before;
   };
+  // Why a key value of the plan cannot be stored in its warehouse type, if one cannot.
+  std::optional<std::string> UnholdableKey(const core::RelationSchema& schema, const TablePlan& plan) const;
   void UseOneThreadForLargePlan(const TablePlan& plan);
   size_t DuckDbThreads();
   void RestoreThreads() noexcept;

@@ -132,6 +132,16 @@ std::map<std::string, std::string> PgSchemas::Errors() {
   return out;
 }
 
+void PgSchemas::RecordHeld(const std::string& source, const std::map<std::string, std::string>& held) {
+  std::string sql = "BEGIN; DELETE FROM _wharf.table_errors WHERE source = " + QuoteLiteral(source) +
+                    " AND batch_seq = 0;";
+  for (const auto& [table, reason] : held) {
+    auto dot = table.find('.');
+    sql += " " + TableErrorSql({table.substr(0, dot), table.substr(dot + 1)}, source, reason, 0) + ";";
+  }
+  conn_.Exec(sql + " COMMIT;");
+}
+
 PgSchemas::Table* PgSchemas::Load(const core::TableName& target, const core::RelationSchema& schema) {
   if (auto it = tables_.find(target); it != tables_.end()) return &it->second;
   auto physical = conn_.Exec("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(" +

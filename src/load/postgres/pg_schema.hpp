@@ -53,6 +53,7 @@ class PgSchemas {
   void RolledBack() { tables_.clear(); }
   // Stopped tables ("schema.table" -> reason with the fix).
   std::map<std::string, std::string> Errors();
+  void RecordHeld(const std::string& source, const std::map<std::string, std::string>& held);
 
  private:
   struct Table {

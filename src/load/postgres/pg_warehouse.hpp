@@ -48,6 +48,9 @@ class PgWarehouse : public Warehouse {
   TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
                     const RowProducer& source_rows, size_t sample_limit) override;
   std::map<std::string, std::string> TableErrors() override { return schemas_.Errors(); }
+  void RecordHeldTables(const std::string& source, const std::map<std::string, std::string>& held) override {
+    schemas_.RecordHeld(source, held);
+  }
 
  private:
   struct OpenBatch {

@@ -557,6 +557,7 @@ class RecordingWarehouse : public Warehouse {
   }
   void CommitBatch(Lsn, Lsn) override { calls.push_back("commit"); }
   void AbortBatch() noexcept override { calls.push_back("abort"); }
+  void RecordHeldTables(const std::string&, const std::map<std::string, std::string>&) override {}
   std::vector<SourceProgress> Progress() override { return {}; }
   std::optional<uint64_t> CountRows(const core::TableName&) override { return std::nullopt; }
   TableDiff Compare(const core::TableName&, const core::RelationSchema&, const RowProducer&,

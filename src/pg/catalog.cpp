@@ -149,9 +149,12 @@ core::Column TypeResolver::ResolveColumn(Connection& conn, uint32_t relid, const
 }
 
 uint64_t EstimateRows(Connection& conn, uint32_t table_oid) {
+  // Catalog and statistics only: pg_total_relation_size() would take a lock
+  // on the table and wait behind an application's ACCESS EXCLUSIVE lock,
+  // stalling capture's loop (and its status updates) with it.
   auto r = conn.ExecParams(
       "SELECT CASE WHEN reltuples > 0 THEN reltuples::int8 "
-      "ELSE pg_total_relation_size(oid) / 100 END FROM pg_class WHERE oid = $1::oid",
+      "ELSE greatest(pg_stat_get_live_tuples(oid), relpages::int8 * 80) END FROM pg_class WHERE oid = $1::oid",
       {std::to_string(table_oid)});
   return r.rows() ? std::stoull(std::string(r.Get(0, 0))) : 0;
 }

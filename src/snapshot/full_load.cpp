@@ -59,10 +59,10 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
   int64_t now = core::NowMicros();
 
   // Plan ranges inside the snapshot, so they describe the rows being copied.
+  std::vector<std::vector<staging::KeyRange>> ranges(tables.size());
+  std::vector<uint64_t> estimates(tables.size());
   {
     auto plan_conn = OpenInSnapshot(source, snapshot_name);
-    std::vector<std::vector<staging::KeyRange>> ranges(tables.size());
-    std::vector<uint64_t> estimates(tables.size());
     for (size_t i = 0; i < tables.size(); ++i) {
       keys[i] = DescribeKey(plan_conn, tables[i]);
       estimates[i] = pg::EstimateRows(plan_conn, tables[i].oid);
@@ -72,18 +72,6 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
       rows_per_range[i] = estimates[i] / ranges[i].size();
     }
     plan_conn.Exec("COMMIT");
-    board.Update([&](staging::CaptureState& s) {
-      for (size_t i = 0; i < tables.size(); ++i) {
-        auto* t = s.Find(tables[i].table.ToString());
-        t->phase = staging::SyncPhase::kCopying;
-        t->method = "snapshot";
-        t->ranges = ranges[i];
-        t->estimated_rows = estimates[i];
-        t->started_at = now;
-        t->rows_copied = 0;
-        t->bytes_copied = 0;
-      }
-    });
   }
 
   // First batch: empty every table in the warehouse, ahead of any copied row
@@ -99,6 +87,24 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
     for (const auto& schema : tables) batch.Add(schema, t);
     sequencer.CommitInOrder(seq, [&] { on_batch(batch.Commit(Lsn(), Lsn(), snapshot_lsn, 0)); });
   }
+  core::FaultPoint("full_load.after_truncate_batch");
+  // Only now, with the truncate durable, may the state say the tables are
+  // being copied: a table that is `copying` resumes after its staged keys
+  // without a truncate, so saved any earlier, a crash before the truncate
+  // batch would leave an earlier load's rows in the warehouse. (Until then
+  // the tables are `init`, which copies afresh, truncate first.)
+  board.Update([&](staging::CaptureState& s) {
+    for (size_t i = 0; i < tables.size(); ++i) {
+      auto* t = s.Find(tables[i].table.ToString());
+      t->phase = staging::SyncPhase::kCopying;
+      t->method = "snapshot";
+      t->ranges = ranges[i];
+      t->estimated_rows = estimates[i];
+      t->started_at = now;
+      t->rows_copied = 0;
+      t->bytes_copied = 0;
+    }
+  });
 
   std::mutex mu;
   std::optional<Error> failure;

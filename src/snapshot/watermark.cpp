@@ -285,6 +285,7 @@ void WatermarkCopier::CopyJob(const Job& job) {
   const std::string table = job.schema.table.ToString();
   const std::string qualified = pg::QuoteIdent(job.schema.table.schema) + "." + pg::QuoteIdent(job.schema.table.name);
   const pg::TableInfo info{job.schema.table, job.schema.oid, 'r', job.schema.replica_identity};
+  const KeyInfo job_key = DescribeKey(conn, job.schema);
   auto emit = [&](char kind, uint64_t id) {
     conn.Exec("SELECT pg_logical_emit_message(true, " + pg::QuoteLiteral(kWatermarkPrefix) + ", '" +
               std::string(1, kind) + " " + std::to_string(id) + "')");
@@ -294,12 +295,18 @@ void WatermarkCopier::CopyJob(const Job& job) {
     int voids = 0;
     for (;;) {
       if (stop_) return;
-      auto chunk = std::make_shared<Chunk>();
-      chunk->id = rng() >> 1;
-      chunk->table = table;
-      chunk->range = job.range_index[i];
-      chunk->truncate_first = truncate;
-      board_.Put(chunk);
+      // Capture reads this one at L (the table, the T to stage, the key
+      // columns to note); the page goes into a copy of it, published under
+      // the board's lock before H, so neither thread writes what the other reads.
+      auto at_low = std::make_shared<Chunk>();
+      at_low->id = rng() >> 1;
+      at_low->table = table;
+      at_low->schema = job.schema;
+      at_low->key = job_key;
+      at_low->range = job.range_index[i];
+      at_low->truncate_first = truncate;
+      board_.Put(at_low);
+      auto chunk = std::make_shared<Chunk>(*at_low);
       emit('L', chunk->id);
       // The lock comes before the snapshot (LOCK takes none), so no DDL lands
       // between the schema read here and H; the schema and the page are the
@@ -348,6 +355,11 @@ void WatermarkCopier::CopyJob(const Job& job) {
                table, voids, chunk->void_reason, table,
                chunk->key.Usable() ? "" : ", or give it a primary key (without one, any change spoils a copy)");
         }
+        // Back off: what spoiled the page (a commit waiting for a standby, a
+        // hot row) needs time to pass, and the retries must outlast it.
+        auto pause = std::min(std::chrono::milliseconds(100) * voids, std::chrono::milliseconds(3000));
+        for (auto until = std::chrono::steady_clock::now() + pause; !stop_ && std::chrono::steady_clock::now() < until;)
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
         continue;
       }
       truncate = false;

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -193,6 +194,23 @@ INSTANTIATE_TEST_SUITE_P(
 // ---------------------------------------------------------------------------
 // A large transaction is one batch and one warehouse transaction: a kill in
 // its middle leaves none of it visible, and the restart brings all of it once.
+
+// The documented re-load (drop the slot, delete <source>/state) into a
+// warehouse that holds an earlier load: killed before the new load's truncate
+// batch is durable, the restart must still empty the tables first, or rows the
+// source deleted meanwhile would stay.
+TEST_F(FaultTest, AReloadKilledBeforeItsTruncateBatchIsDurableLeavesNoStaleRows) {
+  ShopWorkload shop(dsn_);
+  shop.Create(300);
+  WriteDefaultConfig();
+  ASSERT_EQ(RunOnce().exit_code, 0);
+  PgRun("SELECT pg_drop_replication_slot('wharf_src')");
+  std::filesystem::remove_all(work_ / "stage" / "src" / "state");
+  PgRun("DELETE FROM orders WHERE id <= 40");  // never streamed: no slot
+  auto r = Wharf({"run", "--once"}, Fault("staging.before_manifest:1"));
+  ExpectKilledAt(r, "staging.before_manifest:1");
+  RecoverAndVerify();
+}
 
 TEST_F(FaultTest, KillInTheMiddleOfA20000RowTransaction) {
   ShopWorkload shop(dsn_);

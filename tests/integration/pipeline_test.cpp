@@ -259,16 +259,23 @@ TEST_F(Pipeline, ValidateFindsPlantedDifferences) {
   EXPECT_NE(j.output.find("\"different\": 1"), std::string::npos) << j.output;
 }
 
-TEST_F(Pipeline, TableWithoutReplicaIdentityIsRefusedWithTheFix) {
-  PgRun("CREATE TABLE keyed (id int PRIMARY KEY); CREATE TABLE loose (a int, b text);");
+TEST_F(Pipeline, TableWithoutReplicaIdentityIsHeldWithTheFixWhileTheOthersLoad) {
+  PgRun("CREATE TABLE keyed (id int PRIMARY KEY); INSERT INTO keyed VALUES (1);"
+        "CREATE TABLE loose (a int, b text);");
   WriteDefaultConfig();
   auto r = RunOnce();
-  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Duck("SELECT count(*) FROM public.keyed")[0][0], "1");
   EXPECT_NE(r.output.find("ALTER TABLE \"public\".\"loose\" REPLICA IDENTITY FULL"), std::string::npos)
       << r.output;
   // It was never put into a publication, so the application's UPDATEs still work.
   PgRun("INSERT INTO loose VALUES (1, 'x'); UPDATE loose SET b = 'y'; DELETE FROM loose;");
   EXPECT_EQ(Pg("SELECT count(*) FROM pg_publication_tables WHERE tablename = 'loose'")[0][0], "0");
+  // Only held tables: nothing to replicate is an error with every fix.
+  PgRun("DROP TABLE keyed");
+  r = RunOnce();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("none of the 1 selected table(s) can be replicated"), std::string::npos) << r.output;
 }
 
 TEST_F(Pipeline, UnknownConfigKeyNamesLineAndSuggestion) {

@@ -12,6 +12,7 @@
 #include "capture/table_copies.hpp"
 #include "capture/relation_cache.hpp"
 #include "capture/schema_watch.hpp"
+#include "capture/spine.hpp"
 #include "capture/source_setup.hpp"
 #include "core/error.hpp"
 #include "core/fault.hpp"
@@ -292,42 +293,36 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   auto last_discover = Clock::now();
   auto last_heartbeat = Clock::now();
 
-  Lsn flushed = std::max(start, tail.end_lsn);
-  const Lsn skip_through = tail.last_lsn;
+  // Positions, skips, --once and pauses: capture/spine.hpp.
+  Spine spine({start, tail.end_lsn, tail.last_lsn});
   uint64_t next_seq = tail.last_seq + 1;
-  progress_.flushed_lsn = flushed.value();
+  progress_.flushed_lsn = spine.confirmed().value();
 
-  // The open transaction.
-  bool in_txn = false;
-  bool skip_txn = false;
+  // The change being built, with its transaction's commit LSN, xid and time.
   core::Change change;
   uint32_t txn_seq = 0;
-  uint64_t txn_rows = 0;
 
   // The open batch.
   std::unique_ptr<staging::BatchWriter> batch;
-  Lsn batch_first, batch_last, batch_end;
-  uint64_t batch_txns = 0;
   Clock::time_point batch_opened{};
 
-  Lsn wal_end;
   auto last_status = Clock::now();
   auto last_data = Clock::now();
   auto last_reply_request = Clock::now();
   bool status_due = false;
 
   auto send_status = [&](bool reply) {
-    repl->SendStatus(flushed, flushed, reply);
+    repl->SendStatus(spine.confirmed(), spine.confirmed(), reply);
     last_status = Clock::now();
     status_due = false;
   };
   auto commit_batch = [&]() {
     if (!batch) return;
-    auto m = batch->Commit(batch_first, batch_last, batch_end, batch_txns);
+    auto m = batch->Commit(spine.batch_first(), spine.batch_last(), spine.batch_end(), spine.batch_txns());
     batch.reset();
     schemas.Persist();
-    flushed = std::max(flushed, m.end_lsn);
-    progress_.flushed_lsn = flushed.value();
+    spine.BatchDurable(m.end_lsn);
+    progress_.flushed_lsn = spine.confirmed().value();
     progress_.batches++;
     budget.Staged(m);
     progress_.pending_bytes = budget.pending().bytes();
@@ -337,49 +332,32 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     send_status(false);
     core::FaultPoint("capture.after_confirm");
     copies.ApplyProgress(m.end_lsn);
-    copies.MarkCaughtUp(flushed);
+    copies.MarkCaughtUp(spine.confirmed());
   };
   auto open_batch = [&] {
     batch = std::make_unique<staging::BatchWriter>(store_, source_.name, next_seq++, options_.batch);
     batch_opened = Clock::now();
-    // A batch holding only schemas holds no transaction: no commit LSNs, end at the position
-    // already confirmed (like a snapshot batch).
-    batch_first = batch_last = Lsn();
-    batch_end = flushed;
-    batch_txns = 0;
+    spine.BatchOpened();
   };
   auto stage = [&](const core::RelationSchema& schema, core::Change& c) {
     if (!batch) open_batch();
-    if (!batch_first.IsValid()) batch_first = c.lsn;
+    spine.Staged(c.lsn);
     c.seq = txn_seq++;
     batch->Add(schema, c);
     if (!staging_own_truncate) copies.tracker().OnChange(schema, c);
     core::FaultPoint("capture.mid_transaction");
-    ++txn_rows;
     progress_.changes++;
-  };
-
-  // A committed transaction is in the open batch (or had nothing to stage).
-  auto end_transaction = [&](Lsn commit_lsn, Lsn end_lsn) {
-    if (batch && txn_rows > 0) {
-      batch_last = commit_lsn;
-      batch_end = end_lsn;
-      batch_txns++;
-    } else if (!batch && spool.empty()) {
-      flushed = std::max(flushed, end_lsn);
-    }
   };
 
   Lsn caught_up_checked;  // flushed position MarkCaughtUp last looked at
   // Back-pressure: while paused nothing is read from the stream (so nothing
   // new is staged or confirmed) but status updates keep flowing, so
   // PostgreSQL keeps the slot's client and holds the WAL.
-  bool paused = false;
   auto paused_since = Clock::now();
   auto last_budget_refresh = Clock::now();
   auto stop_deadline = Clock::time_point::max();
   for (;;) {
-    if (!in_txn) {
+    if (!spine.in_txn()) {
       if (batch && (batch->raw_bytes() >= options_.max_batch_bytes ||
                     Clock::now() - batch_opened >= options_.max_interval)) {
         commit_batch();
@@ -388,14 +366,14 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       // (compressed) size counts rather than its raw size.
       if (batch && budget.Over(batch->raw_bytes())) commit_batch();
       auto since_refresh = Clock::now() - last_budget_refresh;
-      if ((budget.Over() && since_refresh >= std::chrono::milliseconds(paused ? 500 : 0)) ||
+      if ((budget.Over() && since_refresh >= std::chrono::milliseconds(spine.paused() ? 500 : 0)) ||
           since_refresh >= std::chrono::seconds(10)) {
         budget.Refresh();  // how far the loader got (its applied mark)
         last_budget_refresh = Clock::now();
         progress_.pending_bytes = budget.pending().bytes();
       }
-      if (budget.Over() && !paused) {
-        paused = true;
+      auto pause = spine.Budget(budget.Over());
+      if (pause == Spine::PauseChange::kPaused) {
         paused_since = Clock::now();
         progress_.paused = true;
         spdlog::warn(
@@ -406,26 +384,21 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
             "resumes by itself once the warehouse catches up",
             source_.name, budget.pending().count(), budget.pending().bytes(), budget.max_bytes(),
             source_.slot);
-      } else if (paused && !budget.Over()) {
-        paused = false;
+      } else if (pause == Spine::PauseChange::kResumed) {
         progress_.paused = false;
         spdlog::info("capture {}: resumed after {} s paused; {} bytes pending", source_.name,
                      std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - paused_since).count(),
                      budget.pending().bytes());
       }
-      if (flushed != caught_up_checked) {
-        caught_up_checked = flushed;
-        copies.MarkCaughtUp(flushed);
+      if (spine.confirmed() != caught_up_checked) {
+        caught_up_checked = spine.confirmed();
+        copies.MarkCaughtUp(spine.confirmed());
       }
       // A chunk that staged no rows (the end of a range) has nothing to wait for.
-      if (!batch && copies.HasPendingProgress()) copies.ApplyProgress(flushed);
-      if (!batch && spool.empty() && wal_end > flushed) {
-        // Nothing received is unstaged: confirm the server's WAL end so an idle
-        // slot does not pin WAL.
-        flushed = wal_end;
-        progress_.flushed_lsn = flushed.value();
-      }
-      if (!once_target_ && !paused && Clock::now() - last_data > std::chrono::seconds(60) &&
+      if (!batch && copies.HasPendingProgress()) copies.ApplyProgress(spine.confirmed());
+      spine.Idle(spool.empty());
+      progress_.flushed_lsn = spine.confirmed().value();
+      if (!once_target_ && !spine.paused() && Clock::now() - last_data > std::chrono::seconds(60) &&
           Clock::now() - last_heartbeat > std::chrono::seconds(60)) {
         // Idle for a minute: write a tiny WAL record in this database, so even
         // a server whose keepalives stall (nothing decodable to pass) lets the
@@ -445,7 +418,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       if (!batch) schemas.Persist();
       // Nothing is open here, so the stream has staged every transaction below its position.
       if (schemas.HasPending() && spool.empty()) {
-        for (auto& [schema, at] : schemas.Due(std::max(wal_end, flushed))) {
+        for (auto& [schema, at] : schemas.Due(std::max(spine.wal_end(), spine.confirmed()))) {
           if (!batch) open_batch();
           batch->AddSchema(schema);
           schemas.Staged(schema, at);
@@ -456,13 +429,12 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
         last_discover = Clock::now();
       }
       // --once also waits for tables being copied, so it leaves nothing half copied.
-      bool caught_up = once_target_ && wal_end >= *once_target_ && copies.Idle() &&
-                       !schemas.HasPending();
+      bool caught_up = spine.OnceDone(once_target_, copies.Idle(), schemas.HasPending());
       if (stop || caught_up) {
         commit_batch();
         send_status(false);
         spdlog::info("capture {}: {} at {}", source_.name, caught_up ? "caught up" : "stopped",
-                     flushed.ToString());
+                     spine.confirmed().ToString());
         return true;
       }
     } else if (stop) {
@@ -484,37 +456,33 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
       send_status(want_reply);
     }
 
-    if (paused) {
+    if (spine.paused()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    auto ev = repl->Receive(ReceiveWait(batch && !in_txn ? std::optional(Clock::now() - batch_opened) : std::nullopt,
+    auto ev = repl->Receive(ReceiveWait(batch && !spine.in_txn() ? std::optional(Clock::now() - batch_opened) : std::nullopt,
                                         options_.max_interval));
     if (ev.kind == pg::ReplicationEvent::Kind::kNone) continue;
     if (ev.kind == pg::ReplicationEvent::Kind::kEnd) {
       Fail(ErrorKind::kConnection, "the server ended the replication stream");
     }
     if (ev.kind == pg::ReplicationEvent::Kind::kKeepalive) {
-      wal_end = std::max(wal_end, ev.wal_end);
+      spine.OnKeepalive(ev.wal_end);
       copies.chunks().Passed(ev.wal_end.value());
-      progress_.server_wal_end = wal_end.value();
+      progress_.server_wal_end = spine.wal_end().value();
       if (ev.reply_requested) status_due = true;
       continue;
     }
     last_data = Clock::now();
     Message msg = decoder.Decode(ev.data);
+    spine.OnMessage(msg, spool.empty());
+    const bool skip_txn = spine.skipping();
     if (auto* b = std::get_if<BeginMsg>(&msg)) {
-      in_txn = true;
-      skip_txn = b->final_lsn <= skip_through;
       change.lsn = b->final_lsn;
       change.xid = b->xid;
       change.ts = b->commit_ts;
       txn_seq = 0;
-      txn_rows = 0;
     } else if (auto* c = std::get_if<CommitMsg>(&msg)) {
-      in_txn = false;
-      wal_end = std::max(wal_end, c->end_lsn);
-      if (!skip_txn) end_transaction(c->commit_lsn, c->end_lsn);
       copies.chunks().Passed(c->end_lsn.value());
     } else if (auto* r = std::get_if<RelationMsg>(&msg)) {
       const auto& schema = relations.Update(*r, schemas.Known(r->oid));
@@ -526,21 +494,20 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
     } else if (std::holds_alternative<StreamStopMsg>(msg)) {
       in_stream = false;
     } else if (auto* sc = std::get_if<StreamCommitMsg>(&msg)) {
-      wal_end = std::max(wal_end, sc->end_lsn);
-      if (sc->commit_lsn <= skip_through) {
+      spine.OnKeepalive(sc->end_lsn);
+      if (!spine.StageStreamed(sc->commit_lsn)) {
         spool.Abort(sc->xid);
         continue;
       }
       // The whole transaction goes into one batch, in commit order.
       txn_seq = 0;
-      txn_rows = 0;
       spool.Replay(sc->xid, [&](const core::RelationSchema& schema, core::Change& spooled) {
         spooled.lsn = sc->commit_lsn;
         spooled.ts = sc->commit_ts;
         spooled.xid = sc->xid;
         stage(schema, spooled);
       });
-      end_transaction(sc->commit_lsn, sc->end_lsn);
+      spine.StreamCommitted(sc->commit_lsn, sc->end_lsn, spool.empty());
       copies.chunks().Passed(sc->end_lsn.value());
     } else if (auto* lm = std::get_if<LogicalMessageMsg>(&msg)) {
       if (skip_txn || in_stream) continue;  // watermarks are small: never streamed

@@ -318,6 +318,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
   };
   auto commit_batch = [&]() {
     if (!batch) return;
+    batch->SetCopying(copies.TakeCopying());
     auto m = batch->Commit(spine.batch_first(), spine.batch_last(), spine.batch_end(), spine.batch_txns());
     batch.reset();
     schemas.Persist();

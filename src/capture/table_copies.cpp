@@ -94,6 +94,13 @@ void TableCopies::RecordHeld(const std::vector<staging::HeldTable>& held) {
   if (before != held) board_.Update([&](staging::CaptureState& st) { st.held = held; });
 }
 
+std::vector<std::string> TableCopies::TakeCopying() {
+  std::set<std::string> all = std::move(copied_since_batch_);
+  copied_since_batch_.clear();
+  all.insert(copying_.begin(), copying_.end());
+  return {all.begin(), all.end()};
+}
+
 void TableCopies::Discover() {
   auto selection = SelectTables(catalog_, source_);
   RecordHeld(selection.held);
@@ -159,6 +166,7 @@ void TableCopies::Discover() {
   }
   for (auto& [table, error] : copier_.TakeErrors()) {
     copying_.erase(table);
+    copied_since_batch_.insert(table);
     board_.Update([&](staging::CaptureState& s2) {
       if (auto* ts = s2.Find(table)) {
         ts->phase = staging::SyncPhase::kErrored;
@@ -193,6 +201,7 @@ void TableCopies::ApplyProgress(Lsn durable_end) {
         ts->catchup_lsn = durable_end;
         ts->finished_at = core::NowMicros();
         copying_.erase(p.table);
+        copied_since_batch_.insert(p.table);
         spdlog::info("capture {}: {} copied ({} rows)", source_.name, p.table, ts->rows_copied);
       }
     }

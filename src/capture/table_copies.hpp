@@ -26,6 +26,8 @@ class TableCopies {
   // Picks up new tables, attached partitions, resync requests and copier
   // errors, and queues the copies they need.
   void Discover();
+  // Tables copied at any time since the last call (Manifest::copying).
+  std::vector<std::string> TakeCopying();
   // Selected tables that cannot be replicated yet: kept in the state (for
   // wharf status and the loader's _wharf.table_errors), each logged once.
   void RecordHeld(const std::vector<staging::HeldTable>& held);
@@ -63,6 +65,7 @@ class TableCopies {
   snapshot::ChunkBoard chunks_;
   snapshot::WatermarkTracker tracker_{chunks_};
   std::set<std::string> copying_;             // tables queued or being copied
+  std::set<std::string> copied_since_batch_;  // left copying_ since the last TakeCopying
   std::vector<Progress> pending_progress_;    // staged, not yet durable
   std::set<std::string> pending_untruncate_;  // their op T staged, not yet durable
   snapshot::WatermarkCopier copier_;          // last: its thread stops first

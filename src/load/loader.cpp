@@ -157,7 +157,8 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
     } else {
       // Inside: a Parquet reader reads the whole file when it opens.
       auto changes = staging::OpenChangeReader(f, std::move(hashing), where, kReadSize);
-      ApplyChanges(source, f, m.seq, target, mode, *changes);
+      const bool copying = std::find(m.copying.begin(), m.copying.end(), f.relation.table.ToString()) != m.copying.end();
+      ApplyChanges(source, f, m.seq, target, mode, copying, *changes);
     }
   } catch (const Error& e) {
     // A corrupt or truncated file usually fails as undecodable bytes; its
@@ -171,12 +172,13 @@ void Loader::ApplyFile(const core::SourceConfig& source, const staging::Manifest
 }
 
 void Loader::ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& f,
-                          uint64_t seq, const core::TableName& target, LoadMode mode,
+                          uint64_t seq, const core::TableName& target, LoadMode mode, bool copying,
                           staging::ChangeReader& changes) {
   TableBatch tb;
   tb.schema = f.relation;
   tb.target = target;
   tb.mode = mode;
+  tb.copying = copying;
   size_t chunks = 0;
   Planner planner(f.relation, tb.mode);
   size_t held = 0;

@@ -103,7 +103,7 @@ class Loader {
   core::TableName TargetOf(const core::SourceConfig& source, const core::RelationSchema& relation) const;
   // Through the planner, in chunks.
   void ApplyChanges(const core::SourceConfig& source, const staging::ManifestFile& file, uint64_t seq,
-                    const core::TableName& target, LoadMode mode, staging::ChangeReader& changes);
+                    const core::TableName& target, LoadMode mode, bool copying, staging::ChangeReader& changes);
 
   staging::ObjectStore& store_;
   Warehouse& warehouse_;

@@ -54,6 +54,13 @@ void Warehouse::AppendRows(const core::TableName& target, const core::RelationSc
   if (!tb.plan.inserts.empty() || !any) flush();  // an empty file still creates its table
 }
 
+std::string UnfilledToastReason(uint64_t rows) {
+  return fmt::format(
+      "{} changed row(s) left a TOAST value unchanged, but the warehouse has no row to take it from "
+      "(a row it should hold is missing), so loading them would store NULL",
+      rows);
+}
+
 std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const std::string& base_dir) {
   if (target.type == "duckdb") {
     std::filesystem::path p(target.path);

@@ -21,6 +21,11 @@ struct TableBatch {
   core::RelationSchema schema;   // source schema the changes were staged with
   LoadMode mode = LoadMode::kMirror;  // the plan was made for this mode
   TablePlan plan;
+  // A copy of the table ran while its batch was staged (Manifest::copying): an
+  // unchanged TOAST value may find no warehouse row yet (its page comes
+  // later). Otherwise a row with no value to take is an error that stops the
+  // table, never a NULL loaded in its place.
+  bool copying = false;
 };
 
 // A whole batch planned in memory: only for small batches (tests, tools); the
@@ -147,6 +152,10 @@ class Warehouse {
   virtual TableDiff Compare(const core::TableName& target, const core::RelationSchema& schema,
                             const RowProducer& source_rows, size_t sample_limit) = 0;
 };
+
+// Why a table stops when changes left TOAST values unchanged and the
+// warehouse has no row to take them from (TableBatch::copying).
+std::string UnfilledToastReason(uint64_t rows);
 
 std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const std::string& base_dir);
 

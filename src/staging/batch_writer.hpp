@@ -63,6 +63,8 @@ class BatchWriter {
   // A fresh file's expected row count, for the loader that streams it
   // (FreshStream::expected_rows): call before its first row.
   void ExpectRows(uint64_t rows) { expected_rows_ = rows; }
+  // Manifest::copying.
+  void SetCopying(std::vector<std::string> tables) { manifest_.copying = std::move(tables); }
   uint64_t raw_bytes() const { return raw_bytes_; }
   uint64_t changes() const { return changes_; }
   uint64_t seq() const { return manifest_.seq; }

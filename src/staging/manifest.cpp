@@ -79,6 +79,7 @@ std::string Manifest::ToJson() const {
             {"end_lsn_text", end_lsn.ToString()},
             {"transactions", transactions},
             {"created_at", created_at},
+            {"copying", copying},
             {"files", files_json}};
   return j.dump(1) + "\n";
 }
@@ -99,6 +100,7 @@ Manifest Manifest::FromJson(const std::string& text, const std::string& where) {
     m.end_lsn = Lsn(j.at("end_lsn").get<uint64_t>());
     m.transactions = j.value("transactions", uint64_t{0});
     m.created_at = j.value("created_at", int64_t{0});
+    m.copying = j.value("copying", std::vector<std::string>{});
     for (const auto& fj : j.at("files")) {
       ManifestFile f;
       f.path = fj.at("path").get<std::string>();

@@ -47,6 +47,11 @@ struct Manifest {
   uint64_t transactions = 0;
   int64_t created_at = 0;  // unix micros
   std::vector<ManifestFile> files;
+  // Source tables ("schema.table") a copy while streaming was running for at
+  // some point while the batch was open: a row change of theirs may meet no
+  // warehouse row to take unchanged TOAST values from, because its page is
+  // still to come. For other tables that means a row is missing.
+  std::vector<std::string> copying;
 
   std::string ToJson() const;
   static Manifest FromJson(const std::string& text, const std::string& where);

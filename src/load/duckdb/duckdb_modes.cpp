@@ -23,7 +23,7 @@ void AppendText(Appender& app, const std::string& text, const char* what) {
 
 }  // namespace
 
-void DuckDbWarehouse::StageRows(const core::TableName& table, const core::RelationSchema& schema,
+uint64_t DuckDbWarehouse::StageRows(const core::TableName& table, const core::RelationSchema& schema,
                                 const std::vector<PlannedRow>& rows,
                                 const std::vector<ExtraColumn>& extras,
                                 const std::string& fill_from, std::vector<Reject>& rejects) {
@@ -67,7 +67,7 @@ void DuckDbWarehouse::StageRows(const core::TableName& table, const core::Relati
     app.EndRow();
   }
   app.Close();
-  if (!any_fill) return;
+  if (!any_fill) return 0;
   // Unchanged TOAST values the batch does not carry come from the current
   // warehouse row, read before the statements that follow change it. In a
   // batch applied in chunks that is the row as the previous chunks left it.
@@ -80,6 +80,11 @@ void DuckDbWarehouse::StageRows(const core::TableName& table, const core::Relati
                 KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") +
                 " AND contains(_wharf_up._wharf_fill, '," + std::to_string(c) + ",')");
   }
+  // Rows that wanted a value from a row the warehouse does not have.
+  auto missing = conn_.Query("SELECT count(*) FROM _wharf_up WHERE _wharf_fill IS NOT NULL AND NOT EXISTS "
+                             "(SELECT 1 FROM " + (fill_from.empty() ? target : fill_from) + " t WHERE " +
+                             KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") + ")");
+  return missing.GetUInt64(0, 0);
 }
 
 void DuckDbWarehouse::StageMarks(const core::RelationSchema& schema,
@@ -101,7 +106,7 @@ void DuckDbWarehouse::StageMarks(const core::RelationSchema& schema,
 }
 
 void DuckDbWarehouse::ApplyHistory(const core::TableName& table, const core::RelationSchema& schema,
-                                   const TablePlan& plan, std::vector<Reject>& rejects) {
+                                   const TablePlan& plan, bool copying, std::vector<Reject>& rejects) {
   const std::string target = Qualified(table.schema, table.name);
   auto keys = KeyColumns(schema);
   std::string cols;
@@ -137,7 +142,10 @@ void DuckDbWarehouse::ApplyHistory(const core::TableName& table, const core::Rel
       "(SELECT * FROM " + target + " x WHERE EXISTS (SELECT 1 FROM _wharf_up u WHERE " +
       KeyMatch(schema, keys, "x", "u", "_wharf_fk") + ") QUALIFY row_number() OVER " +
       "(PARTITION BY " + key_list + " ORDER BY \"_wharf_lsn\" DESC, \"_wharf_seq\" DESC) = 1)";
-  if (!plan.versions.empty()) StageRows(table, schema, plan.versions, extras, latest, rejects);
+  if (!plan.versions.empty()) {
+    uint64_t unfilled = StageRows(table, schema, plan.versions, extras, latest, rejects);
+    if (unfilled && !copying) throw UnfilledToast{unfilled};
+  }
 
   // 2. TRUNCATE (only ever first in a chunk): a tombstone for every current
   //    version, then every current version ends.

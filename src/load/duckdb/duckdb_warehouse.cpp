@@ -174,9 +174,14 @@ void DuckDbWarehouse::ApplyTable(const TableBatch& tb) {
       schemas_->Touched(tb.target);
     UseOneThreadForLargePlan(tb.plan);
     std::vector<Reject> rejects;
-    if (tb.mode == LoadMode::kHistory) ApplyHistory(tb.target, schema, tb.plan, rejects);
-    else if (tb.mode == LoadMode::kAppend) ApplyAppend(tb.target, schema, tb.plan, rejects);
-    else ApplyPlan(tb.target, schema, tb.plan, tb.mode, rejects);
+    try {
+      if (tb.mode == LoadMode::kHistory) ApplyHistory(tb.target, schema, tb.plan, tb.copying, rejects);
+      else if (tb.mode == LoadMode::kAppend) ApplyAppend(tb.target, schema, tb.plan, rejects);
+      else ApplyPlan(tb.target, schema, tb.plan, tb.mode, tb.copying, rejects);
+    } catch (const UnfilledToast& u) {
+      schemas_->Stop(batch_->source, batch_->seq, tb.target, StopReason(UnfilledToastReason(u.rows), batch_->seq, tb.schema.table));
+      return;
+    }
     WriteRejects(rejects);
     core::FaultPoint("load.mid_apply");
   } catch (Error& e) {
@@ -240,7 +245,8 @@ void DuckDbWarehouse::RestoreThreads() noexcept {
 }
 
 void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::RelationSchema& schema,
-                                const TablePlan& plan, LoadMode mode, std::vector<Reject>& rejects) {
+                                const TablePlan& plan, LoadMode mode, bool copying,
+                                std::vector<Reject>& rejects) {
   const std::string target = Qualified(table.schema, table.name);
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
@@ -254,7 +260,11 @@ void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::Relati
                         app.Check(duckdb_append_bool(app.raw(), row.deleted), "deleted");
                       }});
   }
-  if (!plan.upserts.empty()) StageRows(table, schema, plan.upserts, extras, "", rejects);
+  if (!plan.upserts.empty()) {
+    // Before anything of the table changes: a stop leaves the chunk unapplied.
+    uint64_t unfilled = StageRows(table, schema, plan.upserts, extras, "", rejects);
+    if (unfilled && !copying) throw UnfilledToast{unfilled};
+  }
   if (plan.truncate && soft) {
     // soft_delete: every row stays, deleted as of the TRUNCATE.
     conn_.Query("UPDATE " + target + " SET \"_wharf_deleted\" = true, \"_wharf_lsn\" = " +

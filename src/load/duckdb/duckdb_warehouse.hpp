@@ -76,10 +76,15 @@ class DuckDbWarehouse : public Warehouse {
   // created in `mode` by the schema preparation).
   void CheckMode(const core::TableName& target, const core::RelationSchema& schema, LoadMode mode);
   // mirror and soft_delete.
+  // `copying`: TableBatch::copying; otherwise an unchanged TOAST value with no
+  // row to take it from throws UnfilledToast before the table is touched.
   void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema,
-                 const TablePlan& plan, LoadMode mode, std::vector<Reject>& rejects);
+                 const TablePlan& plan, LoadMode mode, bool copying, std::vector<Reject>& rejects);
   void ApplyHistory(const core::TableName& target, const core::RelationSchema& schema,
-                    const TablePlan& plan, std::vector<Reject>& rejects);
+                    const TablePlan& plan, bool copying, std::vector<Reject>& rejects);
+  struct UnfilledToast {
+    uint64_t rows;
+  };
   void ApplyAppend(const core::TableName& target, const core::RelationSchema& schema,
                    const TablePlan& plan, std::vector<Reject>& rejects);
   void AppendInserts(const core::TableName& table, const core::RelationSchema& schema,
@@ -89,8 +94,8 @@ class DuckDbWarehouse : public Warehouse {
   // Rows into the temp table _wharf_up (values, _wharf_lsn, extras), with
   // unchanged TOAST columns filled from the rows of `fill_from` (SQL for a
   // relation with the target's columns, one row per key; empty: the target)
-  // matching their fill key.
-  void StageRows(const core::TableName& table, const core::RelationSchema& schema,
+  // matching their fill key. Returns how many rows found no such row.
+  uint64_t StageRows(const core::TableName& table, const core::RelationSchema& schema,
                  const std::vector<PlannedRow>& rows, const std::vector<ExtraColumn>& extras,
                  const std::string& fill_from, std::vector<Reject>& rejects);
   // Marks into the temp table _wharf_mark (key columns, _wharf_lsn, _wharf_ts).

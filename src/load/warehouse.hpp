@@ -153,8 +153,12 @@ class Warehouse {
                             const RowProducer& source_rows, size_t sample_limit) = 0;
 };
 
-// Why a table stops when changes left TOAST values unchanged and the
-// warehouse has no row to take them from (TableBatch::copying).
+// Thrown by an adapter while staging a chunk, before the table is touched:
+// `rows` changes left TOAST values unchanged and the warehouse has no row to
+// take them from (TableBatch::copying). The adapter stops the table.
+struct UnfilledToast {
+  uint64_t rows = 0;
+};
 std::string UnfilledToastReason(uint64_t rows);
 
 std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const std::string& base_dir);

@@ -82,9 +82,7 @@ class DuckDbWarehouse : public Warehouse {
                  const TablePlan& plan, LoadMode mode, bool copying, std::vector<Reject>& rejects);
   void ApplyHistory(const core::TableName& target, const core::RelationSchema& schema,
                     const TablePlan& plan, bool copying, std::vector<Reject>& rejects);
-  struct UnfilledToast {
-    uint64_t rows;
-  };
+
   void ApplyAppend(const core::TableName& target, const core::RelationSchema& schema,
                    const TablePlan& plan, std::vector<Reject>& rejects);
   void AppendInserts(const core::TableName& table, const core::RelationSchema& schema,

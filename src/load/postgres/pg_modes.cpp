@@ -40,7 +40,8 @@ void PgWarehouse::AddModeColumns(const core::TableName& target, LoadMode mode) {
 }
 
 void PgWarehouse::StageRows(const core::TableName& target, const core::RelationSchema& schema,
-                            const std::vector<PlannedRow>& rows, LoadMode mode, const std::string& fill_from) {
+                            const std::vector<PlannedRow>& rows, LoadMode mode, const std::string& fill_from,
+                            bool copying) {
   std::set<uint32_t> fill_cols;
   for (const auto& row : rows) fill_cols.insert(row.fill_columns.begin(), row.fill_columns.end());
   const bool with_fill = !fill_cols.empty();
@@ -52,6 +53,9 @@ void PgWarehouse::StageRows(const core::TableName& target, const core::RelationS
   // statements that follow change the warehouse rows.
   conn_.Exec("ANALYZE pg_temp." + pg::QuoteIdent(kUpsertStage));
   conn_.Exec(FillFromWarehouseSql(target, schema, {fill_cols.begin(), fill_cols.end()}, fill_from));
+  if (copying) return;
+  auto unfilled = conn_.Exec(UnfilledRowsSql(target, schema, fill_from));
+  if (uint64_t n = std::stoull(std::string(unfilled.Get(0, 0)))) throw UnfilledToast{n};
 }
 
 void PgWarehouse::StageMarks(const core::TableName& target, const core::RelationSchema& schema,
@@ -62,12 +66,12 @@ void PgWarehouse::StageMarks(const core::TableName& target, const core::Relation
 }
 
 void PgWarehouse::ApplyHistory(const core::TableName& target, const core::RelationSchema& schema,
-                               const TablePlan& plan) {
+                               const TablePlan& plan, bool copying) {
   // 1. The chunk's versions, unchanged TOAST columns filled from each key's
   //    latest version (current, or the tombstone a TRUNCATE left: a row
   //    copied again after a TRUNCATE can be updated before its copy lands).
   if (!plan.versions.empty())
-    StageRows(target, schema, plan.versions, LoadMode::kHistory, LatestVersionsSql(target, schema));
+    StageRows(target, schema, plan.versions, LoadMode::kHistory, LatestVersionsSql(target, schema), copying);
   // 2. TRUNCATE (only ever first in a chunk): a tombstone for every current
   //    version, then every current version ends.
   if (plan.truncate) {

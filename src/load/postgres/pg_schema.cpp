@@ -132,6 +132,14 @@ std::map<std::string, std::string> PgSchemas::Errors() {
   return out;
 }
 
+void PgSchemas::Stop(const std::string& source, uint64_t seq, const core::TableName& target,
+                     const std::string& reason) {
+  spdlog::error("load: {} stopped: {}", target.ToString(), reason);
+  conn_.Exec(TableErrorSql(target, source, reason, seq));
+  auto it = tables_.find(target);
+  if (it != tables_.end()) it->second.error = reason;
+}
+
 void PgSchemas::RecordHeld(const std::string& source, const std::map<std::string, std::string>& held) {
   std::string sql = "BEGIN; DELETE FROM _wharf.table_errors WHERE source = " + QuoteLiteral(source) +
                     " AND batch_seq = 0;";
@@ -249,10 +257,7 @@ bool PgSchemas::Prepare(const std::string& source, uint64_t seq, const core::Tab
       Create(target, schema);
       return true;
     }
-    std::string reason = StopReason(plan.error, seq, schema.table);
-    spdlog::error("load: {} stopped: {}", target.ToString(), reason);
-    conn_.Exec(TableErrorSql(target, source, reason, seq));
-    t->error = reason;
+    Stop(source, seq, target, StopReason(plan.error, seq, schema.table));
     return false;
   }
   plan.metadata_changed = !SameColumns(plan.after, t->columns);

@@ -54,6 +54,8 @@ class PgSchemas {
   // Stopped tables ("schema.table" -> reason with the fix).
   std::map<std::string, std::string> Errors();
   void RecordHeld(const std::string& source, const std::map<std::string, std::string>& held);
+  // Stops `target` inside the open batch (skipped until a batch truncates it).
+  void Stop(const std::string& source, uint64_t seq, const core::TableName& target, const std::string& reason);
 
  private:
   struct Table {

@@ -198,6 +198,16 @@ void EncodeUpsertRow(std::string& out, const core::RelationSchema& schema, const
   out += '\n';
 }
 
+namespace {
+// " AND t.<key> = u.<fill key>" for every key column.
+std::string FillKeyMatch(const core::RelationSchema& schema) {
+  std::string match;
+  for (size_t k : schema.KeyIndexes())
+    match += " AND t." + QuoteIdent(schema.columns[k].name) + " = u." + FillKey(k);
+  return match;
+}
+}  // namespace
+
 std::string FillFromWarehouseSql(const core::TableName& target, const core::RelationSchema& schema,
                                  const std::vector<uint32_t>& fill_columns, const std::string& from) {
   std::string set;
@@ -206,11 +216,17 @@ std::string FillFromWarehouseSql(const core::TableName& target, const core::Rela
     set += (set.empty() ? "" : ", ") + col + " = CASE WHEN " + std::to_string(c) +
            " = ANY(u.\"_wharf_fill\") THEN t." + col + " ELSE u." + col + " END";
   }
-  std::string match;
-  for (size_t k : schema.KeyIndexes())
-    match += " AND t." + QuoteIdent(schema.columns[k].name) + " = u." + FillKey(k);
+  const std::string match = FillKeyMatch(schema);
   return "UPDATE pg_temp." + QuoteIdent(kUpsertStage) + " u SET " + set + " FROM " +
          (from.empty() ? Qualified(target) : from) + " t WHERE u.\"_wharf_fill\" IS NOT NULL" + match;
+}
+
+std::string UnfilledRowsSql(const core::TableName& target, const core::RelationSchema& schema,
+                            const std::string& from) {
+  const std::string match = FillKeyMatch(schema);
+  return "SELECT count(*) FROM pg_temp." + QuoteIdent(kUpsertStage) +
+         " u WHERE u.\"_wharf_fill\" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+         (from.empty() ? Qualified(target) : from) + " t WHERE true" + match + ")";
 }
 
 std::string TruncateSql(const core::TableName& target) { return "TRUNCATE " + Qualified(target); }

@@ -63,6 +63,8 @@ void EncodeUpsertRow(std::string& out, const core::RelationSchema& schema, const
 // Fills the columns `fill_columns` of staged upserts that asked for it from
 // the current warehouse row with their fill key (run before any delete), or
 // from the rows of `from` (a relation with the target's columns, one row per key).
+// How many staged rows wanted a fill and found no row in `from` (empty: the target).
+std::string UnfilledRowsSql(const core::TableName& target, const core::RelationSchema& schema, const std::string& from);
 std::string FillFromWarehouseSql(const core::TableName& target, const core::RelationSchema& schema,
                                  const std::vector<uint32_t>& fill_columns, const std::string& from = "");
 

@@ -102,9 +102,16 @@ void PgWarehouse::ApplyTable(const TableBatch& tb) {
     CheckMode(tb.target, schema, tb.mode);  // refuses a table created in another mode
     creating_mode_ = tb.mode;              // a table (re)created below gets its mode's columns
     if (!EnsureTable(tb.target, schema, tb.plan.truncate)) return;
-    if (tb.mode == LoadMode::kHistory) ApplyHistory(tb.target, schema, tb.plan);
-    else if (tb.mode == LoadMode::kAppend) ApplyAppend(tb.target, schema, tb.plan);
-    else ApplyPlan(tb.target, schema, tb.plan, tb.mode);
+    try {
+      if (tb.mode == LoadMode::kHistory) ApplyHistory(tb.target, schema, tb.plan, tb.copying);
+      else if (tb.mode == LoadMode::kAppend) ApplyAppend(tb.target, schema, tb.plan);
+      else ApplyPlan(tb.target, schema, tb.plan, tb.mode, tb.copying);
+    } catch (const UnfilledToast& u) {
+      // Thrown before the table was touched in this chunk.
+      schemas_.Stop(batch_->source, batch_->seq, tb.target,
+                    StopReason(UnfilledToastReason(u.rows), batch_->seq, tb.schema.table));
+      return;
+    }
     core::FaultPoint("load.mid_apply");
   } catch (Error& e) {
     throw e.AddContext("loading batch " + std::to_string(batch_->seq) + " of source " + batch_->source +
@@ -113,12 +120,12 @@ void PgWarehouse::ApplyTable(const TableBatch& tb) {
 }
 
 void PgWarehouse::ApplyPlan(const core::TableName& target, const core::RelationSchema& schema,
-                            const TablePlan& plan, LoadMode mode) {
+                            const TablePlan& plan, LoadMode mode, bool copying) {
   // Same order as the plan's contract (planner.hpp): unchanged TOAST values
   // are read from the warehouse before anything is deleted, then truncate,
   // deletes, removes, upserts, inserts.
   const bool soft = mode == LoadMode::kSoftDelete;
-  if (!plan.upserts.empty()) StageRows(target, schema, plan.upserts, mode, "");
+  if (!plan.upserts.empty()) StageRows(target, schema, plan.upserts, mode, "", copying);
   if (plan.truncate && soft) conn_.Exec(SoftDeleteTruncateSql(target, plan.truncate_lsn));
   if (!plan.marks.empty()) {
     // soft_delete: rows deleted by keys the chunk holds no values of keep theirs.

@@ -64,7 +64,7 @@ class PgWarehouse : public Warehouse {
   std::vector<std::string> TypeNames(const core::RelationSchema& schema);
   // mirror and soft_delete.
   void ApplyPlan(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan,
-                 LoadMode mode);
+                 LoadMode mode, bool copying);
   // pg_modes.cpp: the other modes.
   // Throws when `target` exists in another mode than `mode`; true when it
   // does not exist yet (it is then created in `mode`: AddModeColumns).
@@ -74,11 +74,13 @@ class PgWarehouse : public Warehouse {
   LoadMode TableMode(const core::TableName& target);
   // Rows into the stage _wharf_up (values, _wharf_lsn, the mode's columns),
   // unchanged TOAST columns filled from `fill_from` (empty: the target).
+  // Throws UnfilledToast when a row found none to fill from, unless `copying`.
   void StageRows(const core::TableName& target, const core::RelationSchema& schema,
-                 const std::vector<PlannedRow>& rows, LoadMode mode, const std::string& fill_from);
+                 const std::vector<PlannedRow>& rows, LoadMode mode, const std::string& fill_from, bool copying);
   void StageMarks(const core::TableName& target, const core::RelationSchema& schema,
                   const std::vector<KeyMark>& marks);
-  void ApplyHistory(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan);
+  void ApplyHistory(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan,
+                    bool copying);
   void ApplyAppend(const core::TableName& target, const core::RelationSchema& schema, const TablePlan& plan);
   void CollectSample(const std::string& label, const std::string& key_names, const std::string& from,
                      const std::string& key_expr, size_t limit, uint64_t& counter, TableDiff& diff);

@@ -1,12 +1,9 @@
 #pragma once
-// Capture of one source: full load on first start, then the replication
-// stream staged as batches of whole committed transactions.
-//
-// LSN invariants (DESIGN.md "The exactly-once spine"):
-//  - flushed_ is the end LSN of the last durable batch, or a keepalive's WAL
-//    end while nothing received is unstaged. Only flushed_ is ever confirmed.
-//  - a transaction whose commit LSN is at or below the last staged commit LSN
-//    was staged before a restart and is dropped.
+// Capture of one source: checks, slot and first full load on start, then the
+// replication stream staged as batches of whole committed transactions
+// (capture/stream_session.hpp), reconnecting with backoff when it breaks.
+// The LSN invariants (DESIGN.md "The exactly-once spine") are kept by
+// capture/spine.hpp.
 #include <atomic>
 #include <chrono>
 #include <functional>

@@ -52,6 +52,12 @@ bool ChunkBoard::WaitConsumed(uint64_t id, uint64_t h_bound, const std::atomic<b
 
 void ChunkBoard::WakeAll() { cv_.notify_all(); }
 
+void ChunkBoard::Drop(uint64_t id) {
+  std::lock_guard lock(mu_);
+  chunks_.erase(id);
+  consumed_.erase(id);
+}
+
 void ChunkBoard::Passed(uint64_t lsn) {
   uint64_t seen = passed_;
   while (lsn > seen && !passed_.compare_exchange_weak(seen, lsn)) {
@@ -79,14 +85,6 @@ std::optional<PgSnapshot> PgSnapshot::Parse(std::string_view text) {
   return s;
 }
 
-bool PgSnapshot::InProgress(uint32_t xid) const {
-  // pgoutput sends 32-bit xids; the snapshot's are 64-bit (epoch and xid).
-  // Only transactions that committed shortly before the snapshot are asked
-  // about, so the low 32 bits identify them.
-  for (uint64_t x : xip)
-    if (static_cast<uint32_t>(x) == xid) return true;
-  return false;
-}
 
 namespace {
 std::optional<std::pair<char, uint64_t>> ParseMark(std::string_view content) {
@@ -104,6 +102,8 @@ WatermarkTracker::Event WatermarkTracker::OnMessage(std::string_view prefix, std
   if (prefix != kWatermarkPrefix) return ev;
   auto mark = ParseMark(content);
   if (!mark) return ev;
+  // Windows whose chunk the copier abandoned (no H will come) are closed.
+  std::erase_if(windows_, [&](const auto& w) { return !board_.Find(w.first); });
   if (mark->first == 'L') {
     // Marks of chunks this process does not know (from before a restart) are ignored.
     auto chunk = board_.Find(mark->second);
@@ -144,6 +144,8 @@ std::string WatermarkTracker::VoidReason(const Window& w, const Chunk& chunk) co
   if (!chunk.key.Usable() && w.any_change) return "a change to the key-less table inside its window";
   if (chunk.snapshot) {
     for (uint64_t x : chunk.snapshot->xip) {
+      // pgoutput sends 32-bit xids, the snapshot 64-bit ones (epoch and xid);
+      // the writers kept are recent, so the low 32 bits identify them.
       auto it = writers_.find(static_cast<uint32_t>(x));
       if (it == writers_.end() || it->second.order >= w.opened_at) continue;
       const auto& tables = it->second.tables;
@@ -277,13 +279,53 @@ void WatermarkCopier::Run() {
   }
 }
 
+bool WatermarkCopier::ReadPage(pg::Connection& conn, Chunk& chunk, const staging::KeyRange& range,
+                               const pg::TableInfo& info, pg::TypeResolver& types,
+                               const std::function<void()>& emit_high) {
+  // The lock comes before the snapshot (LOCK takes none), so no DDL lands
+  // between the schema read here and H; the schema and the page are the
+  // table as of H.
+  conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  try {
+    conn.Exec("SET LOCAL lock_timeout = '2s'");
+    try {
+      conn.Exec("LOCK TABLE " + pg::QuoteIdent(info.name.schema) + "." + pg::QuoteIdent(info.name.name) +
+                " IN ACCESS SHARE MODE");
+    } catch (const Error& e) {
+      if (e.message().find("lock timeout") == std::string::npos) throw;
+      conn.Exec("ROLLBACK");
+      return false;
+    }
+    chunk.snapshot = PgSnapshot::Parse(conn.Exec("SELECT pg_current_snapshot()::text").Get(0, 0));
+    chunk.schema = pg::DescribeTable(conn, info, types);
+    chunk.key = DescribeKey(conn, chunk.schema);
+    const KeyInfo& key = chunk.key;
+    uint64_t limit = key.Usable() ? options_.page_rows : 0;
+    std::vector<core::Datum> row;
+    conn.CopyOut("COPY (" + PageQuery(chunk.schema, key, range, limit) + ") TO STDOUT", [&](std::string_view line) {
+      pg::ParseCopyTextRow(line, row, chunk.schema.columns.size());
+      chunk.rows.push_back(row);
+    });
+    chunk.last_key = chunk.rows.empty() || !key.Usable() ? range.after : KeyOf(key, chunk.rows.back());
+    chunk.range_done = !key.Usable() || chunk.rows.size() < options_.page_rows;
+    emit_high();
+    conn.Exec("COMMIT");
+    return true;
+  } catch (...) {
+    try {
+      conn.Exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
 void WatermarkCopier::CopyJob(const Job& job) {
   auto conn = pg::Connection::Open(source_.dsn, false, "wharf copy " + source_.name);
   pg::TypeResolver types;
   std::mt19937_64 rng(std::random_device{}());
   bool truncate = job.truncate_first;
   const std::string table = job.schema.table.ToString();
-  const std::string qualified = pg::QuoteIdent(job.schema.table.schema) + "." + pg::QuoteIdent(job.schema.table.name);
   const pg::TableInfo info{job.schema.table, job.schema.oid, 'r', job.schema.replica_identity};
   const KeyInfo job_key = DescribeKey(conn, job.schema);
   auto emit = [&](char kind, uint64_t id) {
@@ -308,34 +350,16 @@ void WatermarkCopier::CopyJob(const Job& job) {
       board_.Put(at_low);
       auto chunk = std::make_shared<Chunk>(*at_low);
       emit('L', chunk->id);
-      // The lock comes before the snapshot (LOCK takes none), so no DDL lands
-      // between the schema read here and H; the schema and the page are the
-      // table as of H.
-      conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ");
-      try {
-        conn.Exec("LOCK TABLE " + qualified + " IN ACCESS SHARE MODE");
-        chunk->snapshot = PgSnapshot::Parse(conn.Exec("SELECT pg_current_snapshot()::text").Get(0, 0));
-        chunk->schema = pg::DescribeTable(conn, info, types);
-        chunk->key = DescribeKey(conn, chunk->schema);
-        const KeyInfo& key = chunk->key;
-        uint64_t limit = key.Usable() ? options_.page_rows : 0;
-        std::vector<core::Datum> row;
-        conn.CopyOut("COPY (" + PageQuery(chunk->schema, key, range, limit) + ") TO STDOUT",
-                     [&](std::string_view line) {
-                       pg::ParseCopyTextRow(line, row, chunk->schema.columns.size());
-                       chunk->rows.push_back(row);
-                     });
-        chunk->last_key = chunk->rows.empty() || !key.Usable() ? range.after : KeyOf(key, chunk->rows.back());
-        chunk->range_done = !key.Usable() || chunk->rows.size() < options_.page_rows;
-        board_.Put(chunk);  // publishes the rows to capture (under the board's lock)
+      auto publish_and_emit_high = [&] {
+        board_.Put(chunk);  // publishes the page to capture (under the board's lock)
         emit('H', chunk->id);
-        conn.Exec("COMMIT");
-      } catch (...) {
-        try {
-          conn.Exec("ROLLBACK");
-        } catch (...) {
-        }
-        throw;
+      };
+      if (!ReadPage(conn, *chunk, range, info, types, publish_and_emit_high)) {
+        // The table's lock was not granted in time (an application holds it):
+        // the marks are abandoned and the page is tried again, so a stop never
+        // waits behind an application's lock.
+        board_.Drop(chunk->id);
+        continue;
       }
       // The H is in the WAL below this: a stream past it has seen it.
       auto h_lsn = Lsn::Parse(conn.Exec("SELECT pg_current_wal_insert_lsn()").Get(0, 0));

@@ -40,6 +40,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <unordered_map>
 #include <map>
 #include <memory>
@@ -51,6 +52,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "pg/catalog.hpp"
 #include "core/relation.hpp"
 #include "snapshot/keyset.hpp"
 #include "staging/state_store.hpp"
@@ -65,9 +67,6 @@ struct PgSnapshot {
   uint64_t xmax = 0;
   std::vector<uint64_t> xip;  // in progress when taken (xmin <= xid < xmax)
   static std::optional<PgSnapshot> Parse(std::string_view text);
-  // Whether a transaction with this 32-bit xid (as pgoutput sends it) was in
-  // progress, so its changes are not in what the snapshot reads.
-  bool InProgress(uint32_t xid) const;
 };
 
 struct Chunk {
@@ -93,6 +92,8 @@ class ChunkBoard {
   // Capture is done with the chunk (staged or voided).
   void Consumed(uint64_t id);
   void WakeAll();
+  // Copier: the chunk's marks are abandoned (no H will follow its L).
+  void Drop(uint64_t id);
   // Capture: how far its stream has come (commit end LSNs, keepalive WAL
   // ends). A chunk whose H committed below this and that is not consumed was
   // missed (WaitConsumed gives up on it).
@@ -186,6 +187,11 @@ class WatermarkCopier {
  private:
   void Run();
   void CopyJob(const Job& job);
+  // Reads `chunk`'s page inside one REPEATABLE READ transaction after its L
+  // (lock, snapshot, schema, rows), calling `emit_high` before committing.
+  // False when the table's lock was not granted within 2 s.
+  bool ReadPage(pg::Connection& conn, Chunk& chunk, const staging::KeyRange& range, const pg::TableInfo& info,
+                pg::TypeResolver& types, const std::function<void()>& emit_high);
 
   core::SourceConfig source_;
   ChunkBoard& board_;

@@ -61,14 +61,13 @@ class TrackerTest : public ::testing::Test {
   core::RelationSchema items_ = Items();
 };
 
-TEST(PgSnapshotText, ParsesAndTellsInProgressByLow32Bits) {
+TEST(PgSnapshotText, Parses) {
   auto s = PgSnapshot::Parse("4294967301:4294967310:4294967302,4294967305");
   ASSERT_TRUE(s);
   EXPECT_EQ(s->xmin, 4294967301u);
   EXPECT_EQ(s->xmax, 4294967310u);
-  EXPECT_EQ(s->xip.size(), 2u);
-  EXPECT_TRUE(s->InProgress(6));  // 4294967302 mod 2^32
-  EXPECT_FALSE(s->InProgress(7));
+  ASSERT_EQ(s->xip.size(), 2u);
+  EXPECT_EQ(s->xip[1], 4294967305u);
   auto empty = PgSnapshot::Parse("100:100:");
   ASSERT_TRUE(empty);
   EXPECT_TRUE(empty->xip.empty());
@@ -98,6 +97,27 @@ TEST_F(TrackerTest, ACommitBeforeLInvisibleToThePageSnapshotVoidsIt) {
   EXPECT_TRUE(c->void_chunk);
   EXPECT_NE(c->void_reason.find("not yet visible"), std::string::npos) << c->void_reason;
   EXPECT_TRUE(c->rows.empty());
+}
+
+TEST_F(TrackerTest, ACommitBeforeLFoundByTheLow32BitsOfTheSnapshotsXid) {
+  tracker_.OnChange(items_, Upd(6, 2, std::string("committed")));  // xid 6 of epoch 1
+  Page(1, {1, 2}, PgSnapshot::Parse("4294967301:4294967310:4294967302"));
+  tracker_.OnMessage(kWatermarkPrefix, L(1));
+  EXPECT_TRUE(High(1)->void_chunk);
+}
+
+TEST_F(TrackerTest, AbandonedMarksCloseTheirWindow) {
+  Page(1, {1});
+  tracker_.OnMessage(kWatermarkPrefix, L(1));
+  EXPECT_TRUE(tracker_.open());
+  board_.Drop(1);
+  Page(2, {5});
+  tracker_.OnMessage(kWatermarkPrefix, L(2));
+  tracker_.OnChange(items_, Upd(50, 5, std::string("x")));
+  auto c = High(2);
+  EXPECT_FALSE(c->void_chunk);
+  EXPECT_TRUE(c->rows.empty());
+  EXPECT_FALSE(tracker_.open());  // window 1 was closed when its chunk was dropped
 }
 
 TEST_F(TrackerTest, InProgressTransactionsThatCommitInsideTheWindowOrTouchOtherTablesAreFine) {

@@ -126,6 +126,27 @@ TEST_P(CopyWhileStreaming, SchemaChangesWhileTheCopyWaitsLandWithTheirRows) {
   ExpectValidateEqual();
 }
 
+TEST_P(CopyWhileStreaming, AStopWhileTheCopyWaitsForAnApplicationsLockIsPromptAndTheCopyResumes) {
+  PgRun("CREATE TABLE items (id int PRIMARY KEY, v text);"
+        "INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 50) g;");
+  WriteDefaultConfig();
+  Once();
+  PgSession app(dsn_);
+  app.Query("BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
+  auto run = RunAndResync("public.items");
+  ASSERT_TRUE(WaitFor([&] { return CopierWaitsForLock(); }, 60s)) << Activity() << run->Output();
+  auto t0 = std::chrono::steady_clock::now();
+  run->Signal(SIGINT);
+  EXPECT_EQ(run->Wait(60s), 0) << run->Output();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 15s) << "the stop waited for the application's lock";
+  app.Query("UPDATE items SET v = 'during' WHERE id = 3; COMMIT");
+  // The interrupted copy resumes and ends; --once waits for it.
+  Once();
+  EXPECT_EQ(TableStatus("public.items")["phase"], "ready");
+  EXPECT_EQ(W("SELECT v FROM public.items WHERE id = 3")[0][0], "during");
+  ExpectValidateEqual();
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, CopyWhileStreaming, ::testing::Values("duckdb", "postgres"), TargetName);
 
 }  // namespace

@@ -37,6 +37,10 @@ class CopyWhileStreaming : public BothTargets {
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return run;
   }
+  std::string ColumnCount(const std::string& table, const std::string& column) {
+    return Str(W("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '" +
+                 table + "' AND column_name = '" + column + "'")[0][0]);
+  }
   void StopAndCatchUp(Process& run) {
     run.Signal(SIGINT);
     EXPECT_EQ(run.Wait(90s), 0) << run.Output();
@@ -104,8 +108,9 @@ TEST_P(CopyWhileStreaming, ACommitNotYetVisibleToTheCopysSnapshotIsNotOverwritte
 }
 
 TEST_P(CopyWhileStreaming, SchemaChangesWhileTheCopyWaitsLandWithTheirRows) {
-  PgRun("CREATE TABLE items (id int PRIMARY KEY, qty smallint, note text);"
-        "INSERT INTO items SELECT g, g, 'n' || g FROM generate_series(1, 300) g;");
+  PgRun("CREATE TABLE items (id int PRIMARY KEY, qty smallint, note text, gone text);"
+        "INSERT INTO items SELECT g, g, 'n' || g, 'g' FROM generate_series(1, 300) g;");
+  target_yaml_ += "  dropped_columns: drop\n";
   WriteDefaultConfig();
   Once();
   PgSession app(dsn_);
@@ -115,6 +120,7 @@ TEST_P(CopyWhileStreaming, SchemaChangesWhileTheCopyWaitsLandWithTheirRows) {
   app.Query("ALTER TABLE items ADD COLUMN added int DEFAULT 7;"
             "ALTER TABLE items ALTER COLUMN qty TYPE bigint;"
             "ALTER TABLE items RENAME COLUMN note TO remark;"
+            "ALTER TABLE items DROP COLUMN gone;"
             "UPDATE items SET qty = 5000000000 WHERE id = 1; COMMIT");
   std::string lsn = CurrentLsn();
   ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(lsn); }, 60s)) << run->Output();
@@ -123,6 +129,7 @@ TEST_P(CopyWhileStreaming, SchemaChangesWhileTheCopyWaitsLandWithTheirRows) {
   EXPECT_EQ(W("SELECT count(*) FROM public.items WHERE added = 7")[0][0], "300");
   EXPECT_EQ(W("SELECT count(*) FROM public.items WHERE remark LIKE 'n%'")[0][0], "300");
   EXPECT_EQ(W("SELECT qty FROM public.items WHERE id = 1")[0][0], "5000000000");
+  EXPECT_EQ(ColumnCount("items", "gone"), "0");
   ExpectValidateEqual();
 }
 

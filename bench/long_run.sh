@@ -19,8 +19,8 @@ die() { echo "long_run: $*" >&2; exit 1; }
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 bench_on_exit() {
-  [[ -n "${BENCH_PID:-}" ]] && kill "$BENCH_PID" 2>/dev/null || true
-  [[ -n "${RUN_PID:-}" ]] && kill -INT "$RUN_PID" 2>/dev/null && wait "$RUN_PID" 2>/dev/null || true
+  [[ -n "${BENCH_PID:-}" ]] && kill -CONT "$BENCH_PID" 2>/dev/null && kill "$BENCH_PID" 2>/dev/null || true
+  [[ -n "${RUN_PID:-}" ]] && kill -TERM "$RUN_PID" 2>/dev/null && wait "$RUN_PID" 2>/dev/null || true
 }
 bench_work_dir wharf-long-run
 bench_start_pg
@@ -46,7 +46,20 @@ start_run() {
   "$WHARF" run -c "$WORK/wharf.yaml" >>"$WORK/run.log" 2>&1 &
   RUN_PID=$!
 }
-stop_run() { kill -INT "$RUN_PID" 2>/dev/null || true; wait "$RUN_PID" 2>/dev/null || true; }
+# SIGTERM, not SIGINT: bash starts background jobs with SIGINT ignored, and a
+# signal sent before wharf installed its handlers would be lost. A stop that
+# takes over 2 minutes is a failure (then SIGKILL).
+stop_run() {
+  sleep 2
+  kill -TERM "$RUN_PID" 2>/dev/null || true
+  for _ in $(seq 120); do kill -0 "$RUN_PID" 2>/dev/null || break; sleep 1; done
+  if kill -0 "$RUN_PID" 2>/dev/null; then
+    echo "long_run: wharf did not stop within 2 minutes of SIGTERM" >&2
+    failures=$((failures + 1))
+    kill -KILL "$RUN_PID" 2>/dev/null || true
+  fi
+  wait "$RUN_PID" 2>/dev/null || true
+}
 lag() { q -c "SELECT pg_current_wal_lsn() - confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'wharf_bench'"; }
 
 "$PG_BIN/pgbench" -n -c 4 -j 2 -T "$DURATION" -R 200 "$DSN" >"$WORK/pgbench.log" 2>&1 &
@@ -54,9 +67,9 @@ BENCH_PID=$!
 start_run
 t0=$(date +%s)
 next_kill=$KILL_EVERY
-next_validate=$VALIDATE_EVERY
+next_validate=$((VALIDATE_EVERY + KILL_EVERY / 2))  # never in the same tick as a kill
 max_lag=0
-rss_first="" rss_mid="" rss_last=""
+rss_first="" rss_mid="" rss_last="" rss_max=0
 failures=0 kills=0 validations=0
 echo "long_run: ${DURATION}s, kill every ${KILL_EVERY}s, validate every ${VALIDATE_EVERY}s; wharf $WHARF_REV"
 echo "seconds rss_kb lag_bytes" >"$WORK/samples.txt"
@@ -70,6 +83,7 @@ while :; do
   [[ -z "$rss_first" && "$now" -ge 60 ]] && rss_first=$rss
   ((now >= DURATION / 2)) && [[ -z "$rss_mid" ]] && rss_mid=$rss
   rss_last=$rss
+  ((rss > rss_max)) && rss_max=$rss
   ((l > max_lag)) && max_lag=$l
   if ((now >= next_kill)); then
     kill -KILL "$RUN_PID" 2>/dev/null || true
@@ -100,6 +114,6 @@ validations=$((validations + 1))
 RUN_PID=""
 echo "long_run: final validate $r"
 echo "long_run: $kills SIGKILLs, $validations validations, $failures failed"
-echo "long_run: wharf RSS ${rss_first:-?} kB at 1 min, ${rss_mid:-?} kB at half time, ${rss_last:-?} kB at the end"
+echo "long_run: wharf RSS ${rss_first:-?} kB at 1 min, ${rss_mid:-?} kB at half time, ${rss_last:-?} kB at the end, ${rss_max} kB at most"
 echo "long_run: largest slot lag $max_lag bytes; samples in $WORK/samples.txt (KEEP=1 keeps them)"
 ((failures == 0))

@@ -201,7 +201,7 @@ bool Capture::RunSession(const std::atomic<bool>& stop) {
 
   StreamSession session({source_, store_, options_, progress_, on_batch_, conn, *repl, *board_, state_store, budget,
                          types, once_target_},
-                        protocol, tables, selection.held, {start, tail.end_lsn, tail.last_lsn}, tail.last_seq + 1);
+                        protocol, tables, {start, tail.end_lsn, tail.last_lsn}, tail.last_seq + 1);
   return session.Run(stop);
 }
 

@@ -21,8 +21,7 @@ std::filesystem::path SpoolDir(const CaptureOptions& options, const std::string&
 }  // namespace
 
 StreamSession::StreamSession(Context ctx, int protocol, std::vector<pg::TableInfo> tables,
-                             const std::vector<staging::HeldTable>& held, const Spine::Start& start,
-                             uint64_t next_seq)
+                             const Spine::Start& start, uint64_t next_seq)
     : ctx_(ctx),
       tables_(std::move(tables)),
       decoder_(protocol),
@@ -32,8 +31,7 @@ StreamSession::StreamSession(Context ctx, int protocol, std::vector<pg::TableInf
       copies_(ctx.source, ctx.catalog, ctx.board, ctx.states, tables_),
       spine_(start),
       next_seq_(next_seq) {
-  copies_.RecordHeld(held);
-  copies_.Discover();
+  copies_.Discover();  // also records the held tables
   ctx_.progress.flushed_lsn = spine_.confirmed().value();
 }
 
@@ -66,13 +64,15 @@ bool StreamSession::Run(const std::atomic<bool>& stop) {
     }
     if (ev.kind == pg::ReplicationEvent::Kind::kKeepalive) {
       spine_.OnKeepalive(ev.wal_end);
-      copies_.chunks().Passed(ev.wal_end.value());
       ctx_.progress.server_wal_end = spine_.wal_end().value();
       if (ev.reply_requested) status_due_ = true;
-      continue;
+    } else {
+      last_data_ = Clock::now();
+      OnData(decoder_.Decode(ev.data));
     }
-    last_data_ = Clock::now();
-    OnData(decoder_.Decode(ev.data));
+    // How far the stream has come (keepalives, commit ends): a copy whose
+    // marks lie below it and were not seen is retried.
+    copies_.chunks().Passed(spine_.wal_end().value());
   }
 }
 
@@ -189,8 +189,6 @@ void StreamSession::OnData(const Message& msg) {
     change_.xid = b->xid;
     change_.ts = b->commit_ts;
     txn_seq_ = 0;
-  } else if (auto* c = std::get_if<CommitMsg>(&msg)) {
-    copies_.chunks().Passed(c->end_lsn.value());
   } else if (auto* r = std::get_if<RelationMsg>(&msg)) {
     const auto& schema = relations_.Update(*r, schemas_.Known(r->oid));
     // A streamed transaction commits later, after any catalog read made now.
@@ -235,7 +233,6 @@ void StreamSession::OnStreamCommit(const StreamCommitMsg& sc) {
     Stage(schema, spooled);
   });
   spine_.StreamCommitted(sc.commit_lsn, sc.end_lsn, spool_.empty());
-  copies_.chunks().Passed(sc.end_lsn.value());
 }
 
 void StreamSession::OnLogicalMessage(const LogicalMessageMsg& lm) {

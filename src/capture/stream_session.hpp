@@ -45,8 +45,8 @@ class StreamSession {
     pg::TypeResolver& types;
     std::optional<Lsn> once_target;
   };
-  StreamSession(Context ctx, int protocol, std::vector<pg::TableInfo> tables,
-                const std::vector<staging::HeldTable>& held, const Spine::Start& start, uint64_t next_seq);
+  StreamSession(Context ctx, int protocol, std::vector<pg::TableInfo> tables, const Spine::Start& start,
+                uint64_t next_seq);
 
   // Until stopped (the open transaction and batch are finished first) or,
   // for --once, caught up: true. Throws kConnection when the stream breaks.

@@ -41,6 +41,21 @@ class CopyWhileStreaming : public BothTargets {
     return Str(W("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '" +
                  table + "' AND column_name = '" + column + "'")[0][0]);
   }
+  // `app` takes `table`'s ACCESS EXCLUSIVE lock and holds it in an open
+  // transaction; wharf run starts and a resync of the table is requested, so
+  // the copy writes its L and then waits for the lock: what `app` commits next
+  // lands inside the copy's window.
+  std::unique_ptr<Process> CopyWaitingOnLock(PgSession& app, const std::string& table) {
+    app.Query("BEGIN; LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+    auto run = RunAndResync("public." + table);
+    EXPECT_TRUE(WaitFor([&] { return CopierWaitsForLock(); }, 60s)) << Activity() << run->Output();
+    return run;
+  }
+  // Whether wharf confirms, within a minute, everything written so far.
+  bool CaughtUp() {
+    std::string lsn = CurrentLsn();
+    return WaitFor([&] { return ConfirmedPast(lsn); }, 60s);
+  }
   void StopAndCatchUp(Process& run) {
     run.Signal(SIGINT);
     EXPECT_EQ(run.Wait(90s), 0) << run.Output();
@@ -57,12 +72,10 @@ TEST_P(CopyWhileStreaming, UnchangedToastValuesChangedInsideTheWindowAreKept) {
   // The application holds the table, so the copy waits between its marks;
   // then it updates n of both rows without touching big, and commits.
   PgSession app(dsn_);
-  app.Query("BEGIN; LOCK TABLE docs IN ACCESS EXCLUSIVE MODE");
-  auto run = RunAndResync("public.docs");
-  ASSERT_TRUE(WaitFor([&] { return CopierWaitsForLock(); }, 60s)) << Activity() << run->Output();
+  auto run = CopyWaitingOnLock(app, "docs");
+  ASSERT_FALSE(HasFailure());
   app.Query("UPDATE docs SET n = n + 1; COMMIT");
-  std::string lsn = CurrentLsn();
-  ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(lsn); }, 60s)) << run->Output();
+  ASSERT_TRUE(CaughtUp()) << run->Output();
   StopAndCatchUp(*run);
   EXPECT_EQ(W("SELECT count(*) FROM public.docs WHERE big IS NULL")[0][0], "0");
   EXPECT_EQ(W("SELECT sum(length(big)) FROM public.docs")[0][0], "25600");
@@ -89,16 +102,14 @@ TEST_P(CopyWhileStreaming, ACommitNotYetVisibleToTheCopysSnapshotIsNotOverwritte
   ASSERT_TRUE(WaitFor([&] {
     return Pg("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'")[0][0] == "1";
   }, 30s));
-  std::string lsn = CurrentLsn();
-  ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(lsn); }, 60s)) << run->Output();
+  ASSERT_TRUE(CaughtUp()) << run->Output();
   ASSERT_EQ(Wharf({"resync", "--table", "public.acct"}).exit_code, 0);
   ASSERT_TRUE(WaitFor([&] { return run->Output().find("not yet visible to its snapshot") != std::string::npos; }, 60s))
       << run->Output();
   PgRun("ALTER SYSTEM RESET synchronous_standby_names");
   PgRun("SELECT pg_reload_conf()");
   waiter.join();
-  lsn = CurrentLsn();
-  ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(lsn); }, 60s)) << run->Output();
+  ASSERT_TRUE(CaughtUp()) << run->Output();
   ASSERT_TRUE(WaitFor([&] { return Str(TableStatus("public.acct")["phase"]) != "copying"; }, 60s));
   StopAndCatchUp(*run);
   EXPECT_EQ(W("SELECT count(*) FROM public.acct WHERE id = 2")[0][0], "0");  // the delete stays
@@ -114,16 +125,14 @@ TEST_P(CopyWhileStreaming, SchemaChangesWhileTheCopyWaitsLandWithTheirRows) {
   WriteDefaultConfig();
   Once();
   PgSession app(dsn_);
-  app.Query("BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
-  auto run = RunAndResync("public.items");
-  ASSERT_TRUE(WaitFor([&] { return CopierWaitsForLock(); }, 60s)) << Activity() << run->Output();
+  auto run = CopyWaitingOnLock(app, "items");
+  ASSERT_FALSE(HasFailure());
   app.Query("ALTER TABLE items ADD COLUMN added int DEFAULT 7;"
             "ALTER TABLE items ALTER COLUMN qty TYPE bigint;"
             "ALTER TABLE items RENAME COLUMN note TO remark;"
             "ALTER TABLE items DROP COLUMN gone;"
             "UPDATE items SET qty = 5000000000 WHERE id = 1; COMMIT");
-  std::string lsn = CurrentLsn();
-  ASSERT_TRUE(WaitFor([&] { return ConfirmedPast(lsn); }, 60s)) << run->Output();
+  ASSERT_TRUE(CaughtUp()) << run->Output();
   StopAndCatchUp(*run);
   EXPECT_EQ(TableStatus("public.items")["load_error"], "");
   EXPECT_EQ(W("SELECT count(*) FROM public.items WHERE added = 7")[0][0], "300");
@@ -139,9 +148,8 @@ TEST_P(CopyWhileStreaming, AStopWhileTheCopyWaitsForAnApplicationsLockIsPromptAn
   WriteDefaultConfig();
   Once();
   PgSession app(dsn_);
-  app.Query("BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
-  auto run = RunAndResync("public.items");
-  ASSERT_TRUE(WaitFor([&] { return CopierWaitsForLock(); }, 60s)) << Activity() << run->Output();
+  auto run = CopyWaitingOnLock(app, "items");
+  ASSERT_FALSE(HasFailure());
   auto t0 = std::chrono::steady_clock::now();
   run->Signal(SIGINT);
   EXPECT_EQ(run->Wait(60s), 0) << run->Output();

@@ -23,10 +23,10 @@ void AppendText(Appender& app, const std::string& text, const char* what) {
 
 }  // namespace
 
-uint64_t DuckDbWarehouse::StageRows(const core::TableName& table, const core::RelationSchema& schema,
+void DuckDbWarehouse::StageRows(const core::TableName& table, const core::RelationSchema& schema,
                                 const std::vector<PlannedRow>& rows,
                                 const std::vector<ExtraColumn>& extras,
-                                const std::string& fill_from, std::vector<Reject>& rejects) {
+                                const std::string& fill_from, bool copying, std::vector<Reject>& rejects) {
   const std::string target = Qualified(table.schema, table.name);
   auto types = TypesOf(schema);
   auto keys = KeyColumns(schema);
@@ -67,7 +67,7 @@ uint64_t DuckDbWarehouse::StageRows(const core::TableName& table, const core::Re
     app.EndRow();
   }
   app.Close();
-  if (!any_fill) return 0;
+  if (!any_fill) return;
   // Unchanged TOAST values the batch does not carry come from the current
   // warehouse row, read before the statements that follow change it. In a
   // batch applied in chunks that is the row as the previous chunks left it.
@@ -80,11 +80,12 @@ uint64_t DuckDbWarehouse::StageRows(const core::TableName& table, const core::Re
                 KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") +
                 " AND contains(_wharf_up._wharf_fill, '," + std::to_string(c) + ",')");
   }
+  if (copying) return;
   // Rows that wanted a value from a row the warehouse does not have.
   auto missing = conn_.Query("SELECT count(*) FROM _wharf_up WHERE _wharf_fill IS NOT NULL AND NOT EXISTS "
                              "(SELECT 1 FROM " + (fill_from.empty() ? target : fill_from) + " t WHERE " +
                              KeyMatch(schema, keys, "t", "_wharf_up", "_wharf_fk") + ")");
-  return missing.GetUInt64(0, 0);
+  if (uint64_t n = missing.GetUInt64(0, 0)) throw UnfilledToast{n};
 }
 
 void DuckDbWarehouse::StageMarks(const core::RelationSchema& schema,
@@ -142,10 +143,7 @@ void DuckDbWarehouse::ApplyHistory(const core::TableName& table, const core::Rel
       "(SELECT * FROM " + target + " x WHERE EXISTS (SELECT 1 FROM _wharf_up u WHERE " +
       KeyMatch(schema, keys, "x", "u", "_wharf_fk") + ") QUALIFY row_number() OVER " +
       "(PARTITION BY " + key_list + " ORDER BY \"_wharf_lsn\" DESC, \"_wharf_seq\" DESC) = 1)";
-  if (!plan.versions.empty()) {
-    uint64_t unfilled = StageRows(table, schema, plan.versions, extras, latest, rejects);
-    if (unfilled && !copying) throw UnfilledToast{unfilled};
-  }
+  if (!plan.versions.empty()) StageRows(table, schema, plan.versions, extras, latest, copying, rejects);
 
   // 2. TRUNCATE (only ever first in a chunk): a tombstone for every current
   //    version, then every current version ends.

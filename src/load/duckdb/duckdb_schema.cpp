@@ -14,6 +14,12 @@ std::string Where(const core::TableName& t) {
   return "table_schema = " + Literal(t.schema) + " AND table_name = " + Literal(t.name);
 }
 
+std::string TableErrorSql(const core::TableName& target, const std::string& source, const std::string& reason,
+                          uint64_t seq) {
+  return "INSERT INTO _wharf.table_errors VALUES (" + Literal(target.schema) + ", " + Literal(target.name) + ", " +
+         Literal(source) + ", " + Literal(reason) + ", " + std::to_string(seq) + ", now())";
+}
+
 }  // namespace
 
 DuckDbSchemas::DuckDbSchemas(Connection& conn, const core::TargetConfig& config)
@@ -49,8 +55,7 @@ std::map<std::string, std::string> DuckDbSchemas::Errors() {
 void DuckDbSchemas::Stop(const std::string& source, uint64_t seq, const core::TableName& target,
                          const std::string& reason) {
   spdlog::error("load: {} stopped: {}", target.ToString(), reason);
-  conn_.Query("INSERT INTO _wharf.table_errors VALUES (" + Literal(target.schema) + ", " + Literal(target.name) +
-              ", " + Literal(source) + ", " + Literal(reason) + ", " + std::to_string(seq) + ", now())");
+  conn_.Query(TableErrorSql(target, source, reason, seq));
   auto it = tables_.find(target);
   if (it != tables_.end()) it->second.error = reason;
 }
@@ -59,8 +64,7 @@ void DuckDbSchemas::RecordHeld(const std::string& source, const std::map<std::st
   std::string sql = "BEGIN; DELETE FROM _wharf.table_errors WHERE source = " + Literal(source) + " AND batch_seq = 0;";
   for (const auto& [table, reason] : held) {
     auto dot = table.find('.');
-    sql += " INSERT INTO _wharf.table_errors VALUES (" + Literal(table.substr(0, dot)) + ", " +
-           Literal(table.substr(dot + 1)) + ", " + Literal(source) + ", " + Literal(reason) + ", 0, now());";
+    sql += " " + TableErrorSql({table.substr(0, dot), table.substr(dot + 1)}, source, reason, 0) + ";";
   }
   try {
     conn_.Query(sql + " COMMIT;");

@@ -260,11 +260,8 @@ void DuckDbWarehouse::ApplyPlan(const core::TableName& table, const core::Relati
                         app.Check(duckdb_append_bool(app.raw(), row.deleted), "deleted");
                       }});
   }
-  if (!plan.upserts.empty()) {
-    // Before anything of the table changes: a stop leaves the chunk unapplied.
-    uint64_t unfilled = StageRows(table, schema, plan.upserts, extras, "", rejects);
-    if (unfilled && !copying) throw UnfilledToast{unfilled};
-  }
+  // Before anything of the table changes: an UnfilledToast leaves the chunk unapplied.
+  if (!plan.upserts.empty()) StageRows(table, schema, plan.upserts, extras, "", copying, rejects);
   if (plan.truncate && soft) {
     // soft_delete: every row stays, deleted as of the TRUNCATE.
     conn_.Query("UPDATE " + target + " SET \"_wharf_deleted\" = true, \"_wharf_lsn\" = " +

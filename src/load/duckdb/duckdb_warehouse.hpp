@@ -92,10 +92,11 @@ class DuckDbWarehouse : public Warehouse {
   // Rows into the temp table _wharf_up (values, _wharf_lsn, extras), with
   // unchanged TOAST columns filled from the rows of `fill_from` (SQL for a
   // relation with the target's columns, one row per key; empty: the target)
-  // matching their fill key. Returns how many rows found no such row.
-  uint64_t StageRows(const core::TableName& table, const core::RelationSchema& schema,
+  // matching their fill key. Throws UnfilledToast when a row found no such
+  // row, unless `copying` (TableBatch::copying).
+  void StageRows(const core::TableName& table, const core::RelationSchema& schema,
                  const std::vector<PlannedRow>& rows, const std::vector<ExtraColumn>& extras,
-                 const std::string& fill_from, std::vector<Reject>& rejects);
+                 const std::string& fill_from, bool copying, std::vector<Reject>& rejects);
   // Marks into the temp table _wharf_mark (key columns, _wharf_lsn, _wharf_ts).
   void StageMarks(const core::RelationSchema& schema, const std::vector<KeyMark>& marks);
   // Appends rows straight into the table: `next` points `row` at the next

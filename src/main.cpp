@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/config_loader.hpp"
+#include "cli/models_cmd.hpp"
 #include "core/error.hpp"
 
 int main(int argc, char** argv) {
@@ -44,6 +45,31 @@ int main(int argc, char** argv) {
   replay->add_option("--target-path", replay_target,
                      "the warehouse to build (default: target.path); must hold no batches yet");
 
+  // wharf models <command>: dbt's commands and flags.
+  auto* models = app.add_subcommand("models", "build a dbt project's models, seeds, snapshots and tests");
+  models->require_subcommand(1);
+  cli::ModelsArgs margs;
+  std::optional<std::string> models_config;
+  std::vector<CLI::App*> model_commands;
+  for (const char* name : {"run", "test", "seed", "snapshot", "build", "compile", "ls"}) {
+    auto* c = models->add_subcommand(name, std::string("dbt ") + name);
+    c->add_option("-c,--config", models_config, "wharf.yaml: the project and warehouse default to its models and target");
+    c->add_option("--project-dir", margs.project_dir, "the dbt project (default: the current directory)");
+    c->add_option("--profiles-dir", margs.profiles_dir, "where profiles.yml is (default: dbt's lookup)");
+    c->add_option("-t,--target", margs.target, "the profile output to use");
+    c->add_option("-s,--select,-m,--models", margs.select, "dbt node selectors")->expected(1, -1);
+    c->add_option("--exclude", margs.exclude, "dbt node selectors to leave out")->expected(1, -1);
+    c->add_option("--vars", margs.vars, "YAML or JSON dict of variables");
+    c->add_flag("--full-refresh", margs.full_refresh, "rebuild incremental models and seeds from scratch");
+    c->add_flag("-x,--fail-fast", margs.fail_fast, "stop at the first failure");
+    if (std::string(name) == "ls") {
+      c->add_option("--resource-type,--resource-types", margs.resource_types, "model, seed, snapshot, test, source")
+          ->expected(1, -1);
+      c->add_option("-o,--output", margs.output, "selector, name, path or json");
+    }
+    model_commands.push_back(c);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,6 +79,13 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   cli::InstallSignalHandlers();
   try {
+    if (*models) {
+      for (auto* c : model_commands)
+        if (*c) margs.command = c->get_name();
+      std::optional<core::Config> config;
+      if (models_config) config = cli::LoadConfig(*models_config);
+      return cli::Models(margs, config ? &*config : nullptr);
+    }
     auto config = cli::LoadConfig(config_path);
     if (*run) return cli::RunPipeline(config, once, cli::Stages::kAll);
     if (*capture) return cli::RunPipeline(config, once, cli::Stages::kCaptureOnly);

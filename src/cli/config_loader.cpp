@@ -292,8 +292,18 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     }
   }
   if (auto m = root["models"]) {
-    ctx.CheckKeys(m, "models", {"project"});
+    ctx.CheckKeys(m, "models", {"project", "every", "select", "exclude", "schema", "command"});
     if (m["project"]) cfg.models.project = ctx.Str(m["project"], "project");
+    if (m["every"]) cfg.models.every = ParseDuration(ctx.Str(m["every"], "every"), ctx.Where(m["every"]));
+    if (m["select"]) cfg.models.select = ctx.StrList(m["select"], "select");
+    if (m["exclude"]) cfg.models.exclude = ctx.StrList(m["exclude"], "exclude");
+    if (m["schema"]) cfg.models.schema = ctx.Str(m["schema"], "schema");
+    if (m["command"]) {
+      cfg.models.command = ctx.Str(m["command"], "command");
+      if (cfg.models.command != "build" && cfg.models.command != "run") {
+        ctx.Bad(m["command"], "models.command must be build (models, seeds, snapshots and tests) or run (models only)");
+      }
+    }
   }
   if (auto s = root["server"]) {
     ctx.CheckKeys(s, "server", {"listen"});

@@ -13,6 +13,7 @@
 #include "capture/capture.hpp"
 #include "capture/source_setup.hpp"
 #include "cli/commands.hpp"
+#include "cli/models_after_load.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "load/loader.hpp"
@@ -266,14 +267,18 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     }
   }
   load::StagingUpkeep upkeep(*store, config.staging.retention);
+  ModelsAfterLoad models(config);
   auto catch_up = [&](bool final_pass) {
     if (!warehouse_ready()) return;
     try {
+      uint64_t applied = 0;
       for (const auto& s : config.sources) {
         loader->CatchUp(s);
         loader->SyncHeldTables(s, final_pass);
         upkeep.AfterCatchUp(s.name, warehouse->AppliedSeq(s.name), final_pass);
+        applied += warehouse->AppliedSeq(s.name);
       }
+      if (stages != Stages::kCaptureOnly) models.AfterCatchUp(*warehouse, applied, once && final_pass);
     } catch (const Error& e) {
       if (once || e.kind() != ErrorKind::kConnection) throw;
       spdlog::warn("warehouse connection lost: {}; capture keeps staging, retrying every 5 s",

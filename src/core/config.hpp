@@ -84,7 +84,15 @@ struct ServerConfig {
 };
 
 struct ModelsConfig {
-  std::string project;
+  std::string project;  // a dbt project directory; empty: no models
+  // After applied batches, `wharf run` builds the project at most this often.
+  std::chrono::milliseconds every{60000};
+  std::vector<std::string> select;  // dbt selectors; empty: everything
+  std::vector<std::string> exclude;
+  // The schema models build into when no profiles.yml names the project's
+  // profile (the profile is then wharf's own target).
+  std::string schema = "analytics";
+  std::string command = "build";  // build (models, seeds, snapshots, tests) or run
 };
 
 struct Config {

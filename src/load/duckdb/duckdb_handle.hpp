@@ -79,6 +79,8 @@ class Database {
     if (db_) duckdb_close(&db_);
   }
   duckdb_database raw() { return db_; }
+  // The attached file's catalog name; empty for ":memory:".
+  const std::string& catalog() const { return catalog_; }
   // A connection whose default catalog is the warehouse file.
   Connection Connect();
 

@@ -27,6 +27,9 @@ core::RelationSchema WarehouseSchema(const core::RelationSchema& source);
 class DuckDbWarehouse : public Warehouse {
  public:
   DuckDbWarehouse(const std::string& path, const core::TargetConfig& config);
+  // The open database: models built inside `wharf run` connect to it, since
+  // a DuckDB file has one writer process.
+  Database& database() { return db_; }
 
   uint64_t AppliedSeq(const std::string& source) override;
   bool BeginBatch(const std::string& source, uint64_t seq) override;

@@ -30,7 +30,11 @@ void Environment::AddTest(std::string name, Test test) {
   tests_[std::move(name)] = std::move(test);
 }
 
-void Environment::AddMacros(const Template& tmpl) { macro_libraries_.push_back(tmpl.root()); }
+void Environment::AddMacros(const Template& tmpl) { macro_libraries_.push_back({tmpl.root(), ""}); }
+
+void Environment::AddMacros(const Template& tmpl, std::string ns) {
+  macro_libraries_.push_back({tmpl.root(), std::move(ns)});
+}
 
 std::string Environment::Render(const Template& tmpl, const Dict& context) const {
   return Renderer(*this, *tmpl.root(), context).Run();

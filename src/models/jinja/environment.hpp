@@ -52,6 +52,8 @@ class Environment {
   // Makes the top-level macros of `tmpl` global (dbt's macros/*.sql). Later
   // registrations of the same macro name win.
   void AddMacros(const Template& tmpl);
+  // The same, also reachable as attributes of `ns` (dbt.date_trunc, my_project.macro).
+  void AddMacros(const Template& tmpl, std::string ns);
 
   // Renders `tmpl` with `context` (model-specific names such as `this`).
   // Throws wharf::Error (kConfig) "name:line:column: message" for a runtime
@@ -68,15 +70,17 @@ class Environment {
   bool ApplyTest(std::string_view name, const Value& input, const CallArgs& args) const;
 
   const Dict& globals() const { return globals_; }
-  const std::vector<std::shared_ptr<const TemplateRoot>>& macro_libraries() const {
-    return macro_libraries_;
-  }
+  struct MacroLibrary {
+    std::shared_ptr<const TemplateRoot> root;
+    std::string ns;  // "" : global names only
+  };
+  const std::vector<MacroLibrary>& macro_libraries() const { return macro_libraries_; }
 
  private:
   Dict globals_;
   std::map<std::string, Filter, std::less<>> filters_;
   std::map<std::string, Test, std::less<>> tests_;
-  std::vector<std::shared_ptr<const TemplateRoot>> macro_libraries_;  // in registration order
+  std::vector<MacroLibrary> macro_libraries_;  // in registration order
 };
 
 // Builtins, one file each (filters.cpp, tests.cpp, builtins.cpp).
@@ -86,6 +90,10 @@ void RegisterBuiltinGlobals(Environment& env);
 
 // Thrown by the `return` global and caught by the macro call it ends. Not a
 // std::exception, so host code catching those cannot swallow it by accident.
+// What `name` is bound to at the call site of a host function (its locals,
+// the template's names, macros, globals), or undefined.
+Value LookupName(const CallArgs& args, std::string_view name);
+
 struct ReturnSignal {
   Value value;
 };

@@ -111,6 +111,12 @@ Value Renderer::Call(const Value& callee, const CallArgs& args, const Expr& call
                     "define the macro, or register the function with the environment",
                     name));
   }
+  // A host object that is also callable (dbt's `config(...)` beside `config.get(...)`).
+  if (callee.IsObject()) {
+    if (const Value* call = callee.AsObject().attributes.Find("__call__"); call && call->IsCallable()) {
+      return call->AsCallable().fn(args);
+    }
+  }
   if (!callee.IsCallable()) {
     const auto* name = std::get_if<NameExpr>(&callee_expr.node);
     ThrowValueError(fmt::format("{} is a '{}', not a function or macro, so it cannot be called",
@@ -122,7 +128,9 @@ Value Renderer::Call(const Value& callee, const CallArgs& args, const Expr& call
 
 Value Renderer::EvalNode(const CallExpr& node, Frame& frame) {
   Value callee = Eval(*node.callee, frame);
-  return Call(callee, EvalArgs(node.args, frame), *node.callee);
+  CallArgs args = EvalArgs(node.args, frame);
+  args.caller = &frame;
+  return Call(callee, args, *node.callee);
 }
 
 Value Renderer::EvalNode(const FilterExpr& node, Frame& frame) {

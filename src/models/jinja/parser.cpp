@@ -191,6 +191,12 @@ StmtPtr Parser::ParseBlockTag() {
   if (name == "for") return ParseFor(loc);
   if (name == "set") return ParseSet(loc);
   if (name == "macro") return ParseMacro(loc);
+  // dbt's generic test blocks define the macro test_<name>.
+  if (name == "test") return ParseMacro(loc, "test_", "endtest");
+  if (name == "materialization") {
+    Fail(loc, "custom materializations ({% materialization %}) are not supported by wharf; use "
+              "view, table, incremental or ephemeral");
+  }
   if (name == "call") return ParseCallBlock(loc);
   if (name == "filter") return ParseFilterBlock(loc);
   if (name == "break" || name == "continue") {
@@ -305,14 +311,14 @@ std::vector<Param> Parser::ParseParams() {
   return params;
 }
 
-StmtPtr Parser::ParseMacro(Location loc) {
+StmtPtr Parser::ParseMacro(Location loc, std::string_view prefix, std::string_view end_tag) {
   const Token opener = Next();
   MacroStmt stmt;
-  stmt.name = ExpectName();
+  stmt.name = std::string(prefix) + ExpectName();
   stmt.params = ParseParams();
   // A macro body starts outside any loop: `break` cannot leave the macro.
   int saved_depth = std::exchange(loop_depth_, 0);
-  stmt.body = ParseBlockBody(opener, "endmacro");
+  stmt.body = ParseBlockBody(opener, end_tag);
   loop_depth_ = saved_depth;
   return MakeStmt(loc, std::move(stmt));
 }

@@ -27,7 +27,7 @@ class Parser {
   StmtPtr ParseIf(Location loc);
   StmtPtr ParseFor(Location loc);
   StmtPtr ParseSet(Location loc);
-  StmtPtr ParseMacro(Location loc);
+  StmtPtr ParseMacro(Location loc, std::string_view prefix = "", std::string_view end_tag = "endmacro");
   StmtPtr ParseCallBlock(Location loc);
   StmtPtr ParseFilterBlock(Location loc);
   std::vector<Param> ParseParams();

@@ -7,6 +7,11 @@
 
 namespace wharf::models::jinja {
 
+Value LookupName(const CallArgs& args, std::string_view name) {
+  const Value* v = args.caller ? args.caller->Lookup(name) : nullptr;
+  return v ? *v : Value::MakeUndefined(std::string(name));
+}
+
 const Value* Frame::Lookup(std::string_view name) const {
   for (const Frame* f = this; f != nullptr; f = f->parent) {
     if (const Value* v = f->vars.Find(name)) return v;
@@ -17,10 +22,21 @@ const Value* Frame::Lookup(std::string_view name) const {
 Renderer::Renderer(const Environment& env, const TemplateRoot& root, const Dict& context)
     : env_(env), root_(root), template_name_(&root.name) {
   globals_.vars = env.globals();
-  for (const auto& library : env.macro_libraries()) {
+  for (const auto& [library, ns] : env.macro_libraries()) {
+    Dict* ns_attributes = nullptr;
+    if (!ns.empty()) {
+      Value* existing = globals_.vars.Find(ns);
+      if (!existing || !existing->IsObject()) {
+        globals_.vars.Set(ns, Value::MakeObject({}));
+        existing = globals_.vars.Find(ns);
+      }
+      ns_attributes = &existing->AsObject().attributes;
+    }
     for (const auto& stmt : library->body) {
       if (const auto* macro = std::get_if<MacroStmt>(&stmt->node)) {
-        globals_.vars.Set(macro->name, MakeMacro(*macro, library->name));
+        Value value = MakeMacro(*macro, library->name);
+        if (ns_attributes) ns_attributes->Set(macro->name, value);
+        globals_.vars.Set(macro->name, std::move(value));
       }
     }
   }
@@ -188,6 +204,7 @@ void Renderer::ExecCallBlock(const CallBlockStmt& stmt, Frame& frame, std::strin
   Value callee = Eval(*call.callee, frame);
   CallArgs args = EvalArgs(call.args, frame);
   args.keyword.emplace_back("caller", std::move(caller));
+  args.caller = &frame;
   out += Call(callee, args, *call.callee).Str();
 }
 

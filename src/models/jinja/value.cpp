@@ -105,6 +105,7 @@ std::string Value::Repr() const {
     return out + "}";
   }
   if (IsCallable()) return "<function " + AsCallable().name + ">";
+  if (AsObject().str) return AsObject().str();
   return "<Namespace>";
 }
 
@@ -118,6 +119,7 @@ std::string_view Value::TypeName() const {
   if (IsList()) return "list";
   if (IsDict()) return "dict";
   if (IsCallable()) return "function";
+  if (!AsObject().type_name.empty()) return AsObject().type_name;
   return "Namespace";
 }
 

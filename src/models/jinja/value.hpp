@@ -23,6 +23,7 @@ class Value;
 class Dict;
 struct Object;
 struct CallArgs;
+struct Frame;  // a render scope (render.hpp)
 using List = std::vector<Value>;
 // A host or builtin function callable from a template.
 using Function = std::function<Value(const CallArgs& args)>;
@@ -141,14 +142,21 @@ class Dict {
   std::unordered_map<std::string, size_t, Hash, std::equal_to<>> index_;
 };
 
+// A host object (dbt's Relation, `adapter`, `modules`) or a namespace().
 struct Object {
   Dict attributes;
+  // What {{ obj }} prints (a relation prints its quoted name); unset: "<Namespace>".
+  std::function<std::string()> str;
+  std::string type_name;  // for TypeName(); "" : "Namespace"
 };
 
 // Arguments of a call: `f(1, 2, key=3)`.
 struct CallArgs {
   std::vector<Value> positional;
   std::vector<std::pair<std::string, Value>> keyword;
+  // The scope of the call site (set by the renderer): lets a host function
+  // look a name up as the template would (LookupName), as adapter.dispatch must.
+  const Frame* caller = nullptr;
 
   // Argument `index` if passed positionally, else the keyword `name`, else null.
   const Value* Get(size_t index, std::string_view name) const;

@@ -1,0 +1,70 @@
+#include "cli/models_after_load.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+#include "cli/models_cmd.hpp"
+#include "load/duckdb/duckdb_warehouse.hpp"
+
+namespace wharf::cli {
+
+namespace {
+
+// Opens the warehouse a profile names: wharf's own DuckDB through the
+// loader's open database (the file has one writer), anything else as usual.
+models::dbt::OpenDb OpenThrough(load::Warehouse& warehouse, const core::Config& config,
+                                const std::string& target_path) {
+  return [&warehouse, &config, target_path](const models::project::Profile& p) -> std::unique_ptr<models::dbt::Db> {
+    auto* duck = dynamic_cast<load::duckdb::DuckDbWarehouse*>(&warehouse);
+    bool same_file = p.type == "duckdb" && std::filesystem::weakly_canonical(p.path) ==
+                                               std::filesystem::weakly_canonical(target_path);
+    if (duck && config.target.type == "duckdb" && same_file) {
+      return models::dbt::ConnectDuckDb(duck->database().raw(), duck->database().catalog());
+    }
+    return models::dbt::DefaultOpenDb()(p);
+  };
+}
+
+}  // namespace
+
+void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, uint64_t applied_batches, bool force) {
+  if (!enabled()) return;
+  // New batches since the last build (or, at the end of --once, any build at all).
+  bool news = applied_batches > built_at_batches_ || (force && !built_once_);
+  auto now = std::chrono::steady_clock::now();
+  bool due = force || !built_once_ || now - last_run_ >= config_.models.every;
+  if (!news || !due) return;
+  ModelsArgs args;
+  args.command = config_.models.command;
+  args.select = config_.models.select;
+  args.exclude = config_.models.exclude;
+  std::filesystem::path target = config_.target.path;
+  if (target.is_relative()) target = std::filesystem::path(config_.base_dir) / target;
+  std::ostringstream out;
+  try {
+    auto options = ModelsOptions(args, &config_);
+    auto result = models::dbt::RunCommand(options, OpenThrough(warehouse, config_, target.string()), out);
+    int ok = 0, bad = 0;
+    for (const auto& r : result.results) (r.outcome.status == "error" || r.outcome.status == "fail" ? bad : ok)++;
+    if (result.exit_code == 0) {
+      spdlog::info("models: {} built or passed in {:.2f} s ({} {})", ok, result.elapsed, config_.models.command,
+                   config_.models.project);
+    } else {
+      std::string detail = result.error;
+      for (const auto& r : result.results)
+        if (r.outcome.status == "error" || r.outcome.status == "fail")
+          detail += "\n  " + r.unique_id + ": " + r.outcome.message;
+      spdlog::error("models: {} failed (exit {}), {} ok; loading goes on:{}", bad ? std::to_string(bad) + " node(s)" : "the project",
+                    result.exit_code, ok, detail);
+    }
+    spdlog::debug("models output:\n{}", out.str());
+  } catch (const std::exception& e) {
+    spdlog::error("models: could not run {}: {}; loading goes on", config_.models.project, e.what());
+  }
+  built_once_ = true;
+  built_at_batches_ = applied_batches;
+  last_run_ = now;
+}
+
+}  // namespace wharf::cli

@@ -1,0 +1,31 @@
+#pragma once
+// Models inside `wharf run`: after applied batches, at most every
+// models.every, the configured dbt project is built in the loader's thread,
+// between batches, so it reads a warehouse where every batch is whole. A
+// failing model or test is logged (and recorded in the project's
+// target/run_results.json, which `wharf status` reads); loading goes on.
+#include <chrono>
+#include <optional>
+
+#include "core/config.hpp"
+#include "load/warehouse.hpp"
+
+namespace wharf::cli {
+
+class ModelsAfterLoad {
+ public:
+  explicit ModelsAfterLoad(const core::Config& config) : config_(config) {}
+  bool enabled() const { return !config_.models.project.empty(); }
+  // Called after each catch-up with how many batches are applied in all;
+  // builds when that grew and models.every has passed (or `force`, at the end
+  // of --once). Never throws.
+  void AfterCatchUp(load::Warehouse& warehouse, uint64_t applied_batches, bool force);
+
+ private:
+  const core::Config& config_;
+  uint64_t built_at_batches_ = 0;
+  bool built_once_ = false;
+  std::chrono::steady_clock::time_point last_run_{};
+};
+
+}  // namespace wharf::cli

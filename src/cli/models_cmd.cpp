@@ -1,0 +1,48 @@
+#include "cli/models_cmd.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+#include "core/error.hpp"
+
+namespace wharf::cli {
+
+namespace fs = std::filesystem;
+
+models::dbt::CommandOptions ModelsOptions(const ModelsArgs& args, const core::Config* config) {
+  models::dbt::CommandOptions o;
+  o.command = args.command;
+  o.select = args.select;
+  o.exclude = args.exclude;
+  o.full_refresh = args.full_refresh;
+  o.fail_fast = args.fail_fast;
+  o.resource_types = args.resource_types;
+  o.output = args.output;
+  o.project.cli_vars = models::project::ParseVars(args.vars);
+  if (args.profiles_dir) o.project.profiles_dir = *args.profiles_dir;
+  o.project.target = args.target;
+  if (args.project_dir) {
+    o.project.project_dir = *args.project_dir;
+  } else if (config && !config->models.project.empty()) {
+    fs::path p = config->models.project;
+    o.project.project_dir = p.is_relative() ? fs::path(config->base_dir) / p : p;
+  }
+  if (config) {
+    models::project::ProjectOptions::Fallback f;
+    f.type = config->target.type;
+    fs::path path = config->target.path;
+    f.path = path.is_relative() ? (fs::path(config->base_dir) / path).string() : path.string();
+    f.dsn = config->target.dsn;
+    f.schema = config->models.schema;
+    o.project.fallback_profile = f;
+  }
+  return o;
+}
+
+int Models(const ModelsArgs& args, const core::Config* config) {
+  auto options = ModelsOptions(args, config);
+  auto result = models::dbt::RunCommand(options, models::dbt::DefaultOpenDb(), std::cout);
+  return result.exit_code;
+}
+
+}  // namespace wharf::cli

@@ -1,0 +1,276 @@
+#include "models/dbt/runner.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <set>
+
+#include "core/error.hpp"
+#include "models/dbt/artifacts.hpp"
+#include "models/dbt/schedule.hpp"
+#include "models/dbt/session.hpp"
+
+namespace wharf::models::dbt {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+OpenDb DefaultOpenDb() {
+  return [](const project::Profile& p) -> std::unique_ptr<Db> {
+    if (p.type == "duckdb") return OpenDuckDb(p.path);
+    if (p.type == "postgres") return OpenPostgres(p.dsn);
+    Fail(ErrorKind::kConfig, "profile {} target {}: type '{}' is not supported; use duckdb or postgres",
+         p.profile_name, p.target_name, p.type);
+  };
+}
+
+namespace {
+
+std::string Now() {
+  auto now = std::chrono::system_clock::now();
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:06}Z", buf, micros);
+}
+
+std::string Clock8() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return buf;
+}
+
+// Which resource types a command acts on.
+std::set<std::string> TypesFor(const CommandOptions& o) {
+  const std::string& c = o.command;
+  if (c == "run") return {"model"};
+  if (c == "test") return {"test"};
+  if (c == "seed") return {"seed"};
+  if (c == "snapshot") return {"snapshot"};
+  if (c == "build") return {"model", "seed", "snapshot", "test"};
+  if (c == "compile") return {"model", "test", "snapshot", "analysis"};
+  if (!o.resource_types.empty()) return {o.resource_types.begin(), o.resource_types.end()};
+  return {"model", "seed", "snapshot", "test", "source", "analysis"};
+}
+
+std::string Describe(const NodeState& s) {
+  const std::string type = project::NodeKindName(s.node->kind);
+  if (s.node->kind == project::NodeKind::kTest) return "test " + s.node->name;
+  if (s.node->kind == project::NodeKind::kSeed) return "seed file " + s.relation.schema + "." + s.relation.identifier;
+  if (s.node->kind == project::NodeKind::kSnapshot) return "snapshot " + s.relation.schema + "." + s.relation.identifier;
+  return "sql " + s.materialized() + " model " + s.relation.schema + "." + s.relation.identifier;
+}
+
+void Line(std::ostream& out, size_t index, size_t total, const std::string& what, const std::string& tag) {
+  std::string head = fmt::format("{}  {} of {} {} ", Clock8(), index, total, what);
+  size_t dots = head.size() < 88 ? 88 - head.size() : 3;
+  out << head << std::string(dots, '.') << " [" << tag << "]\n";
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+}
+
+// Where dbt writes a node's compiled SQL: target/compiled/<project>/<file>,
+// a generic test under its YAML file's path.
+fs::path CompiledPath(const Session& s, const NodeState& state, const std::string& kind) {
+  const project::Project& p = s.loaded().project;
+  fs::path base = p.root / p.target_path / kind / p.name;
+  if (state.node->test) {
+    std::string yml = state.node->patch_path.empty() ? "schema.yml" : state.node->patch_path;
+    return base / yml / (state.node->name + ".sql");
+  }
+  return base / state.node->original_file_path;
+}
+
+struct Tally {
+  int pass = 0, warn = 0, error = 0, skip = 0;
+};
+
+void PrintSummary(std::ostream& out, const CommandResult& r, const Tally& t) {
+  std::map<std::string, int> kinds;
+  for (const auto& n : r.results) kinds[n.resource_type]++;
+  std::string what;
+  for (const auto& [k, n] : kinds) what += fmt::format("{}{} {}{}", what.empty() ? "" : ", ", n, k, n == 1 ? "" : "s");
+  out << "\n" << Clock8() << "  Finished running " << (what.empty() ? "nothing" : what)
+      << fmt::format(" in {:.2f}s.\n", r.elapsed);
+  std::vector<const NodeResult*> bad;
+  for (const auto& n : r.results)
+    if (n.outcome.status == "error" || n.outcome.status == "fail" || n.outcome.status == "warn") bad.push_back(&n);
+  if (!bad.empty()) {
+    out << "\n";
+    for (const auto* n : bad) {
+      const char* label = n->outcome.status == "error" ? "Error" : n->outcome.status == "fail" ? "Failure" : "Warning";
+      out << label << " in " << n->resource_type << " " << n->name << "\n  " << n->outcome.message << "\n";
+    }
+  }
+  out << "\n  status   count\n  -------  -----\n";
+  out << fmt::format("  pass     {:5}\n  warn     {:5}\n  error    {:5}\n  skip     {:5}\n", t.pass, t.warn, t.error,
+                     t.skip);
+  out << fmt::format("\nDone. PASS={} WARN={} ERROR={} SKIP={} TOTAL={}\n", t.pass, t.warn, t.error, t.skip,
+                     t.pass + t.warn + t.error + t.skip);
+}
+
+void PrintList(std::ostream& out, const Session& s, const std::vector<std::string>& ids, const std::string& format) {
+  for (const auto& id : ids) {
+    const graph::GraphNode* g = s.graph().Find(id);
+    if (!g) continue;
+    if (format == "name") out << g->name << "\n";
+    else if (format == "path") out << g->original_file_path << "\n";
+    else if (format == "json") out << ListJson(*g) << "\n";
+    else {
+      std::string dotted;
+      for (const auto& f : g->fqn) dotted += (dotted.empty() ? "" : ".") + f;
+      out << (g->resource_type == "source" ? "source:" : "") << dotted << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::ostream& out) {
+  CommandResult result;
+  auto started = Clock::now();
+  std::unique_ptr<Session> session;
+  std::unique_ptr<Db> db;
+  try {
+    Loaded loaded;
+    loaded.project = project::LoadProject(o.project);
+    loaded.profile = project::LoadProfile(loaded.project, o.project);
+    loaded.manifest = project::DiscoverNodes(loaded.project, loaded.profile);
+    if (o.command != "ls") db = open_db(loaded.profile);
+    Flags flags{o.full_refresh, o.command, o.project.cli_vars};
+    session = std::make_unique<Session>(std::move(loaded), db.get(), flags);
+    session->Parse();
+  } catch (const Error& e) {
+    result.exit_code = 2;
+    result.error = e.message();
+    out << Clock8() << "  Encountered an error:\n" << e.message() << "\n";
+    return result;
+  }
+  Session& s = *session;
+  std::set<std::string> types = TypesFor(o);
+  std::set<std::string> chosen;
+  try {
+    for (const auto& id : graph::Select(s.graph(), o.select, o.exclude))
+      if (const auto* g = s.graph().Find(id); g && types.count(g->resource_type)) chosen.insert(id);
+  } catch (const Error& e) {
+    result.exit_code = 2;
+    result.error = e.message();
+    out << Clock8() << "  Encountered an error:\n" << e.message() << "\n";
+    return result;
+  }
+  std::vector<std::string> order = Schedule(s.graph(), chosen, o.command == "build");
+  if (o.command == "ls") {
+    PrintList(out, s, order, o.output);
+    return result;
+  }
+  out << Clock8() << "  " << FoundLine(s) << "\n";
+  bool parse_failed = false;
+  for (const auto& [id, state] : s.nodes()) {
+    if (state.parse_error.empty()) continue;
+    parse_failed = true;
+    out << Clock8() << "  Compilation Error in " << project::NodeKindName(state.node->kind) << " " << state.node->name
+        << " (" << state.node->original_file_path << ")\n  " << state.parse_error << "\n";
+  }
+  if (order.empty()) out << Clock8() << "  Nothing to do. Try checking your model configs and --select.\n";
+  out << "\n";
+
+  Tally tally;
+  std::set<std::string> blocked;  // failed or skipped: their descendants are skipped
+  bool stop = false;
+  size_t index = 0;
+  for (const auto& id : order) {
+    ++index;
+    NodeState& state = s.node(id);
+    NodeResult r{id, project::NodeKindName(state.node->kind), state.node->name,
+                 state.node->kind == project::NodeKind::kTest ? "" : state.relation.Render(), {}, 0, Now(), "", ""};
+    bool upstream_failed = false;
+    for (const auto& p : s.graph().Parents(id)) upstream_failed |= blocked.count(p) > 0;
+    // A test does not wait on anything in `wharf models test`; in build a
+    // node waits on the tests of what it reads (BuildGate).
+    if (o.command == "build")
+      for (const auto& t : BuildGate(s.graph(), id)) upstream_failed |= blocked.count(t) > 0;
+    auto t0 = Clock::now();
+    if (stop || (o.command != "test" && upstream_failed)) {
+      r.outcome = Outcome{"skipped", "SKIP", std::nullopt, -1};
+      blocked.insert(id);
+      tally.skip++;
+      Line(out, index, order.size(), "SKIP relation " + Describe(state), "SKIP");
+      r.completed_at = Now();
+      result.results.push_back(std::move(r));
+      continue;
+    }
+    Line(out, index, order.size(), "START " + Describe(state), "RUN");
+    try {
+      if (o.command == "compile") {
+        r.outcome = Outcome{"success", "OK", std::nullopt, -1};
+        s.Compile(id);
+      } else if (state.node->kind == project::NodeKind::kTest) {
+        r.outcome = RunTestNode(s, state);
+      } else {
+        r.outcome = BuildNode(s, state);
+      }
+    } catch (const Error& e) {
+      std::string where = state.node->original_file_path.empty() ? "" : " (" + state.node->original_file_path + ")";
+      const char* kind = e.kind() == ErrorKind::kWarehouse ? "Database Error" : "Compilation Error";
+      r.outcome = Outcome{"error", fmt::format("{} in {} {}{}\n  {}", kind, r.resource_type, state.node->name, where,
+                                               e.message()),
+                          std::nullopt, -1};
+    }
+    for (const auto& log : s.TakeLogs()) out << Clock8() << "  " << log << "\n";
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    r.completed_at = Now();
+    if (state.compiled) {
+      r.compiled_sql = state.compiled_sql;
+      if (o.write_artifacts) {
+        WriteFile(CompiledPath(s, state, "compiled"), state.compiled_sql);
+        if (o.command != "compile") WriteFile(CompiledPath(s, state, "run"), state.compiled_sql);
+      }
+    }
+    const std::string& st = r.outcome.status;
+    std::string tag = st == "error" ? "ERROR" : st == "fail" ? "FAIL" : st == "warn" ? "WARN" : st == "pass" ? "PASS"
+                                                                                                             : r.outcome.message;
+    std::string verb = st == "error" ? "ERROR creating" : st == "fail" ? "FAIL" : st == "warn" ? "WARN" : st == "pass" ? "PASS" : "OK created";
+    if (state.node->kind == project::NodeKind::kTest && st == "error") verb = "ERROR";
+    if (state.node->kind == project::NodeKind::kSeed && st == "success") verb = "OK loaded";
+    if (st == "success" && state.materialized() == "ephemeral") verb = "OK compiled";
+    if (o.command == "compile") verb = "OK compiled";
+    Line(out, index, order.size(), verb + " " + Describe(state),
+         fmt::format("{} in {:.2f}s", st == "fail" || st == "warn" ? tag + " " + std::to_string(r.outcome.failures.value_or(0)) : tag, r.seconds));
+    if (st == "error" || st == "fail") {
+      blocked.insert(id);
+      tally.error++;
+      if (o.fail_fast) stop = true;
+    } else if (st == "warn") {
+      tally.warn++;
+    } else {
+      tally.pass++;
+    }
+    result.results.push_back(std::move(r));
+  }
+  result.elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  if (o.write_artifacts) {
+    WriteManifest(s);
+    WriteRunResults(s, result, o);
+  }
+  PrintSummary(out, result, tally);
+  if (parse_failed) result.exit_code = 2;
+  else if (tally.error > 0) result.exit_code = 1;
+  return result;
+}
+
+}  // namespace wharf::models::dbt

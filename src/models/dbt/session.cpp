@@ -1,0 +1,514 @@
+#include "models/dbt/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "models/dbt/builtin_macros.hpp"
+#include "models/jinja/parser.hpp"
+
+namespace wharf::models::dbt {
+
+using jinja::CallArgs;
+using jinja::Dict;
+using jinja::List;
+using jinja::Value;
+using project::NodeKind;
+
+std::string NodeState::ConfigString(std::string_view key) const {
+  const Value* v = config.Find(key);
+  return v && v->IsString() ? v->AsString() : std::string();
+}
+
+std::string NodeState::materialized() const {
+  std::string m = ConfigString("materialized");
+  if (!m.empty()) return m;
+  switch (node->kind) {
+    case NodeKind::kSeed: return "seed";
+    case NodeKind::kSnapshot: return "snapshot";
+    case NodeKind::kTest: return "test";
+    default: return "view";
+  }
+}
+
+namespace {
+
+std::string NewInvocationId() {
+  std::random_device rd;
+  std::mt19937_64 gen(rd());
+  std::uniform_int_distribution<uint64_t> dist;
+  auto hex = [](uint64_t v, int digits) {
+    std::string s(static_cast<size_t>(digits), '0');
+    for (int i = digits - 1; i >= 0; --i, v >>= 4) s[static_cast<size_t>(i)] = "0123456789abcdef"[v & 15];
+    return s;
+  };
+  uint64_t a = dist(gen), b = dist(gen);
+  return hex(a >> 32, 8) + "-" + hex(a >> 16, 4) + "-4" + hex(a, 3) + "-" + hex(8 | (b >> 62), 1) +
+         hex(b >> 48, 3) + "-" + hex(b, 12);
+}
+
+// Restores Session::current_ when a render ends, however it ends.
+template <typename T>
+struct Restore {
+  T*& slot;
+  T* saved;
+  ~Restore() { slot = saved; }
+};
+
+Value ListOf(const std::vector<std::string>& items) {
+  List out;
+  for (const auto& s : items) out.emplace_back(s);
+  return Value(std::move(out));
+}
+
+RelKind KindOf(const std::string& materialized) {
+  return materialized == "view" ? RelKind::kView : RelKind::kTable;
+}
+
+}  // namespace
+
+Session::Session(Loaded loaded, Db* db, Flags flags)
+    : loaded_(std::move(loaded)), db_(db), flags_(std::move(flags)), env_(std::make_unique<jinja::Environment>()),
+      invocation_id_(NewInvocationId()) {
+  RegisterContext();
+  LoadMacros();
+  for (const auto& node : loaded_.manifest.nodes) {
+    NodeState state;
+    state.node = &node;
+    state.config = node.config;
+    nodes_.emplace(node.unique_id, std::move(state));
+    if (node.kind == NodeKind::kModel || node.kind == NodeKind::kSeed || node.kind == NodeKind::kSnapshot) {
+      by_name_.emplace(node.name, node.unique_id);
+    }
+  }
+  for (const auto& s : loaded_.manifest.sources) sources_[s.unique_id] = &s;
+}
+
+Session::~Session() = default;
+
+void Session::LoadMacros() {
+  env_->AddMacros(jinja::Parse(BuiltinMacros(), "dbt/include/global_project/macros"), "dbt");
+  for (const auto& file : loaded_.manifest.macros) {
+    // A broken macro file breaks every node that could call it, as in dbt:
+    // the error names the file, line and column.
+    env_->AddMacros(jinja::Parse(file.text, file.path), loaded_.project.name);
+  }
+}
+
+NodeState& Session::node(const std::string& unique_id) {
+  auto it = nodes_.find(unique_id);
+  if (it == nodes_.end()) Fail(ErrorKind::kInternal, "unknown node {}", unique_id);
+  return it->second;
+}
+
+const project::SourceTable* Session::source(const std::string& unique_id) const {
+  auto it = sources_.find(unique_id);
+  return it == sources_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Session::TakeLogs() { return std::exchange(logs_, {}); }
+
+Relation Session::SourceRelation(const project::SourceTable& t) const {
+  return Relation{t.database.empty() ? loaded_.profile.database : t.database, t.schema, t.identifier, RelKind::kTable};
+}
+
+// ---- ref() and source() -----------------------------------------------------
+
+Value Session::RefValue(Render& r, const CallArgs& args) {
+  if (args.positional.empty() || args.positional.size() > 2) {
+    jinja::ThrowValueError("ref() takes a model name, or a package name and a model name");
+  }
+  std::string name = args.positional.back().Str();
+  if (args.positional.size() == 2) {
+    std::string package = args.positional[0].Str();
+    if (package != loaded_.project.name) {
+      jinja::ThrowValueError(fmt::format("ref('{}', '{}'): package '{}' is not installed (wharf runs one project "
+                                         "and no packages from dbt Hub)",
+                                         package, name, package));
+    }
+  }
+  auto it = by_name_.find(name);
+  if (!r.execute) {
+    r.state->refs.push_back(name);
+    if (it != by_name_.end()) r.state->depends_on.push_back(it->second);
+    // While parsing, dbt hands out a placeholder; the name is enough.
+    return RelationValue(Relation{loaded_.profile.database, loaded_.profile.schema, name});
+  }
+  if (it == by_name_.end()) {
+    jinja::ThrowValueError(fmt::format("ref('{}'): no model, seed or snapshot named '{}'", name, name));
+  }
+  NodeState& target = node(it->second);
+  return RelationValue(target.relation);
+}
+
+Value Session::SourceValue(Render& r, const std::string& source_name, const std::string& table) {
+  std::string id = "source." + loaded_.project.name + "." + source_name + "." + table;
+  const project::SourceTable* t = source(id);
+  if (!r.execute && t) r.state->depends_on.push_back(id);
+  if (!t) {
+    jinja::ThrowValueError(fmt::format("source('{}', '{}') is not declared: add it under sources: in a .yml file "
+                                       "of the project",
+                                       source_name, table));
+  }
+  return RelationValue(SourceRelation(*t));
+}
+
+// ---- rendering ----------------------------------------------------------------
+
+namespace {
+
+// A YAML argument of a generic test as Jinja source: ref('x')/source(...)
+// strings are expressions (dbt renders them), everything else a literal.
+std::string ArgumentSource(const Value& v) {
+  if (v.IsString()) {
+    const std::string& s = v.AsString();
+    if (s.rfind("ref(", 0) == 0 || s.rfind("source(", 0) == 0) return s;
+    if (s.size() > 4 && s.rfind("{{", 0) == 0 && s.substr(s.size() - 2) == "}}") return s.substr(2, s.size() - 4);
+  }
+  return v.Repr();
+}
+
+std::string StripBraces(const std::string& s) {
+  auto b = s.find("{{"), e = s.rfind("}}");
+  if (b == std::string::npos || e == std::string::npos || e < b) return s;
+  return s.substr(b + 2, e - b - 2);
+}
+
+}  // namespace
+
+std::string Session::NodeTemplateText(const NodeState& state) const {
+  const project::Node& n = *state.node;
+  if (!n.test) return n.raw_code;
+  const project::GenericTest& t = *n.test;
+  std::string macro = (t.namespace_.empty() ? "" : t.namespace_ + ".") + "test_" + t.test_name;
+  std::string call = "{{ " + macro + "(model=" + StripBraces(t.model_arg);
+  for (const auto& [k, v] : t.kwargs) {
+    if (k == "model") continue;
+    call += ", " + k + "=" + ArgumentSource(v);
+  }
+  return call + ") }}";
+}
+
+Value NodeValue(const NodeState& s, const std::string& schema, const std::string& database) {
+  const project::Node& n = *s.node;
+  List fqn;
+  for (const auto& f : n.fqn) fqn.emplace_back(f);
+  Dict columns;
+  for (const auto& c : n.columns) {
+    columns.Set(c.name, Value(Dict{{"name", Value(c.name)},
+                                   {"description", Value(c.description)},
+                                   {"data_type", c.data_type.empty() ? Value() : Value(c.data_type)}}));
+  }
+  const Value* tags = s.config.Find("tags");
+  return Value(Dict{{"name", Value(n.name)},
+                    {"unique_id", Value(n.unique_id)},
+                    {"resource_type", Value(project::NodeKindName(n.kind))},
+                    {"package_name", Value(n.package_name)},
+                    {"path", Value(n.path)},
+                    {"original_file_path", Value(n.original_file_path)},
+                    {"fqn", Value(std::move(fqn))},
+                    {"config", Value(s.config)},
+                    {"tags", tags ? *tags : Value(List{})},
+                    {"alias", Value(s.relation.identifier.empty() ? n.name : s.relation.identifier)},
+                    {"schema", Value(schema)},
+                    {"database", Value(database)},
+                    {"description", Value(n.description)},
+                    {"columns", Value(std::move(columns))},
+                    {"raw_code", Value(n.raw_code)},
+                    {"raw_sql", Value(n.raw_code)},
+                    {"version", Value()}});
+}
+
+Dict Session::NodeContext(NodeState& state) {
+  Dict ctx;
+  ctx.Set("this", RelationValue(state.relation));
+  ctx.Set("model", NodeValue(state, state.relation.schema, state.relation.database));
+  ctx.Set("execute", Value(current_ && current_->execute));
+  return ctx;
+}
+
+std::string Session::RenderNode(NodeState& state, bool execute) {
+  Render render{&state, execute};
+  Restore<Render> restore{current_, current_};
+  current_ = &render;
+  auto it = templates_.find(state.node->unique_id);
+  if (it == templates_.end()) {
+    std::string name = state.node->original_file_path;
+    if (state.node->test) name = state.node->patch_path.empty() ? state.node->unique_id : state.node->patch_path;
+    it = templates_.emplace(state.node->unique_id, jinja::Parse(NodeTemplateText(state), name)).first;
+  }
+  return env_->Render(it->second, NodeContext(state));
+}
+
+std::string Session::RenderInNode(const std::string& unique_id, const std::string& text, const std::string& name) {
+  NodeState& state = node(unique_id);
+  Render render{&state, true};
+  Restore<Render> restore{current_, current_};
+  current_ = &render;
+  return env_->RenderString(text, name, NodeContext(state));
+}
+
+// ---- parse --------------------------------------------------------------------
+
+void Session::Parse() {
+  for (auto& [id, state] : nodes_) {
+    if (state.node->kind == NodeKind::kSeed) continue;
+    try {
+      RenderNode(state, /*execute=*/false);
+    } catch (const Error& e) {
+      state.parse_error = e.message();
+    }
+  }
+  for (auto& [id, state] : nodes_) {
+    for (const auto& name : state.refs) {
+      if (!by_name_.count(name) && state.parse_error.empty()) {
+        state.parse_error = fmt::format("{} ({}) depends on a node named '{}' which was not found",
+                                        state.node->unique_id, state.node->original_file_path, name);
+      }
+    }
+    if (state.node->test) state.depends_on.push_back(state.node->test->attached_to);
+    std::sort(state.depends_on.begin(), state.depends_on.end());
+    state.depends_on.erase(std::unique(state.depends_on.begin(), state.depends_on.end()), state.depends_on.end());
+    try {
+      NameRelation(state);
+    } catch (const Error& e) {
+      if (state.parse_error.empty()) state.parse_error = e.message();
+    }
+  }
+  BuildGraph();
+}
+
+void Session::NameRelation(NodeState& state) {
+  const project::Node& n = *state.node;
+  if (n.kind == NodeKind::kTest || n.kind == NodeKind::kAnalysis) return;
+  if (state.materialized() == "ephemeral") {
+    state.relation = Relation{"", "", "__dbt__cte__" + n.name, RelKind::kNone, true};
+    return;
+  }
+  static const char* kNaming =
+      "{{ generate_database_name(custom_database, node) | trim }}\x1f"
+      "{{ generate_schema_name(custom_schema, node) | trim }}\x1f"
+      "{{ generate_alias_name(custom_alias, node) | trim }}";
+  static const jinja::Template naming = jinja::Parse(kNaming, "generate_schema_name");
+  auto custom = [&](const char* key) {
+    const Value* v = state.config.Find(key);
+    return v && v->IsString() && !v->AsString().empty() ? *v : Value();
+  };
+  Dict ctx{{"custom_database", custom("database")},
+           {"custom_schema", custom("schema")},
+           {"custom_alias", custom("alias")},
+           {"node", NodeValue(state, loaded_.profile.schema, loaded_.profile.database)}};
+  Render render{&state, false};
+  Restore<Render> restore{current_, current_};
+  current_ = &render;
+  std::string out = env_->Render(naming, ctx);
+  auto a = out.find('\x1f'), b = out.find('\x1f', a + 1);
+  Relation r{out.substr(0, a), out.substr(a + 1, b - a - 1), out.substr(b + 1), KindOf(state.materialized())};
+  // Snapshots of dbt before 1.9 name their schema outright.
+  if (n.kind == NodeKind::kSnapshot) {
+    if (auto ts = state.ConfigString("target_schema"); !ts.empty()) r.schema = ts;
+    if (auto td = state.ConfigString("target_database"); !td.empty()) r.database = td;
+  }
+  if (r.database.empty()) r.database = loaded_.profile.database;
+  state.relation = r;
+}
+
+// ---- graph ----------------------------------------------------------------------
+
+namespace {
+
+// The nodes on cycles of `edges` (node -> parents): Tarjan's strongly
+// connected components of more than one node, or with a self-edge.
+std::set<std::string> NodesOnCycles(const std::map<std::string, std::vector<std::string>>& edges) {
+  std::map<std::string, int> index, low;
+  std::vector<std::string> stack;
+  std::set<std::string> on_stack, out;
+  int counter = 0;
+  std::function<void(const std::string&)> visit = [&](const std::string& v) {
+    index[v] = low[v] = counter++;
+    stack.push_back(v);
+    on_stack.insert(v);
+    auto it = edges.find(v);
+    if (it != edges.end()) {
+      for (const auto& w : it->second) {
+        if (!edges.count(w)) continue;
+        if (!index.count(w)) {
+          visit(w);
+          low[v] = std::min(low[v], low[w]);
+        } else if (on_stack.count(w)) {
+          low[v] = std::min(low[v], index[w]);
+        }
+      }
+    }
+    if (low[v] == index[v]) {
+      std::vector<std::string> component;
+      std::string w;
+      do {
+        w = stack.back();
+        stack.pop_back();
+        on_stack.erase(w);
+        component.push_back(w);
+      } while (w != v);
+      bool self = it != edges.end() && std::count(it->second.begin(), it->second.end(), v);
+      if (component.size() > 1 || self) out.insert(component.begin(), component.end());
+    }
+  };
+  for (const auto& [v, _] : edges)
+    if (!index.count(v)) visit(v);
+  return out;
+}
+
+}  // namespace
+
+void Session::BuildGraph() {
+  std::map<std::string, std::vector<std::string>> edges;
+  for (auto& [id, state] : nodes_) edges[id] = state.depends_on;
+  std::set<std::string> cyclic = NodesOnCycles(edges);
+  if (!cyclic.empty()) {
+    std::string names;
+    for (const auto& id : cyclic) names += (names.empty() ? "" : " --> ") + id;
+    graph_error_ = "Found a cycle: " + names;
+    for (const auto& id : cyclic) {
+      NodeState& s = node(id);
+      if (s.parse_error.empty()) s.parse_error = graph_error_;
+      // Kept apart from the graph: their descendants are skipped by the runner.
+      s.depends_on.erase(std::remove_if(s.depends_on.begin(), s.depends_on.end(),
+                                        [&](const std::string& p) { return cyclic.count(p) > 0; }),
+                         s.depends_on.end());
+    }
+  }
+  std::vector<graph::GraphNode> gnodes;
+  for (const auto& [id, state] : nodes_) {
+    const project::Node& n = *state.node;
+    graph::GraphNode g;
+    g.unique_id = id;
+    g.resource_type = project::NodeKindName(n.kind);
+    g.name = n.name;
+    g.package_name = n.package_name;
+    g.fqn = n.fqn;
+    g.original_file_path = n.original_file_path;
+    if (const Value* tags = state.config.Find("tags"); tags && tags->IsList())
+      for (const auto& t : tags->AsList()) g.tags.push_back(t.Str());
+    for (const auto& [k, v] : state.config) {
+      if (v.IsList()) {
+        std::string joined;
+        for (const auto& item : v.AsList()) joined += (joined.empty() ? "" : "\n") + item.Str();
+        g.config[k] = joined;
+      } else if (!v.IsDict()) {
+        g.config[k] = v.Str();
+      }
+    }
+    g.config["materialized"] = state.materialized();
+    for (const auto& d : state.depends_on)
+      if (nodes_.count(d) || sources_.count(d)) g.depends_on.push_back(d);
+    if (n.test) {
+      g.test_type = "generic";
+      g.test_name = n.test->test_name;
+    } else if (n.kind == NodeKind::kTest) {
+      g.test_type = "singular";
+    }
+    gnodes.push_back(std::move(g));
+  }
+  for (const auto& s : loaded_.manifest.sources) {
+    graph::GraphNode g;
+    g.unique_id = s.unique_id;
+    g.resource_type = "source";
+    g.name = s.name;
+    g.package_name = loaded_.project.name;
+    g.fqn = s.fqn;
+    g.original_file_path = s.original_file_path;
+    g.source_name = s.source_name;
+    if (const Value* tags = s.config.Find("tags"); tags && tags->IsList())
+      for (const auto& t : tags->AsList()) g.tags.push_back(t.Str());
+    gnodes.push_back(std::move(g));
+  }
+  graph_ = std::make_unique<graph::Graph>(std::move(gnodes));
+}
+
+// ---- compile ----------------------------------------------------------------------
+
+bool Session::IsIncremental(const NodeState& state) {
+  if (state.materialized() != "incremental" || !db_) return false;
+  bool full_refresh = flags_.full_refresh;
+  if (const Value* fr = state.config.Find("full_refresh"); fr && fr->IsBool()) full_refresh = fr->AsBool();
+  if (full_refresh) return false;
+  return db_->Kind(state.relation.schema, state.relation.identifier) == RelKind::kTable;
+}
+
+const std::string& Session::Compile(const std::string& unique_id) {
+  NodeState& state = node(unique_id);
+  if (state.compiled) return state.compiled_sql;
+  if (!state.parse_error.empty()) throw Error(ErrorKind::kConfig, state.parse_error);
+  state.rendered_sql = RenderNode(state, /*execute=*/true);
+  state.compiled_sql = InjectCtes(unique_id, state.rendered_sql);
+  state.compiled = true;
+  return state.compiled_sql;
+}
+
+namespace {
+
+// Where the first keyword of `sql` starts, past whitespace and comments.
+size_t FirstKeyword(const std::string& sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
+      ++i;
+    } else if (sql.compare(i, 2, "--") == 0) {
+      i = sql.find('\n', i);
+      if (i == std::string::npos) return sql.size();
+    } else if (sql.compare(i, 2, "/*") == 0) {
+      i = sql.find("*/", i);
+      if (i == std::string::npos) return sql.size();
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+bool StartsWithWord(const std::string& sql, size_t at, std::string_view word) {
+  if (sql.size() < at + word.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(sql[at + k])) != word[k]) return false;
+  return at + word.size() == sql.size() || !(std::isalnum(static_cast<unsigned char>(sql[at + word.size()])) ||
+                                             sql[at + word.size()] == '_');
+}
+
+}  // namespace
+
+// dbt's CTE injection: the ephemeral models a node reads (and those they
+// read, deepest first) become `__dbt__cte__<name> as (...)` ahead of its SQL,
+// merged into its own WITH when it has one.
+std::string Session::InjectCtes(const std::string& unique_id, const std::string& sql) {
+  std::vector<std::string> order;
+  std::set<std::string> seen;
+  std::function<void(const std::string&)> collect = [&](const std::string& id) {
+    for (const auto& dep : node(id).depends_on) {
+      auto it = nodes_.find(dep);
+      if (it == nodes_.end() || it->second.materialized() != "ephemeral" || seen.count(dep)) continue;
+      seen.insert(dep);
+      collect(dep);
+      order.push_back(dep);
+    }
+  };
+  collect(unique_id);
+  if (order.empty()) return sql;
+  std::string ctes;
+  for (const auto& id : order) {
+    NodeState& e = node(id);
+    if (!e.parse_error.empty()) throw Error(ErrorKind::kConfig, e.parse_error);
+    if (e.rendered_sql.empty()) e.rendered_sql = RenderNode(e, true);
+    ctes += (ctes.empty() ? "" : ",\n") + e.relation.identifier + " as (\n" + e.rendered_sql + "\n)";
+  }
+  size_t at = FirstKeyword(sql);
+  if (StartsWithWord(sql, at, "with")) {
+    return sql.substr(0, at) + "with " + ctes + ",\n" + sql.substr(at + 4);
+  }
+  return "with " + ctes + "\n" + sql;
+}
+
+}  // namespace wharf::models::dbt

@@ -7,6 +7,8 @@
 #      `wharf run`: full load, then streaming changes into .demo/warehouse.duckdb
 #   4. stop wharf with Ctrl-C (SIGINT), catch up with `wharf run --once`
 #   5. `wharf status` and `wharf validate`; the script exits with validate's exit code
+#   6. the dbt project demo/analytics, built by wharf after every load (models, seeds,
+#      a snapshot, tests): a few rows of its aggregate views
 #
 # Everything lands in .demo/ at the repository root, wiped at the start of every run.
 # Environment: WHARF (binary, default build/wharf), DEMO_PORT (first port to try, 54329),
@@ -102,6 +104,9 @@ staging:
 target:
   type: duckdb
   path: ./warehouse.duckdb
+models:
+  project: ../demo/analytics   # a dbt project: built after loads, in this process
+  every: 5s
 YAML
 CONFIG="$WORK/wharf.yaml"
 say "wrote .demo/wharf.yaml"
@@ -183,6 +188,22 @@ set +e
 "$WHARF" validate -c "$CONFIG" | sed 's/^/    /'
 validate_rc=${PIPESTATUS[0]}
 set -e
+
+say "models: demo/analytics, built by wharf run after the loads (dbt-compatible)"
+"$WHARF" models ls -c "$CONFIG" --resource-type model snapshot seed | sed 's/^/    /'
+grep -E 'models:' "$WORK/wharf-once.log" | cut -c 25- | sed 's/^/    /' || true
+models_rc=0
+for view in daily_revenue top_products; do
+  "$WHARF" models show -c "$CONFIG" -s "$view" --limit 5 | sed 's/^/    /' || models_rc=1
+done
+"$WHARF" models show -c "$CONFIG" --limit 5 --inline \
+  "select product_id, count(*) as versions from {{ ref('product_prices') }} group by product_id order by versions desc, product_id" \
+  | sed 's/^/    /' || models_rc=1
+if grep -q 'models:.*failed' "$WORK/wharf-once.log"; then
+  models_rc=1
+  note "the models failed; see .demo/wharf-once.log and demo/analytics/target/run_results.json"
+fi
+((validate_rc == 0 && models_rc != 0)) && validate_rc=$models_rc
 
 echo
 if ((validate_rc == 0)); then

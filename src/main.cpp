@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   cli::ModelsArgs margs;
   std::optional<std::string> models_config;
   std::vector<CLI::App*> model_commands;
-  for (const char* name : {"run", "test", "seed", "snapshot", "build", "compile", "ls"}) {
+  for (const char* name : {"run", "test", "seed", "snapshot", "build", "compile", "ls", "show"}) {
     auto* c = models->add_subcommand(name, std::string("dbt ") + name);
     c->add_option("-c,--config", models_config, "wharf.yaml: the project and warehouse default to its models and target");
     c->add_option("--project-dir", margs.project_dir, "the dbt project (default: the current directory)");
@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
       c->add_option("--resource-type,--resource-types", margs.resource_types, "model, seed, snapshot, test, source")
           ->expected(1, -1);
       c->add_option("-o,--output", margs.output, "selector, name, path or json");
+    }
+    if (std::string(name) == "show") {
+      c->add_option("--limit", margs.limit, "rows to print")->capture_default_str();
+      c->add_option("--inline", margs.inline_sql, "a query to preview instead of a model");
     }
     model_commands.push_back(c);
   }

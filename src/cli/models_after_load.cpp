@@ -6,6 +6,7 @@
 
 #include "cli/models_cmd.hpp"
 #include "load/duckdb/duckdb_warehouse.hpp"
+#include "staging/state_store.hpp"
 
 namespace wharf::cli {
 
@@ -26,10 +27,35 @@ models::dbt::OpenDb OpenThrough(load::Warehouse& warehouse, const core::Config& 
   };
 }
 
+// Every selected table of every source is copied (phase ready) and the
+// warehouse has applied the stream up to where each copy is complete.
+bool CopiesApplied(load::Warehouse& warehouse, staging::ObjectStore& store, const core::Config& config) {
+  auto progress = warehouse.Progress();
+  for (const auto& s : config.sources) {
+    auto state = staging::StateStore(store, s.name).Load();
+    if (!state || !state->AllReady()) return false;
+    Lsn applied;
+    for (const auto& p : progress)
+      if (p.source == s.name) applied = p.end_lsn;
+    for (const auto& t : state->tables)
+      if (applied < t.catchup_lsn) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, uint64_t applied_batches, bool force) {
+void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches,
+                                   bool force) {
   if (!enabled()) return;
+  if (!copies_done_) {
+    try {
+      copies_done_ = CopiesApplied(warehouse, store, config_);
+    } catch (const std::exception& e) {
+      spdlog::debug("models: cannot tell whether the full load is applied yet: {}", e.what());
+    }
+    if (!copies_done_ && !force) return;
+  }
   // New batches since the last build (or, at the end of --once, any build at all).
   bool news = applied_batches > built_at_batches_ || (force && !built_once_);
   auto now = std::chrono::steady_clock::now();

@@ -9,6 +9,7 @@
 
 #include "core/config.hpp"
 #include "load/warehouse.hpp"
+#include "staging/object_store.hpp"
 
 namespace wharf::cli {
 
@@ -18,13 +19,16 @@ class ModelsAfterLoad {
   bool enabled() const { return !config_.models.project.empty(); }
   // Called after each catch-up with how many batches are applied in all;
   // builds when that grew and models.every has passed (or `force`, at the end
-  // of --once). Never throws.
-  void AfterCatchUp(load::Warehouse& warehouse, uint64_t applied_batches, bool force);
+  // of --once), once every source's first full load is in the warehouse
+  // (models over half-copied tables would only report false failures).
+  // Never throws.
+  void AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches, bool force);
 
  private:
   const core::Config& config_;
   uint64_t built_at_batches_ = 0;
   bool built_once_ = false;
+  bool copies_done_ = false;  // every source's tables were ready and applied once
   std::chrono::steady_clock::time_point last_run_{};
 };
 

@@ -18,6 +18,8 @@ models::dbt::CommandOptions ModelsOptions(const ModelsArgs& args, const core::Co
   o.fail_fast = args.fail_fast;
   o.resource_types = args.resource_types;
   o.output = args.output;
+  o.limit = args.limit;
+  o.inline_sql = args.inline_sql;
   o.project.cli_vars = models::project::ParseVars(args.vars);
   if (args.profiles_dir) o.project.profiles_dir = *args.profiles_dir;
   o.project.target = args.target;

@@ -10,13 +10,15 @@
 namespace wharf::cli {
 
 struct ModelsArgs {
-  std::string command;  // run | test | seed | snapshot | build | compile | ls
+  std::string command;  // run | test | seed | snapshot | build | compile | ls | show
   std::optional<std::string> project_dir;
   std::optional<std::string> profiles_dir;
   std::optional<std::string> target;
   std::vector<std::string> select, exclude, resource_types;
   std::string vars;
   std::string output = "selector";
+  int limit = 5;
+  std::string inline_sql;
   bool full_refresh = false;
   bool fail_fast = false;
 };

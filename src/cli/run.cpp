@@ -278,7 +278,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
         upkeep.AfterCatchUp(s.name, warehouse->AppliedSeq(s.name), final_pass);
         applied += warehouse->AppliedSeq(s.name);
       }
-      if (stages != Stages::kCaptureOnly) models.AfterCatchUp(*warehouse, applied, once && final_pass);
+      if (stages != Stages::kCaptureOnly) models.AfterCatchUp(*warehouse, *store, applied, once && final_pass);
     } catch (const Error& e) {
       if (once || e.kind() != ErrorKind::kConnection) throw;
       spdlog::warn("warehouse connection lost: {}; capture keeps staging, retrying every 5 s",

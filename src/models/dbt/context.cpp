@@ -165,7 +165,12 @@ void Session::RegisterContext() {
   env.AddFunction("var", [this](const CallArgs& args) {
     std::string name = StringArg(args, 0, "name", "var");
     if (const Value* v = flags_.vars.Find(name)) return *v;
-    if (const Value* v = loaded_.project.vars.Find(name)) return *v;
+    if (const Value* v = loaded_.project.vars.Find(name)) {
+      // dbt renders a project var when it is read: "{{ env_var('START') }}".
+      if (v->IsString() && v->AsString().find("{{") != std::string::npos)
+        return Value(env_->RenderString(v->AsString(), "dbt_project.yml vars." + name));
+      return *v;
+    }
     if (const Value* d = args.Get(1, "default")) return *d;
     jinja::ThrowValueError(fmt::format("required var '{}' not found: define it under vars: in dbt_project.yml "
                                        "or pass --vars '{{{}: ...}}'",

@@ -34,6 +34,9 @@ class DuckDb final : public Db {
   DuckDb(std::optional<dd::Database> owned, duckdb_database raw, std::string catalog)
       : owned_(std::move(owned)), conn_(raw), catalog_(std::move(catalog)) {
     if (catalog_ != "memory") conn_.Query("USE " + dd::Ident(catalog_));
+    // Dates cut from timestamps with time zone fall on the same day as on
+    // PostgreSQL sessions wharf opens, whatever the machine's zone.
+    conn_.Query("SET TimeZone = 'UTC'");
   }
   std::string type() const override { return "duckdb"; }
   std::string database() const override { return catalog_; }

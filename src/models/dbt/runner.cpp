@@ -59,6 +59,7 @@ std::set<std::string> TypesFor(const CommandOptions& o) {
   if (c == "snapshot") return {"snapshot"};
   if (c == "build") return {"model", "seed", "snapshot", "test"};
   if (c == "compile") return {"model", "test", "snapshot", "analysis"};
+  if (c == "show") return {"model", "seed", "snapshot", "analysis"};
   if (!o.resource_types.empty()) return {o.resource_types.begin(), o.resource_types.end()};
   return {"model", "seed", "snapshot", "test", "source", "analysis"};
 }
@@ -139,6 +140,50 @@ void PrintList(std::ostream& out, const Session& s, const std::vector<std::strin
   }
 }
 
+void PrintTable(std::ostream& out, const QueryResult& r) {
+  std::vector<size_t> width(r.columns.size());
+  for (size_t c = 0; c < r.columns.size(); ++c) width[c] = r.columns[c].size();
+  for (const auto& row : r.rows)
+    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].value_or("").size());
+  auto line = [&](auto cell) {
+    out << "|";
+    for (size_t c = 0; c < width.size(); ++c) {
+      std::string v = cell(c);
+      out << " " << v << std::string(width[c] - v.size(), ' ') << " |";
+    }
+    out << "\n";
+  };
+  line([&](size_t c) { return r.columns[c]; });
+  line([&](size_t c) { return std::string(width[c], '-'); });
+  for (const auto& row : r.rows) line([&](size_t c) { return row[c].value_or(""); });
+}
+
+// dbt show: the first rows of a node's compiled query (or of --inline SQL).
+CommandResult Show(Session& s, const CommandOptions& o, const std::vector<std::string>& order, std::ostream& out) {
+  CommandResult result;
+  try {
+    std::string sql = o.inline_sql, what = "inline query";
+    if (sql.empty()) {
+      if (order.size() != 1) {
+        Fail(ErrorKind::kConfig, "show needs exactly one model (it matched {}): pass --select <model> or --inline "
+                                 "\"select ...\"", order.size());
+      }
+      sql = s.Compile(order[0]);
+      what = "node '" + s.node(order[0]).node->name + "'";
+    } else {
+      sql = s.RenderInline(sql);
+    }
+    QueryResult r = s.db()->Query("select * from (\n" + sql + "\n) as dbt_show limit " + std::to_string(o.limit));
+    out << Clock8() << "  Previewing " << what << ":\n";
+    PrintTable(out, r);
+  } catch (const Error& e) {
+    result.exit_code = e.kind() == ErrorKind::kConfig ? 2 : 1;
+    result.error = e.message();
+    out << Clock8() << "  Encountered an error:\n" << e.message() << "\n";
+  }
+  return result;
+}
+
 }  // namespace
 
 CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::ostream& out) {
@@ -178,6 +223,7 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
     PrintList(out, s, order, o.output);
     return result;
   }
+  if (o.command == "show") return Show(s, o, order, out);
   out << Clock8() << "  " << FoundLine(s) << "\n";
   bool parse_failed = false;
   for (const auto& [id, state] : s.nodes()) {

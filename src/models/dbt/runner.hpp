@@ -1,6 +1,6 @@
 #pragma once
 // wharf::models::dbt::RunCommand: one `wharf models <command>` (run, test,
-// seed, snapshot, build, compile, ls) over a project: load it, parse it,
+// seed, snapshot, build, compile, ls, show) over a project: load it, parse it,
 // select nodes, build them in DAG order, write dbt's artifacts
 // (target/run_results.json, target/manifest.json, compiled SQL) and print
 // dbt's progress lines and a summary. Exit codes as dbt's: 0 success,
@@ -27,6 +27,8 @@ struct CommandOptions {
   bool fail_fast = false;
   std::vector<std::string> resource_types;  // ls --resource-type
   std::string output = "selector";          // ls --output: selector | name | path | json
+  int limit = 5;                            // show --limit
+  std::string inline_sql;                   // show --inline
   bool write_artifacts = true;
 };
 

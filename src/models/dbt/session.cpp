@@ -243,6 +243,24 @@ std::string Session::RenderNode(NodeState& state, bool execute) {
   return env_->Render(it->second, NodeContext(state));
 }
 
+std::string Session::RenderInline(const std::string& text) {
+  static const project::Node kInline = [] {
+    project::Node n;
+    n.unique_id = "sql_operation.inline";
+    n.name = "inline";
+    return n;
+  }();
+  NodeState state;
+  state.node = &kInline;
+  Render render{&state, false};
+  Restore<Render> restore{current_, current_};
+  current_ = &render;
+  env_->RenderString(text, "inline query", NodeContext(state));  // learns the refs, as parsing does
+  render.execute = true;
+  std::string sql = env_->RenderString(text, "inline query", NodeContext(state));
+  return InjectCtes(state.depends_on, sql);
+}
+
 std::string Session::RenderInNode(const std::string& unique_id, const std::string& text, const std::string& name) {
   NodeState& state = node(unique_id);
   Render render{&state, true};
@@ -443,7 +461,7 @@ const std::string& Session::Compile(const std::string& unique_id) {
   if (state.compiled) return state.compiled_sql;
   if (!state.parse_error.empty()) throw Error(ErrorKind::kConfig, state.parse_error);
   state.rendered_sql = RenderNode(state, /*execute=*/true);
-  state.compiled_sql = InjectCtes(unique_id, state.rendered_sql);
+  state.compiled_sql = InjectCtes(state.depends_on, state.rendered_sql);
   state.compiled = true;
   return state.compiled_sql;
 }
@@ -483,19 +501,19 @@ bool StartsWithWord(const std::string& sql, size_t at, std::string_view word) {
 // dbt's CTE injection: the ephemeral models a node reads (and those they
 // read, deepest first) become `__dbt__cte__<name> as (...)` ahead of its SQL,
 // merged into its own WITH when it has one.
-std::string Session::InjectCtes(const std::string& unique_id, const std::string& sql) {
+std::string Session::InjectCtes(const std::vector<std::string>& depends_on, const std::string& sql) {
   std::vector<std::string> order;
   std::set<std::string> seen;
-  std::function<void(const std::string&)> collect = [&](const std::string& id) {
-    for (const auto& dep : node(id).depends_on) {
+  std::function<void(const std::vector<std::string>&)> collect = [&](const std::vector<std::string>& deps) {
+    for (const auto& dep : deps) {
       auto it = nodes_.find(dep);
       if (it == nodes_.end() || it->second.materialized() != "ephemeral" || seen.count(dep)) continue;
       seen.insert(dep);
-      collect(dep);
+      collect(it->second.depends_on);
       order.push_back(dep);
     }
   };
-  collect(unique_id);
+  collect(depends_on);
   if (order.empty()) return sql;
   std::string ctes;
   for (const auto& id : order) {

@@ -67,6 +67,8 @@ class Session {
   // The compiled SQL of a node (execute=True): refs resolved, the CTEs of
   // ephemeral models it reads injected. Throws wharf::Error on a template error.
   const std::string& Compile(const std::string& unique_id);
+  // Renders SQL outside any node (show --inline): ref() and source() resolve.
+  std::string RenderInline(const std::string& text);
   // Renders a piece of SQL (a hook) in the node's context.
   std::string RenderInNode(const std::string& unique_id, const std::string& text, const std::string& name);
 
@@ -108,7 +110,7 @@ class Session {
   jinja::Dict NodeContext(NodeState& state);
   void NameRelation(NodeState& state);
   void BuildGraph();
-  std::string InjectCtes(const std::string& unique_id, const std::string& sql);
+  std::string InjectCtes(const std::vector<std::string>& depends_on, const std::string& sql);
 
   Loaded loaded_;
   Db* db_;

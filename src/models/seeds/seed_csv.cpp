@@ -42,10 +42,11 @@
 //  - numbers (agate Number, en_US): surrounding space, "%", one leading "-", currency symbols
 //    ($ EUR GBP JPY and agate's other 15) stripped, "," removed anywhere, then Python Decimal:
 //    "007", "+5", "1e3", "1_000", "1.", ".5", "NaN", "Infinity", fullwidth "１２" are numbers;
-//    "1 000", "0x1F", "(5)" are not. The SQL type is float8 when agate's MaxPrecision is nonzero: a value has
-//    digits after the point once trailing zeros are dropped ("1.0" and "1e3" are integers),
-//    or, through its cap of whole + decimal digits at 28, over 28 whole digits ("1e30");
-//    else integer. Values are rounded to 28 significant digits first, as `Decimal(d) * sign`.
+//    "1 000", "0x1F", "(5)" are not. The SQL type is float8 when agate's MaxPrecision is
+//    nonzero: a value has digits after the point once trailing zeros are dropped ("1.0" and
+//    "1e3" are integers), or, through its cap of whole + decimal digits at 28, over 28 whole
+//    digits ("1e30"); else integer. Values are first rounded to 28 significant digits, as
+//    `Decimal(d) * sign` does.
 //  - dates: strptime "%Y-%m-%d": a 4-digit year, month and day of 1 or 2 digits ("2024-1-5").
 //  - datetimes: strptime "%Y-%m-%d %H:%M:%S" (any run of whitespace between, no fraction, no
 //    zone) or ISO 8601 with a "T" (isodate: basic or extended, week and ordinal dates,
@@ -61,10 +62,10 @@
 // plain decimals ("1000", "0.001"; "NaN", "Infinity" as float8 spells them), true/false,
 // YYYY-MM-DD, "YYYY-MM-DD HH:MM:SS[.ffffff]". A datetime with an offset becomes UTC: psycopg2
 // sends it as timestamptz, so PostgreSQL stores it in the session's zone (UTC under wharf),
-// and DuckDB converts it to UTC. dbt-duckdb's default "fast" seed load instead COPYs the raw
-// file into the inferred table, where DuckDB's CSV reader, not agate, reads values (there
-// "null" stays a string in a text column and "$5" fails to load as integer); wharf loads the
-// agate reading on both, as dbt-duckdb does with `fast: false`.
+// and DuckDB's cast of such text to TIMESTAMP applies the offset too. dbt-duckdb's default "fast"
+// seed load instead COPYs the raw file into the inferred table, where DuckDB's CSV reader, not
+// agate, reads values (there "null" stays a string in a text column and "$5" fails to load as
+// integer); wharf loads the agate reading on both, as dbt-duckdb does with `fast: false`.
 
 namespace wharf::models::seeds {
 namespace {
@@ -154,8 +155,8 @@ void CheckUtf8(std::string_view text, const std::string& file) {
 void CheckDelimiter(char delimiter, const std::string& file) {
   const auto byte = static_cast<unsigned char>(delimiter);
   if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || byte >= 0x80 || byte == 0) {
-    Fail(ErrorKind::kConfig, "{}: the seed delimiter must be one ASCII character other than a "
-         "quote or a line break", file);
+    Fail(ErrorKind::kConfig,
+         "{}: the seed delimiter must be one ASCII character, not a quote or a line break", file);
   }
 }
 
@@ -218,8 +219,9 @@ class CsvReader {
     for (;;) {
       const size_t stop = text_.find_first_of("\"\r\n", pos_);
       if (stop == std::string_view::npos) {
-        FailAt(file_, start_line, "a quoted field is not closed by the end of the file (a \" "
-               "inside a quoted field is written \"\")");
+        FailAt(file_, start_line,
+               "a quoted field is not closed by the end of the file (a \" inside a quoted field "
+               "is written \"\")");
       }
       field.append(text_.substr(pos_, stop - pos_));
       pos_ = stop;
@@ -288,15 +290,20 @@ unsigned Bit(Candidate c) { return 1u << static_cast<int>(c); }
 // DataType.test: does cast() succeed (a value or null)?
 bool Fits(Candidate candidate, std::string_view value) {
   switch (candidate) {
-    case Candidate::kInteger: return false;  // dbt's Integer takes ints and None, no strings
-    case Candidate::kNumber: return internal::CastNumber(value, nullptr) != CastStatus::kInvalid;
-    case Candidate::kDate: return internal::CastDate(value, nullptr) != CastStatus::kInvalid;
+    case Candidate::kInteger:
+      return false;  // dbt's Integer takes ints and None, no strings
+    case Candidate::kNumber:
+      return internal::CastNumber(value, nullptr) != CastStatus::kInvalid;
+    case Candidate::kDate:
+      return internal::CastDate(value, nullptr) != CastStatus::kInvalid;
     case Candidate::kDateTime:
       return internal::CastDateTimeFormat(value, nullptr) != CastStatus::kInvalid;
     case Candidate::kIsoDateTime:
       return internal::CastIsoDateTime(value, nullptr) != CastStatus::kInvalid;
-    case Candidate::kBoolean: return internal::CastBoolean(value, nullptr) != CastStatus::kInvalid;
-    case Candidate::kText: return true;
+    case Candidate::kBoolean:
+      return internal::CastBoolean(value, nullptr) != CastStatus::kInvalid;
+    case Candidate::kText:
+      return true;
   }
   return false;
 }
@@ -324,13 +331,19 @@ Candidate InferColumn(const Rows& rows, size_t column) {
 
 SeedType TypeOf(Candidate candidate) {
   switch (candidate) {
-    case Candidate::kInteger: return SeedType::kInteger;
-    case Candidate::kNumber: return SeedType::kNumber;
-    case Candidate::kDate: return SeedType::kDate;
+    case Candidate::kInteger:
+      return SeedType::kInteger;
+    case Candidate::kNumber:
+      return SeedType::kNumber;
+    case Candidate::kDate:
+      return SeedType::kDate;
     case Candidate::kDateTime:
-    case Candidate::kIsoDateTime: return SeedType::kDateTime;
-    case Candidate::kBoolean: return SeedType::kBoolean;
-    case Candidate::kText: return SeedType::kText;
+    case Candidate::kIsoDateTime:
+      return SeedType::kDateTime;
+    case Candidate::kBoolean:
+      return SeedType::kBoolean;
+    case Candidate::kText:
+      return SeedType::kText;
   }
   return SeedType::kText;
 }
@@ -372,7 +385,8 @@ bool NormalizeNumbers(Rows& rows, size_t column, const ColumnContext& ctx) {
     }
     auto text = internal::FormatNumber(*numbers[r], !has_decimals);
     if (!text) {
-      FailAt(ctx.file, ctx.lines[r], "{} in column \"{}\" has more than {} digits written out: "
+      FailAt(ctx.file, ctx.lines[r],
+             "{} in column \"{}\" has more than {} digits written out: "
              "no warehouse number type holds it; give the column a type in column_types",
              Shown(*rows[r][column]), ctx.name, internal::kMaxNumberChars);
     }
@@ -401,8 +415,10 @@ std::optional<std::string> NormalizeCell(Candidate candidate, std::string_view v
       if (status != CastStatus::kValue) break;
       text = internal::FormatDateTime(datetime);
       if (!text) {
-        FailAt(ctx.file, ctx.lines[row], "{} in column \"{}\" is outside years 1-9999 in UTC, "
-               "or its UTC offset is a day or more", Shown(value), ctx.name);
+        FailAt(ctx.file, ctx.lines[row],
+               "{} in column \"{}\" is outside years 1-9999 in UTC, or its UTC offset is a day "
+               "or more",
+               Shown(value), ctx.name);
       }
       break;
     }
@@ -417,7 +433,8 @@ std::optional<std::string> NormalizeCell(Candidate candidate, std::string_view v
       if (status == CastStatus::kValue) text = std::string(value);
       break;
     case Candidate::kInteger:
-    case Candidate::kNumber: break;  // no values / NormalizeNumbers
+    case Candidate::kNumber:
+      break;  // no values / NormalizeNumbers
   }
   if (status == CastStatus::kInvalid) Unfit(ctx, row);
   return text;
@@ -435,7 +452,7 @@ void NormalizeColumn(Rows& rows, size_t column, Candidate candidate, const Colum
 
 struct RawSeed {
   std::vector<std::string> columns;
-  Rows rows;                 // nullopt: a field the row does not have
+  Rows rows;                  // nullopt: a field the row does not have
   std::vector<size_t> lines;  // each row's first line
 };
 
@@ -464,12 +481,18 @@ RawSeed ReadRecords(std::string_view text, const std::string& file, char delimit
 
 std::string_view SeedTypeName(SeedType type) {
   switch (type) {
-    case SeedType::kInteger: return "integer";
-    case SeedType::kNumber: return "number";
-    case SeedType::kBoolean: return "boolean";
-    case SeedType::kDate: return "date";
-    case SeedType::kDateTime: return "datetime";
-    case SeedType::kText: return "text";
+    case SeedType::kInteger:
+      return "integer";
+    case SeedType::kNumber:
+      return "number";
+    case SeedType::kBoolean:
+      return "boolean";
+    case SeedType::kDate:
+      return "date";
+    case SeedType::kDateTime:
+      return "datetime";
+    case SeedType::kText:
+      return "text";
   }
   return "text";
 }
@@ -505,8 +528,9 @@ SeedTable ParseSeed(std::string_view text, const std::string& file,
 
 std::string SqlType(const SeedTable& table, size_t column, std::string_view adapter) {
   if (adapter != "duckdb" && adapter != "postgres") {
-    Fail(ErrorKind::kConfig, "seeds: no seed column types for adapter \"{}\" (wharf knows "
-         "duckdb and postgres)", adapter);
+    Fail(ErrorKind::kConfig,
+         "seeds: no seed column types for adapter \"{}\" (wharf knows duckdb and postgres)",
+         adapter);
   }
   if (column >= table.types.size()) {
     Fail(ErrorKind::kInternal, "seeds: column {} of a seed with {} columns", column,
@@ -514,12 +538,18 @@ std::string SqlType(const SeedTable& table, size_t column, std::string_view adap
   }
   // dbt-postgres and dbt-duckdb both use SQLAdapter's conversions unchanged.
   switch (table.types[column]) {
-    case SeedType::kInteger: return "integer";
-    case SeedType::kNumber: return table.has_decimals[column] ? "float8" : "integer";
-    case SeedType::kBoolean: return "boolean";
-    case SeedType::kDate: return "date";
-    case SeedType::kDateTime: return "timestamp without time zone";
-    case SeedType::kText: return "text";
+    case SeedType::kInteger:
+      return "integer";
+    case SeedType::kNumber:
+      return table.has_decimals[column] ? "float8" : "integer";
+    case SeedType::kBoolean:
+      return "boolean";
+    case SeedType::kDate:
+      return "date";
+    case SeedType::kDateTime:
+      return "timestamp without time zone";
+    case SeedType::kText:
+      return "text";
   }
   return "text";
 }

@@ -43,7 +43,8 @@ struct SeedTable {
 // (seed config) are columns whose type the user gives: they are not inferred
 // (typed kText, value as is; blank and "null" are still null, as in dbt).
 SeedTable ParseSeed(std::string_view text, const std::string& file,
-                    const std::map<std::string, std::string>& column_types = {}, char delimiter = ',');
+                    const std::map<std::string, std::string>& column_types = {},
+                    char delimiter = ',');
 
 // The SQL type dbt gives an inferred column: adapter "duckdb" or "postgres".
 // A column named in column_types gets that type verbatim instead (the caller checks).

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,8 +41,8 @@ bool EqualsIgnoreCase(std::string_view text, std::string_view lower_word) {
 // Python's str.isspace(): what str.strip(), Decimal() and strptime's \s treat as space.
 bool IsPySpace(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202F || c == 0x205F || c == 0x3000;
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
 }
 
 // The code point starting at text[i] and its length in bytes; a byte that does not start a
@@ -124,7 +124,7 @@ bool MayHaveCurrency(std::string_view text) {
   return !text.empty() && (maybe(text.front()) || maybe(text.back()));
 }
 
-constexpr size_t kContextPrecision = 28;  // decimal.getcontext().prec by default
+constexpr size_t kContextPrecision = 28;                   // decimal.getcontext().prec by default
 constexpr int64_t kExponentLimit = 1'000'000'000'000'000;  // saturate absurd exponents
 
 // The first code point of each run of ten Unicode decimal digits (category Nd, Unicode 14 as
@@ -152,7 +152,9 @@ int UnicodeDigit(char32_t c) {
 // any other non-ASCII character. The usual text is returned as it is.
 std::optional<std::string_view> DecimalAscii(std::string_view text, std::string& storage) {
   bool plain = text.find('_') == std::string_view::npos;
-  for (size_t i = 0; plain && i < text.size(); ++i) plain = static_cast<unsigned char>(text[i]) < 0x80;
+  for (size_t i = 0; plain && i < text.size(); ++i) {
+    plain = static_cast<unsigned char>(text[i]) < 0x80;
+  }
   if (plain) return text;
   storage.clear();
   for (size_t i = 0; i < text.size();) {
@@ -381,7 +383,8 @@ std::optional<DateValue> ReadStrptimeDate(std::string_view text, size_t& i, char
     if (!IsDigit(text[k])) return std::nullopt;
   }
   DateValue date;
-  date.year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+  date.year =
+      (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
   i = 4;
   if (i >= text.size() || text[i++] != '-') return std::nullopt;
   const auto month = ReadField(text, i, kMonthField, '-');
@@ -447,7 +450,8 @@ std::optional<DateValue> IsoCalendarDate(int year, int month, int day) {
 // The date patterns of isodate.parse_date with 4-digit years, tried in its order.
 std::optional<DateValue> ParseIsoDate(std::string_view s) {
   auto year = [&] { return DigitsAt(s, 0, 4); };
-  if (HasShape(s, "####-##-##")) return IsoCalendarDate(year(), DigitsAt(s, 5, 2), DigitsAt(s, 8, 2));
+  if (HasShape(s, "####-##-##"))
+    return IsoCalendarDate(year(), DigitsAt(s, 5, 2), DigitsAt(s, 8, 2));
   if (HasShape(s, "########")) return IsoCalendarDate(year(), DigitsAt(s, 4, 2), DigitsAt(s, 6, 2));
   if (HasShape(s, "####-W##-#")) return IsoWeekDate(year(), DigitsAt(s, 6, 2), DigitsAt(s, 9, 1));
   if (HasShape(s, "####W###")) return IsoWeekDate(year(), DigitsAt(s, 5, 2), DigitsAt(s, 7, 1));
@@ -718,8 +722,8 @@ std::optional<std::string> FormatNumber(const DecimalNumber& number, bool integr
   const DecimalNumber normal = Normalized(integral ? RoundedToInteger(number) : number);
   if (normal.digits == "0") return "0";  // no "-0": PostgreSQL's numeric has none either
   const auto digits = static_cast<int64_t>(normal.digits.size());
-  const int64_t length = normal.exponent >= 0 ? digits + normal.exponent
-                                              : std::max(digits, -normal.exponent) + 2;
+  const int64_t length =
+      normal.exponent >= 0 ? digits + normal.exponent : std::max(digits, -normal.exponent) + 2;
   if (length > static_cast<int64_t>(kMaxNumberChars)) return std::nullopt;
   std::string text = normal.negative ? "-" : "";
   if (normal.exponent >= 0) {
@@ -747,8 +751,8 @@ std::optional<std::string> FormatDateTime(const DateTimeValue& value) {
   int minute_of_day = value.hour * 60 + value.minute;
   if (value.offset_minutes && std::abs(*value.offset_minutes) >= 24 * 60) return std::nullopt;
   if (value.offset_minutes) {
-    const int64_t minutes =
-        DaysFromCivil(date.year, date.month, date.day) * 1440 + minute_of_day - *value.offset_minutes;
+    const int64_t minutes = DaysFromCivil(date.year, date.month, date.day) * 1440 + minute_of_day -
+                            *value.offset_minutes;
     const int64_t days = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
     const auto utc = DateFromDays(days);
     if (!utc) return std::nullopt;

@@ -177,7 +177,7 @@ TEST(SeedCsv, IntegersInAllTheirSpellings) {
 }
 
 TEST(SeedCsv, DecimalsMakeFloat8) {
-  const auto t = OneColumn({"1.5", "1.50", "-0.25", "1e-3", "$1,234.56", "\xE2\x82\xAC" "3.5", "2"});
+  const auto t = OneColumn({"1.5", "1.50", "-0.25", "1e-3", "$1,234.56", "\u20AC3.5", "2"});
   EXPECT_EQ(t.types[0], SeedType::kNumber);
   EXPECT_TRUE(t.has_decimals[0]);
   EXPECT_EQ(Values(t, 0), (Column{"1.5", "1.5", "-0.25", "0.001", "1234.56", "3.5", "2"}));
@@ -282,17 +282,17 @@ TEST(SeedCsv, IsoDatetimes) {
       "2024-01-01T10:00:00",
       "2024-01-01T10:00:00.123456789",  // floored to microseconds
       "20240101T1030",
-      "2024-W01-1T10",                     // ISO week date
-      "2024-060T10:30:15Z",                // ordinal date, UTC
-      "2024-01-01T01:00:00+02:00",         // to UTC: the day before
-      "2024-01-01T10:30.25-0530",          // fractional minutes
-      "2024-01T10,5",                      // year-month, fractional hours
+      "2024-W01-1T10",              // ISO week date
+      "2024-060T10:30:15Z",         // ordinal date, UTC
+      "2024-01-01T01:00:00+02:00",  // to UTC: the day before
+      "2024-01-01T10:30.25-0530",   // fractional minutes
+      "2024-01T10,5",               // year-month, fractional hours
   });
   EXPECT_EQ(t.types[0], SeedType::kDateTime);
-  EXPECT_EQ(Values(t, 0), (Column{"2024-01-01 10:00:00", "2024-01-01 10:00:00.123456",
-                                  "2024-01-01 10:30:00", "2024-01-01 10:00:00",
-                                  "2024-02-29 10:30:15", "2023-12-31 23:00:00",
-                                  "2024-01-01 16:00:15", "2024-01-01 10:30:00"}));
+  EXPECT_EQ(Values(t, 0),
+            (Column{"2024-01-01 10:00:00", "2024-01-01 10:00:00.123456", "2024-01-01 10:30:00",
+                    "2024-01-01 10:00:00", "2024-02-29 10:30:15", "2023-12-31 23:00:00",
+                    "2024-01-01 16:00:15", "2024-01-01 10:30:00"}));
   for (const char* v : {"2024-01-01t10:00", "2024-01-01T24:00", "2024-01-01T10:00:00 Z",
                         "2024-01-01T", "T10:00", "2024-01-01T10:00:00+05:"}) {
     EXPECT_EQ(OneColumn({"2024-01-01T10:00:00", v}).types[0], SeedType::kText) << v;
@@ -303,8 +303,7 @@ TEST(SeedCsv, IsoDatetimeThatCannotBeStoredIsAnError) {
   // isodate reads offsets up to +99:99; Python (so dbt) fails when one of a day or more is used.
   EXPECT_NE(ErrorOf("t\n2024-01-01T10:00\n2024-01-01T10:00:00+24:00\n").find("seeds/x.csv:3:"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("t\n9999-12-31T23:30-01:00\n").find("outside years 1-9999"),
-            std::string::npos);
+  EXPECT_NE(ErrorOf("t\n9999-12-31T23:30-01:00\n").find("outside years 1-9999"), std::string::npos);
 }
 
 // ---- mixed columns, overrides ----

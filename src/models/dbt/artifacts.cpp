@@ -76,7 +76,7 @@ json NodeJson(const Session& s, const NodeState& st) {
          {"relation_name", st.relation.identifier.empty() || st.relation.cte ? json(nullptr) : json(st.relation.Render())},
          {"config", ToJson(jinja::Value(st.config))},
          {"tags", ToJson(st.config.Find("tags") ? *st.config.Find("tags") : jinja::Value(jinja::List{}))},
-         {"description", n.description},
+         {"description", st.description},
          {"columns", columns},
          {"raw_code", n.raw_code},
          {"language", "sql"},

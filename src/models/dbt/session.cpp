@@ -215,7 +215,7 @@ Value NodeValue(const NodeState& s, const std::string& schema, const std::string
                     {"alias", Value(s.relation.identifier.empty() ? n.name : s.relation.identifier)},
                     {"schema", Value(schema)},
                     {"database", Value(database)},
-                    {"description", Value(n.description)},
+                    {"description", Value(s.description)},
                     {"columns", Value(std::move(columns))},
                     {"raw_code", Value(n.raw_code)},
                     {"raw_sql", Value(n.raw_code)},
@@ -273,6 +273,15 @@ std::string Session::RenderInNode(const std::string& unique_id, const std::strin
 
 void Session::Parse() {
   for (auto& [id, state] : nodes_) {
+    // dbt renders descriptions too: "{{ doc('orders') }}" becomes the docs block.
+    state.description = state.node->description;
+    if (state.description.find("{{") != std::string::npos) {
+      try {
+        state.description = env_->RenderString(state.description, state.node->patch_path + " description");
+      } catch (const Error& e) {
+        state.parse_error = e.message();
+      }
+    }
     if (state.node->kind == NodeKind::kSeed) continue;
     try {
       RenderNode(state, /*execute=*/false);

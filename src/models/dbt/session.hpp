@@ -44,6 +44,7 @@ struct NodeState {
   std::vector<std::string> refs;        // as written, for the manifest
   Relation relation;
   std::string parse_error;  // non-empty: the node failed to parse (its file:line:col message)
+  std::string description;  // the YAML description with {{ doc(...) }} rendered
   std::string rendered_sql;  // execute=True render, before CTE injection
   std::string compiled_sql;  // what runs: with the CTEs of ephemeral models it reads
   bool compiled = false;

@@ -45,6 +45,15 @@ bool CopiesApplied(load::Warehouse& warehouse, staging::ObjectStore& store, cons
 
 }  // namespace
 
+int ModelsAfterLoad::RunRequest(load::Warehouse& warehouse, const ModelsArgs& args, std::string& output) {
+  std::filesystem::path target = config_.target.path;
+  if (target.is_relative()) target = std::filesystem::path(config_.base_dir) / target;
+  std::ostringstream out;
+  auto result = models::dbt::RunCommand(ModelsOptions(args, &config_), OpenThrough(warehouse, config_, target.string()), out);
+  output = out.str();
+  return result.exit_code;
+}
+
 void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches,
                                    bool force) {
   if (!enabled()) return;

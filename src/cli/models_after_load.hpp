@@ -23,6 +23,9 @@ class ModelsAfterLoad {
   // (models over half-copied tables would only report false failures).
   // Never throws.
   void AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches, bool force);
+  // Runs a `wharf models` command from another shell (the local API) on
+  // this process's warehouse; returns its exit code, its output in `output`.
+  int RunRequest(load::Warehouse& warehouse, const struct ModelsArgs& args, std::string& output);
 
  private:
   const core::Config& config_;

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/models_api.hpp"
 #include "core/error.hpp"
 
 namespace wharf::cli {
@@ -42,6 +43,10 @@ models::dbt::CommandOptions ModelsOptions(const ModelsArgs& args, const core::Co
 }
 
 int Models(const ModelsArgs& args, const core::Config* config) {
+  // A running `wharf run` holds a DuckDB warehouse: the command runs there.
+  if (config) {
+    if (auto code = ModelsThroughRunningWharf(args, config->server.listen)) return *code;
+  }
   auto options = ModelsOptions(args, config);
   auto result = models::dbt::RunCommand(options, models::dbt::DefaultOpenDb(), std::cout);
   return result.exit_code;

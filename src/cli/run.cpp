@@ -14,6 +14,7 @@
 #include "capture/source_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/models_after_load.hpp"
+#include "cli/models_api.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "load/loader.hpp"
@@ -248,6 +249,13 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   // on another machine writing to the same bucket); polling stays the fallback.
   // A batch job (--once) ends when caught up and needs no endpoint. A port
   // already in use costs only the prompt wake-up, so it is logged, not fatal.
+  // `wharf models` from another shell runs here, between batches (the DuckDB
+  // file has one writer: this process).
+  ModelRequests model_requests([&] {
+    std::lock_guard lock(mu);
+    pending = true;
+    wake.notify_all();
+  });
   std::unique_ptr<server::HttpServer> http;
   if (stages != Stages::kCaptureOnly && !once && config.server.listen != "off") {
     http = std::make_unique<server::HttpServer>(server::ParseListen(config.server.listen));
@@ -258,6 +266,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
         wake.notify_all();
       });
     });
+    http->Post("/api/models", [&](const std::string& body) { return model_requests.Submit(body); });
     try {
       http->Start();
     } catch (const Error& e) {
@@ -268,6 +277,15 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   }
   load::StagingUpkeep upkeep(*store, config.staging.retention);
   ModelsAfterLoad models(config);
+  auto serve_models = [&] {
+    model_requests.Serve([&](const ModelsArgs& args, std::string& output) {
+      if (!warehouse_ready()) {
+        output = "error: the warehouse is not available to this wharf run: " + warehouse_down + "\n";
+        return 2;
+      }
+      return models.RunRequest(*warehouse, args, output);
+    });
+  };
   auto catch_up = [&](bool final_pass) {
     if (!warehouse_ready()) return;
     try {
@@ -312,6 +330,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
       bool last = (stages == Stages::kLoadOnly && (once || StopFlag())) ||
                   (stages != Stages::kLoadOnly && running == 0);
       if (!abort) catch_up(last);
+      serve_models();
       if (stages == Stages::kLoadOnly && (once || StopFlag())) break;
       if (stages != Stages::kLoadOnly && running == 0) {
         if (!abort) catch_up(true);  // whatever the last batches were
@@ -330,6 +349,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     if (!failure) failure = Error(ErrorKind::kInternal, e.what());
   }
   capture_stop = true;
+  model_requests.Close("wharf run is stopping; run the command again once it has stopped");
   for (auto& t : threads) t.join();
   if (failure) {
     spdlog::error("{}", failure->Describe());

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/models_status.hpp"
 #include "cli/progress.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -127,6 +128,7 @@ int Status(const core::Config& config, bool json) {
                                                 : std::string("forever")},
                               {"tables", tables}});
   }
+  out["models"] = ModelsStatus(config);
   if (json) {
     fmt::print("{}\n", out.dump(2));
     return 0;
@@ -161,6 +163,7 @@ int Status(const core::Config& config, bool json) {
         fmt::print("      load error: {}\n", t["load_error"].get<std::string>());
     }
   }
+  PrintModelsStatus(out["models"]);
   return 0;
 }
 

@@ -29,6 +29,7 @@ bench: build
 	@WHARF=$(BUILD_DIR)/wharf ./bench/modes_bench.sh
 	@WHARF=$(BUILD_DIR)/wharf ./bench/big_txn_bench.sh
 	@WHARF=$(BUILD_DIR)/wharf ./bench/e2e_bench.sh
+	@WHARF=$(BUILD_DIR)/wharf ./bench/models_bench.sh
 
 unit: build
 	@$(BUILD_DIR)/tests/wharf_unit_tests

@@ -140,13 +140,15 @@ void WriteRunResults(const Session& s, const CommandResult& result, const Comman
   json results = json::array();
   for (const auto& r : result.results) {
     json timing = json::array();
-    timing.push_back(json{{"name", "compile"}, {"started_at", r.started_at}, {"completed_at", r.completed_at}});
-    timing.push_back(json{{"name", "execute"}, {"started_at", r.started_at}, {"completed_at", r.completed_at}});
+    std::string compiled = r.compiled_at.empty() ? r.started_at : r.compiled_at;
+    timing.push_back(json{{"name", "compile"}, {"started_at", r.started_at}, {"completed_at", compiled}});
+    timing.push_back(json{{"name", "execute"}, {"started_at", compiled}, {"completed_at", r.completed_at}});
     json rows = r.outcome.rows >= 0 ? json(r.outcome.rows) : json(nullptr);
     results.push_back(json{{"status", r.outcome.status},
                            {"timing", timing},
                            {"thread_id", "Thread-1"},
                            {"execution_time", r.seconds},
+                           {"compile_time", r.compile_seconds},
                            {"adapter_response", json{{"_message", r.outcome.message}, {"rows_affected", rows}}},
                            {"message", r.outcome.message},
                            {"failures", r.outcome.failures ? json(*r.outcome.failures) : json(nullptr)},

@@ -262,9 +262,13 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
     }
     Line(out, index, order.size(), "START " + Describe(state), "RUN");
     try {
+      // Compiled first, on its own clock: run_results.json's timing tells
+      // wharf's templating apart from the database's work.
+      if (state.node->kind != project::NodeKind::kSeed) s.Compile(id);
+      r.compiled_at = Now();
+      r.compile_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       if (o.command == "compile") {
         r.outcome = Outcome{"success", "OK", std::nullopt, -1};
-        s.Compile(id);
       } else if (state.node->kind == project::NodeKind::kTest) {
         r.outcome = RunTestNode(s, state);
       } else {
@@ -273,6 +277,10 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
     } catch (const Error& e) {
       std::string where = state.node->original_file_path.empty() ? "" : " (" + state.node->original_file_path + ")";
       const char* kind = e.kind() == ErrorKind::kWarehouse ? "Database Error" : "Compilation Error";
+      if (r.compiled_at.empty()) {
+        r.compiled_at = Now();
+        r.compile_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      }
       r.outcome = Outcome{"error", fmt::format("{} in {} {}{}\n  {}", kind, r.resource_type, state.node->name, where,
                                                e.message()),
                           std::nullopt, -1};

@@ -40,6 +40,8 @@ struct NodeResult {
   Outcome outcome;
   double seconds = 0;
   std::string started_at, completed_at;  // ISO 8601 UTC
+  std::string compiled_at;               // the end of compiling, the start of executing
+  double compile_seconds = 0;            // of `seconds`, rendering templates
   std::string compiled_sql;
 };
 

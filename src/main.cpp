@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
     c->add_option("--vars", margs.vars, "YAML or JSON dict of variables");
     c->add_flag("--full-refresh", margs.full_refresh, "rebuild incremental models and seeds from scratch");
     c->add_flag("-x,--fail-fast", margs.fail_fast, "stop at the first failure");
+    c->add_flag("--store-failures", margs.store_failures, "keep failing test rows in <schema>_dbt_test__audit");
     if (std::string(name) == "ls") {
       c->add_option("--resource-type,--resource-types", margs.resource_types, "model, seed, snapshot, test, source")
           ->expected(1, -1);

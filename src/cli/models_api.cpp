@@ -26,7 +26,7 @@ std::string ModelsArgsToJson(const ModelsArgs& a) {
               {"resource_types", a.resource_types}, {"vars", a.vars},
               {"output", a.output},           {"limit", a.limit},
               {"inline", a.inline_sql},       {"full_refresh", a.full_refresh},
-              {"fail_fast", a.fail_fast}}
+              {"fail_fast", a.fail_fast},      {"store_failures", a.store_failures}}
       .dump();
 }
 
@@ -50,6 +50,7 @@ ModelsArgs ModelsArgsFromJson(const std::string& body) {
     a.inline_sql = j.value("inline", std::string());
     a.full_refresh = j.value("full_refresh", false);
     a.fail_fast = j.value("fail_fast", false);
+    a.store_failures = j.value("store_failures", false);
   } catch (const json::exception& e) {
     Fail(ErrorKind::kConfig, "a models request that is not valid JSON: {}", e.what());
   }

@@ -17,6 +17,7 @@ models::dbt::CommandOptions ModelsOptions(const ModelsArgs& args, const core::Co
   o.exclude = args.exclude;
   o.full_refresh = args.full_refresh;
   o.fail_fast = args.fail_fast;
+  o.store_failures = args.store_failures;
   o.resource_types = args.resource_types;
   o.output = args.output;
   o.limit = args.limit;

@@ -21,6 +21,7 @@ struct ModelsArgs {
   std::string inline_sql;
   bool full_refresh = false;
   bool fail_fast = false;
+  bool store_failures = false;
 };
 
 // The options for a command; with a wharf.yaml, the project defaults to

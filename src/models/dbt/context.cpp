@@ -71,10 +71,11 @@ Value TableValue(const QueryResult& r) {
 
 void MergeConfig(Dict& config, const std::string& key, const Value& value) {
   std::string k = key;
-  if (k == "pre-hook") k = "pre_hook";
-  if (k == "post-hook") k = "post_hook";
+  // dbt's canonical hook keys (the project's config tree uses them too).
+  if (k == "pre_hook") k = "pre-hook";
+  if (k == "post_hook") k = "post-hook";
   Value* existing = config.Find(k);
-  bool additive = k == "tags" || k == "pre_hook" || k == "post_hook";
+  bool additive = k == "tags" || k == "pre-hook" || k == "post-hook";
   if (additive) {
     List merged;
     if (existing && existing->IsList()) merged = existing->AsList();

@@ -25,9 +25,16 @@ std::vector<std::string> StringList(const Value* v) {
   return out;
 }
 
-// Runs the node's hooks of one kind ("pre_hook"/"post_hook"), rendered in its context.
+// Runs the node's hooks of one kind ("pre-hook"/"post-hook"), rendered in its context.
 void RunHooks(Session& s, NodeState& state, const char* kind) {
-  for (const auto& hook : StringList(state.config.Find(kind))) {
+  std::vector<std::string> hooks;
+  const Value* v = state.config.Find(kind);
+  // A hook is SQL, or {sql: ..., transaction: ...} (every hook runs inside the node's transaction here).
+  for (const Value& h : v && v->IsList() ? v->AsList() : jinja::List{v ? *v : Value()}) {
+    if (h.IsDict() && h.AsDict().Find("sql")) hooks.push_back(h.AsDict().Find("sql")->Str());
+    else if (h.IsString()) hooks.push_back(h.AsString());
+  }
+  for (const auto& hook : hooks) {
     std::string sql = s.RenderInNode(state.node->unique_id, hook, state.node->original_file_path + " " + kind);
     if (!sql.empty()) s.db()->Execute(sql);
   }
@@ -39,9 +46,9 @@ Outcome InTransaction(Session& s, NodeState& state, Body body) {
   Db& db = *s.db();
   db.Begin();
   try {
-    RunHooks(s, state, "pre_hook");
+    RunHooks(s, state, "pre-hook");
     Outcome out = body();
-    RunHooks(s, state, "post_hook");
+    RunHooks(s, state, "post-hook");
     db.Commit();
     return out;
   } catch (...) {
@@ -262,8 +269,23 @@ Outcome RunTestNode(Session& s, NodeState& state) {
   };
   std::string limit;
   if (const Value* l = state.config.Find("limit"); l && l->IsInt()) limit = std::to_string(l->AsInt());
+  // store_failures: the failing rows kept in <schema>_dbt_test__audit.<test>, and counted from there.
+  const Value* store = state.config.Find("store_failures");
+  std::string source = select;
+  if ((store && store->IsBool()) ? store->AsBool() : s.flags().store_failures) {
+    const auto& target = s.loaded().profile;
+    std::string suffix = state.ConfigString("schema");
+    Relation audit{target.database, target.schema + "_" + (suffix.empty() ? "dbt_test__audit" : suffix),
+                   state.ConfigString("alias").empty() ? state.node->name : state.ConfigString("alias"), RelKind::kTable};
+    InTransaction(s, state, [&] {
+      s.db()->Execute(sql::CreateSchema(s.db()->type(), audit));
+      CreateBySwap(*s.db(), audit, select, RelKind::kTable);
+      return Outcome{};
+    });
+    source = "select * from " + audit.Render();
+  }
   QueryResult r = s.db()->Query(
-      sql::TestQuery(select, conf("fail_calc", "count(*)"), conf("warn_if", "!= 0"), conf("error_if", "!= 0"), limit));
+      sql::TestQuery(source, conf("fail_calc", "count(*)"), conf("warn_if", "!= 0"), conf("error_if", "!= 0"), limit));
   if (r.rows.empty()) Fail(ErrorKind::kWarehouse, "test {} returned no row", state.node->name);
   auto truthy = [](const std::optional<std::string>& v) {
     return v && (*v == "true" || *v == "t" || *v == "1" || *v == "True");

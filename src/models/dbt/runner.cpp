@@ -140,6 +140,37 @@ void PrintList(std::ostream& out, const Session& s, const std::vector<std::strin
   }
 }
 
+// on-run-start / on-run-end: each hook rendered (ref, target, run_query, ...) and run.
+bool RunProjectHooks(Session& s, const std::vector<std::string>& hooks, const char* kind, const jinja::Dict& extra,
+                     std::ostream& out) {
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    try {
+      std::string sql = s.RenderInline(hooks[i], extra);
+      if (sql.find_first_not_of(" \t\r\n;") != std::string::npos) s.db()->Execute(sql);
+      out << Clock8() << "  " << kind << " hook " << i + 1 << " of " << hooks.size() << " OK\n";
+    } catch (const Error& e) {
+      out << Clock8() << "  " << kind << " hook " << i + 1 << " failed: " << e.message() << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+// dbt Hub is not reachable and wharf installs no packages: say so once,
+// before a macro of a package shows up as undefined.
+void WarnAboutPackages(const Session& s, std::ostream& out) {
+  for (const char* file : {"packages.yml", "dependencies.yml"}) {
+    std::ifstream in(s.loaded().project.root / file);
+    if (!in) continue;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("package") == std::string::npos && text.find("git:") == std::string::npos &&
+        text.find("local:") == std::string::npos)
+      continue;
+    out << Clock8() << "  Warning: " << file << " lists packages; wharf installs none (no dbt Hub), so their "
+        << "macros are undefined. Copy the macros you use into macros/ instead.\n";
+  }
+}
+
 void PrintTable(std::ostream& out, const QueryResult& r) {
   std::vector<size_t> width(r.columns.size());
   for (size_t c = 0; c < r.columns.size(); ++c) width[c] = r.columns[c].size();
@@ -197,7 +228,7 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
     loaded.profile = project::LoadProfile(loaded.project, o.project);
     loaded.manifest = project::DiscoverNodes(loaded.project, loaded.profile);
     if (o.command != "ls") db = open_db(loaded.profile);
-    Flags flags{o.full_refresh, o.command, o.project.cli_vars};
+    Flags flags{o.full_refresh, o.command, o.project.cli_vars, o.store_failures};
     session = std::make_unique<Session>(std::move(loaded), db.get(), flags);
     session->Parse();
   } catch (const Error& e) {
@@ -235,6 +266,13 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
   if (order.empty()) out << Clock8() << "  Nothing to do. Try checking your model configs and --select.\n";
   out << "\n";
 
+  WarnAboutPackages(s, out);
+  const bool hooks = o.command != "compile";
+  if (hooks && !RunProjectHooks(s, s.loaded().project.on_run_start, "on-run-start", {}, out)) {
+    result.exit_code = 2;
+    result.error = "on-run-start failed";
+    return result;
+  }
   Tally tally;
   std::set<std::string> blocked;  // failed or skipped: their descendants are skipped
   bool stop = false;
@@ -315,6 +353,16 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
       tally.pass++;
     }
     result.results.push_back(std::move(r));
+  }
+  if (hooks && !order.empty()) {
+    jinja::List schemas;
+    std::set<std::string> seen;
+    for (const auto& r : result.results) {
+      const auto& rel = s.node(r.unique_id).relation;
+      if (!rel.schema.empty() && seen.insert(rel.schema).second) schemas.emplace_back(rel.schema);
+    }
+    if (!RunProjectHooks(s, s.loaded().project.on_run_end, "on-run-end", {{"schemas", jinja::Value(schemas)}}, out))
+      tally.error++;
   }
   result.elapsed = std::chrono::duration<double>(Clock::now() - started).count();
   if (o.write_artifacts) {

@@ -25,6 +25,7 @@ struct CommandOptions {
   std::vector<std::string> exclude;
   bool full_refresh = false;
   bool fail_fast = false;
+  bool store_failures = false;
   std::vector<std::string> resource_types;  // ls --resource-type
   std::string output = "selector";          // ls --output: selector | name | path | json
   int limit = 5;                            // show --limit

@@ -74,6 +74,7 @@ Session::Session(Loaded loaded, Db* db, Flags flags)
     : loaded_(std::move(loaded)), db_(db), flags_(std::move(flags)), env_(std::make_unique<jinja::Environment>()),
       invocation_id_(NewInvocationId()) {
   RegisterContext();
+  project::AddNativeFilters(*env_);
   LoadMacros();
   for (const auto& node : loaded_.manifest.nodes) {
     NodeState state;
@@ -243,7 +244,7 @@ std::string Session::RenderNode(NodeState& state, bool execute) {
   return env_->Render(it->second, NodeContext(state));
 }
 
-std::string Session::RenderInline(const std::string& text) {
+std::string Session::RenderInline(const std::string& text, const Dict& extra) {
   static const project::Node kInline = [] {
     project::Node n;
     n.unique_id = "sql_operation.inline";
@@ -255,9 +256,12 @@ std::string Session::RenderInline(const std::string& text) {
   Render render{&state, false};
   Restore<Render> restore{current_, current_};
   current_ = &render;
-  env_->RenderString(text, "inline query", NodeContext(state));  // learns the refs, as parsing does
+  Dict ctx = NodeContext(state);
+  for (const auto& [k, v] : extra) ctx.Set(k, v);
+  env_->RenderString(text, "inline query", ctx);  // learns the refs, as parsing does
   render.execute = true;
-  std::string sql = env_->RenderString(text, "inline query", NodeContext(state));
+  ctx.Set("execute", Value(true));
+  std::string sql = env_->RenderString(text, "inline query", ctx);
   return InjectCtes(state.depends_on, sql);
 }
 

@@ -27,6 +27,7 @@ struct Flags {
   bool full_refresh = false;
   std::string which = "run";  // run | test | seed | snapshot | build | compile | ls
   jinja::Dict vars;           // --vars: win over the project's vars
+  bool store_failures = false;  // --store-failures
 };
 
 struct Loaded {
@@ -69,7 +70,7 @@ class Session {
   // ephemeral models it reads injected. Throws wharf::Error on a template error.
   const std::string& Compile(const std::string& unique_id);
   // Renders SQL outside any node (show --inline): ref() and source() resolve.
-  std::string RenderInline(const std::string& text);
+  std::string RenderInline(const std::string& text, const jinja::Dict& extra = {});
   // Renders a piece of SQL (a hook) in the node's context.
   std::string RenderInNode(const std::string& unique_id, const std::string& text, const std::string& name);
 

@@ -41,6 +41,85 @@ Value Repeat(const Value& seq, int64_t times) {
   return Value(out);
 }
 
+int64_t Integer(const Value& v) {
+  if (v.IsInt() || v.IsBool()) return v.AsInt();
+  if (v.IsFloat()) return static_cast<int64_t>(v.AsDouble());
+  ThrowValueError(fmt::format("%d format: a number is required, not '{}'", v.TypeName()));
+}
+
+// Python's printf-style `"%s-%d" % (a, b)` and `"%(name)s" % dict`: s, r, d,
+// i, f (with .N), x and %%.
+std::string PercentFormat(const std::string& format, const Value& args) {
+  std::string out;
+  size_t next = 0;
+  auto take = [&](const std::string& name) -> Value {
+    if (!name.empty()) {
+      if (!args.IsDict()) ThrowValueError("format requires a mapping");
+      const Value* v = args.AsDict().Find(name);
+      if (!v) ThrowValueError(fmt::format("'{}' is not in the mapping formatted with %", name));
+      return *v;
+    }
+    if (args.IsList()) {
+      if (next >= args.AsList().size()) ThrowValueError("not enough arguments for format string");
+      return args.AsList()[next++];
+    }
+    if (next++ > 0) ThrowValueError("not enough arguments for format string");
+    return args;
+  };
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') {
+      out += format[i];
+      continue;
+    }
+    if (++i >= format.size()) ThrowValueError("incomplete format");
+    if (format[i] == '%') {
+      out += '%';
+      continue;
+    }
+    std::string name;
+    if (format[i] == '(') {
+      size_t close = format.find(')', i);
+      if (close == std::string::npos) ThrowValueError("incomplete format key");
+      name = format.substr(i + 1, close - i - 1);
+      i = close + 1;
+    }
+    bool left = false, zero = false;
+    for (; i < format.size() && (format[i] == '-' || format[i] == '0'); ++i) (format[i] == '-' ? left : zero) = true;
+    size_t width = 0;
+    for (; i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])); ++i)
+      width = width * 10 + static_cast<size_t>(format[i] - '0');
+    int precision = -1;
+    if (i < format.size() && format[i] == '.') {
+      precision = 0;
+      while (++i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
+        precision = precision * 10 + (format[i] - '0');
+    }
+    if (i >= format.size()) ThrowValueError("incomplete format");
+    Value v = take(name);
+    std::string piece;
+    bool numeric = true;
+    switch (format[i]) {
+      case 's': piece = v.Str(), numeric = false; break;
+      case 'r': piece = v.Repr(), numeric = false; break;
+      case 'd': case 'i': piece = std::to_string(Integer(v)); break;
+      case 'x': piece = fmt::format("{:x}", Integer(v)); break;
+      case 'f': piece = fmt::format("{:.{}f}", v.IsNumber() ? v.AsDouble() : 0.0, precision < 0 ? 6 : precision); break;
+      default: ThrowValueError(fmt::format("unsupported format character '{}'", format[i]));
+    }
+    if (piece.size() < width) {
+      size_t pad = width - piece.size();
+      if (left) piece += std::string(pad, ' ');
+      else if (zero && numeric) piece.insert(piece[0] == '-' ? 1 : 0, std::string(pad, '0'));
+      else piece.insert(0, std::string(pad, ' '));
+    }
+    out += piece;
+  }
+  if (args.IsList() && next < args.AsList().size()) {
+    ThrowValueError("not all arguments converted during string formatting");
+  }
+  return out;
+}
+
 Value Arithmetic(std::string_view op, const Value& a, const Value& b) {
   bool as_float = a.IsFloat() || b.IsFloat();
   if ((op == "/" || op == "//" || op == "%") && b.AsDouble() == 0.0) {
@@ -90,6 +169,7 @@ Value BinaryOp(std::string_view op, const Value& a, const Value& b) {
     out.insert(out.end(), b.AsList().begin(), b.AsList().end());
     return Value(out);
   }
+  if (op == "%" && a.IsString()) return Value(PercentFormat(a.AsString(), b));
   if (op == "*" && (a.IsString() || a.IsList()) && b.IsInt()) return Repeat(a, b.AsInt());
   if (op == "*" && (b.IsString() || b.IsList()) && a.IsInt()) return Repeat(b, a.AsInt());
   Unsupported(op, a, b);

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "models/jinja/environment.hpp"
 #include "models/jinja/value.hpp"
 
 namespace wharf::models::project {
@@ -197,6 +198,9 @@ struct Manifest {
 // (dbt's behaviour), two models of one name an error. Configs are rendered
 // with `target` (profile.target), var() and env_var().
 Manifest DiscoverNodes(const Project& project, const Profile& profile);
+
+// dbt's value filters (as_bool, as_number, as_native, as_text), in every context.
+void AddNativeFilters(jinja::Environment& env);
 
 // YAML <-> Jinja values (scalars typed as YAML 1.1 core: ints, floats, true/false, null).
 jinja::Value ToValue(const YAML::Node& node);

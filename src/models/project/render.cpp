@@ -73,7 +73,10 @@ std::optional<Value> Literal(const std::string& s) {
   return std::nullopt;
 }
 
+}  // namespace
+
 void AddNativeFilters(jinja::Environment& env) {
+  env.AddFilter("as_text", [](const jinja::Environment&, const Value& in, const CallArgs&) { return Value(in.Str()); });
   env.AddFilter("as_native", [](const jinja::Environment&, const Value& in, const CallArgs&) {
     return Literal(in.Str()).value_or(in);
   });
@@ -103,7 +106,6 @@ std::string WithoutTemplateLocation(const std::string& message) {
   return message.substr(message[pos] == ' ' ? pos + 1 : pos);
 }
 
-}  // namespace
 
 bool IsHookKey(std::string_view key) {
   while (!key.empty() && (key.front() == '+' || key.front() == ' ')) key.remove_prefix(1);

@@ -396,6 +396,57 @@ TEST_P(ModelFeatures, CompileWritesSqlWithoutBuilding) {
   EXPECT_EQ(manifest["parent_map"]["model.feature_shop.account_totals"].size(), 2u);
 }
 
+TEST_P(ModelFeatures, HooksOverridesAndStoredFailures) {
+  // A project's own generate_schema_name replaces dbt's: custom schemas are used as named.
+  Put("macros/schema_name.sql", R"({% macro generate_schema_name(custom_schema_name, node) -%}
+  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %})");
+  std::string project = ReadFile(dir_ / "dbt_project.yml");
+  project += R"yaml(on-run-start:
+  - "create schema if not exists {{ target.schema }}"
+  - "create table if not exists {{ target.schema }}.run_log (what varchar(200))"
+on-run-end:
+  - "insert into {{ target.schema }}.run_log values ('end ' || '{{ schemas | length > 0 }}')"
+)yaml";
+  Put("dbt_project.yml", project);
+  Put("models/hooked.sql", R"sql({{ config(materialized='table',
+    post_hook="insert into {{ target.schema }}.run_log values ('built {{ this.name }}')") }}
+select count(*) as n, '{{ "%s_%03d" % ("run", 7) }}' as tag, {{ 'yes' | as_bool if false else 'true' | as_bool }} as flag
+from {{ ref('feature_shop', 'stg_events') }}
+)sql");
+  Put("models/hooked.yml", R"(version: 2
+models:
+  - name: hooked
+    columns:
+      - name: n
+        tests:
+          - accepted_values:
+              values: [1]
+              quote: false
+              config:
+                store_failures: true
+                severity: warn
+)");
+  auto r = Models(dir_, "build");
+  ASSERT_EQ(r.exit_code, 0) << r.output;  // the failing test only warns
+  EXPECT_NE(r.output.find("WARN=1"), std::string::npos) << r.output;
+  auto row = Q("SELECT n, tag, flag FROM " + S() + ".hooked");
+  ASSERT_EQ(row.size(), 1u);
+  EXPECT_EQ(row[0][0].value_or(""), "30");
+  EXPECT_EQ(row[0][1].value_or(""), "run_007");
+  EXPECT_EQ(row[0][2].value_or(""), T("true", "t"));
+  // Marts in the schema "marts" itself, through the overriding macro.
+  EXPECT_EQ(Q("SELECT count(*) FROM marts.account_totals")[0][0].value_or(""), "4");
+  auto log = Q("SELECT what FROM " + S() + ".run_log ORDER BY what");
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0][0].value_or(""), "built hooked");
+  EXPECT_EQ(log[1][0].value_or(""), "end True");
+  // The failing rows of the stored test.
+  auto stored = Q("SELECT value_field FROM " + S() + "_dbt_test__audit.\"accepted_values_hooked_n__False__1\"");
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0][0].value_or(""), "30");
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, ModelFeatures, ::testing::Values("duckdb", "postgres"), TargetName);
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "models/dbt/json_value.hpp"
+#include "models/dbt/time_values.hpp"
 #include "models/dbt/session.hpp"
 #include "models/jinja/args.hpp"
 
@@ -99,8 +100,6 @@ void MergeConfig(Dict& config, const std::string& key, const Value& value) {
   config.Set(k, value);
 }
 
-}  // namespace
-
 // config(materialized='table', tags=[...]) or config({...}): tags and hooks
 // add up, dicts merge, the rest replace (dbt's in-file config rules).
 void ApplyConfigCall(Dict& config, const CallArgs& args) {
@@ -111,13 +110,25 @@ void ApplyConfigCall(Dict& config, const CallArgs& args) {
   for (const auto& [k, v] : args.keyword) MergeConfig(config, k, v);
 }
 
-void Session::RegisterContext() {
-  jinja::Environment& env = *env_;
-  auto need = [this](const char* fn) -> Render& {
-    if (!current_) jinja::ThrowValueError(fmt::format("{}() can only be used inside a model, test or snapshot", fn));
-    return *current_;
-  };
+}  // namespace
 
+void Session::RegisterContext() {
+  RegisterNodeFunctions();
+  RegisterValues();
+  RegisterLogging();
+  RegisterQueries();
+  RegisterHelpers();
+}
+
+Session::Render& Session::Current(const char* fn) {
+  if (!current_) jinja::ThrowValueError(fmt::format("{}() can only be used inside a model, test or snapshot", fn));
+  return *current_;
+}
+
+// ref, source, config and is_incremental: what a node reads and how it is built.
+void Session::RegisterNodeFunctions() {
+  jinja::Environment& env = *env_;
+  auto need = [this](const char* fn) -> Render& { return Current(fn); };
   env.AddFunction("ref", [this, need](const CallArgs& args) { return RefValue(need("ref"), args); });
   env.AddFunction("source", [this, need](const CallArgs& args) {
     Render& r = need("source");
@@ -163,6 +174,11 @@ void Session::RegisterContext() {
     Render& r = need("is_incremental");
     return Value(r.execute && IsIncremental(*r.state));
   });
+}
+
+// var, env_var, target and the invocation's globals (flags, run_started_at, adapter, api).
+void Session::RegisterValues() {
+  jinja::Environment& env = *env_;
   env.AddFunction("var", [this](const CallArgs& args) {
     std::string name = StringArg(args, 0, "name", "var");
     if (const Value* v = flags_.vars.Find(name)) return *v;
@@ -184,6 +200,31 @@ void Session::RegisterContext() {
     jinja::ThrowValueError(fmt::format("env var required but not provided: '{}'", name));
   });
   env.AddGlobal("target", Value(loaded_.profile.target));
+  env.AddGlobal("invocation_id", Value(invocation_id_));
+  env.AddGlobal("dbt_version", Value("1.8.0"));
+  env.AddGlobal("flags", Value::MakeObject(Dict{{"FULL_REFRESH", Value(flags_.full_refresh)},
+                                                  {"WHICH", Value(flags_.which)}}));
+  env.AddGlobal("run_started_at", NowValue(/*date_only=*/false));
+  env.AddGlobal("modules", ModulesValue());
+  env.AddGlobal("adapter", AdapterValue());
+  env.AddGlobal("api", Value::MakeObject(Dict{
+                           {"Relation", Value::MakeObject(Dict{{"create", Function("create", [](const CallArgs& args) {
+                                                                  Relation r;
+                                                                  auto s = [&](const char* k) {
+                                                                    const Value* v = args.Keyword(k);
+                                                                    return v && v->IsString() ? v->AsString() : std::string();
+                                                                  };
+                                                                  r.database = s("database");
+                                                                  r.schema = s("schema");
+                                                                  r.identifier = s("identifier");
+                                                                  return RelationValue(r);
+                                                                })}})}}));
+  env.AddGlobal("graph", Value(Dict{{"nodes", Value(Dict{})}, {"sources", Value(Dict{})}}));
+}
+
+// log, print and exceptions.
+void Session::RegisterLogging() {
+  jinja::Environment& env = *env_;
   env.AddFunction("log", [this](const CallArgs& args) {
     const Value* info = args.Get(1, "info");
     std::string msg = jinja::OptionalArg(args, 0, "msg").Str();
@@ -208,6 +249,12 @@ void Session::RegisterContext() {
                        return Value("");
                      })},
                 }));
+}
+
+// run_query, statement and load_result: SQL a template runs while executing.
+void Session::RegisterQueries() {
+  jinja::Environment& env = *env_;
+  auto need = [this](const char* fn) -> Render& { return Current(fn); };
   env.AddFunction("run_query", [this, need](const CallArgs& args) -> Value {
     Render& r = need("run_query");
     if (!r.execute || !db_) return Value();
@@ -235,6 +282,11 @@ void Session::RegisterContext() {
     auto it = statement_results_.find(jinja::OptionalArg(args, 0, "name").Str());
     return it == statement_results_.end() ? Value() : it->second;
   });
+}
+
+// doc, tojson, fromjson, local_md5, zip and set.
+void Session::RegisterHelpers() {
+  jinja::Environment& env = *env_;
   env.AddFunction("doc", [this](const CallArgs& args) -> Value {
     std::string name = StringArg(args, 0, "name", "doc");
     for (const auto& d : loaded_.manifest.docs)
@@ -271,51 +323,8 @@ void Session::RegisterContext() {
         if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
     return Value(std::move(out));
   });
-  env.AddGlobal("invocation_id", Value(invocation_id_));
-  env.AddGlobal("dbt_version", Value("1.8.0"));
-  env.AddGlobal("flags", Value::MakeObject(Dict{{"FULL_REFRESH", Value(flags_.full_refresh)},
-                                                  {"WHICH", Value(flags_.which)}}));
-  env.AddGlobal("run_started_at", RunStartedAt());
-  env.AddGlobal("adapter", AdapterValue());
-  env.AddGlobal("api", Value::MakeObject(Dict{
-                           {"Relation", Value::MakeObject(Dict{{"create", Function("create", [](const CallArgs& args) {
-                                                                  Relation r;
-                                                                  auto s = [&](const char* k) {
-                                                                    const Value* v = args.Keyword(k);
-                                                                    return v && v->IsString() ? v->AsString() : std::string();
-                                                                  };
-                                                                  r.database = s("database");
-                                                                  r.schema = s("schema");
-                                                                  r.identifier = s("identifier");
-                                                                  return RelationValue(r);
-                                                                })}})}}));
-  env.AddGlobal("graph", Value(Dict{{"nodes", Value(Dict{})}, {"sources", Value(Dict{})}}));
 }
 
-Value Session::RunStartedAt() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char iso[64];
-  std::strftime(iso, sizeof iso, "%Y-%m-%d %H:%M:%S+00:00", &tm);
-  std::string text = iso;
-  Value v = Value::MakeObject(Dict{
-      {"strftime", Function("strftime", [tm](const CallArgs& args) {
-         std::string format = jinja::OptionalArg(args, 0, "format").Str();
-         char buf[256];
-         size_t n = std::strftime(buf, sizeof buf, format.c_str(), &tm);
-         return Value(std::string(buf, n));
-       })},
-      {"isoformat", Function("isoformat", [text](const CallArgs&) { return Value(text); })},
-      {"year", Value(tm.tm_year + 1900)},
-      {"month", Value(tm.tm_mon + 1)},
-      {"day", Value(tm.tm_mday)},
-  });
-  v.AsObject().str = [text] { return text; };
-  v.AsObject().type_name = "datetime";
-  return v;
-}
 
 Value Session::AdapterValue() {
   Dict a;

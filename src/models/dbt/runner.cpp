@@ -215,13 +215,111 @@ CommandResult Show(Session& s, const CommandOptions& o, const std::vector<std::s
   return result;
 }
 
-}  // namespace
+// Runs the chosen nodes in order, skipping what depends on a failure, and
+// prints dbt's progress lines.
+class NodeRunner {
+ public:
+  NodeRunner(Session& s, const CommandOptions& o, std::ostream& out, size_t total)
+      : s_(s), o_(o), out_(out), total_(total) {}
 
-CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::ostream& out) {
-  CommandResult result;
-  auto started = Clock::now();
-  std::unique_ptr<Session> session;
-  std::unique_ptr<Db> db;
+  NodeResult Run(const std::string& id, size_t index) {
+    NodeState& state = s_.node(id);
+    NodeResult r{id, project::NodeKindName(state.node->kind), state.node->name,
+                 state.node->kind == project::NodeKind::kTest ? "" : state.relation.Render(), {}, 0, Now(), "", "", 0, ""};
+    if (stop_ || (o_.command != "test" && UpstreamFailed(id))) {
+      r.outcome = Outcome{"skipped", "SKIP", std::nullopt, -1};
+      r.completed_at = Now();
+      blocked_.insert(id);
+      tally.skip++;
+      Line(out_, index, total_, "SKIP relation " + Describe(state), "SKIP");
+      return r;
+    }
+    Line(out_, index, total_, "START " + Describe(state), "RUN");
+    Execute(state, r);
+    for (const auto& log : s_.TakeLogs()) out_ << Clock8() << "  " << log << "\n";
+    if (state.compiled) {
+      r.compiled_sql = state.compiled_sql;
+      if (o_.write_artifacts) {
+        WriteFile(CompiledPath(s_, state, "compiled"), state.compiled_sql);
+        if (o_.command != "compile") WriteFile(CompiledPath(s_, state, "run"), state.compiled_sql);
+      }
+    }
+    Report(state, r, index);
+    return r;
+  }
+
+  Tally tally;
+
+ private:
+  // A parent failed or was skipped; in build, also a test of what the node reads.
+  bool UpstreamFailed(const std::string& id) const {
+    for (const auto& p : s_.graph().Parents(id))
+      if (blocked_.count(p)) return true;
+    if (o_.command == "build")
+      for (const auto& t : BuildGate(s_.graph(), id))
+        if (blocked_.count(t)) return true;
+    return false;
+  }
+
+  void Execute(NodeState& state, NodeResult& r) {
+    auto t0 = Clock::now();
+    auto compiled = [&] {
+      r.compiled_at = Now();
+      r.compile_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    };
+    try {
+      // Compiled first, on its own clock: run_results.json's timing tells
+      // wharf's templating apart from the database's work.
+      if (state.node->kind != project::NodeKind::kSeed) s_.Compile(state.node->unique_id);
+      compiled();
+      if (o_.command == "compile") r.outcome = Outcome{"success", "OK", std::nullopt, -1};
+      else if (state.node->kind == project::NodeKind::kTest) r.outcome = RunTestNode(s_, state);
+      else r.outcome = BuildNode(s_, state);
+    } catch (const Error& e) {
+      if (r.compiled_at.empty()) compiled();
+      std::string where = state.node->original_file_path.empty() ? "" : " (" + state.node->original_file_path + ")";
+      const char* kind = e.kind() == ErrorKind::kWarehouse ? "Database Error" : "Compilation Error";
+      r.outcome = Outcome{"error", fmt::format("{} in {} {}{}\n  {}", kind, r.resource_type, state.node->name, where,
+                                               e.message()),
+                          std::nullopt, -1};
+    }
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    r.completed_at = Now();
+  }
+
+  // The line dbt prints when a node ends, and the tally.
+  void Report(const NodeState& state, const NodeResult& r, size_t index) {
+    const std::string& st = r.outcome.status;
+    std::string verb = st == "error" ? "ERROR creating" : st == "fail" ? "FAIL" : st == "warn" ? "WARN"
+                     : st == "pass"  ? "PASS" : "OK created";
+    if (state.node->kind == project::NodeKind::kTest && st == "error") verb = "ERROR";
+    if (state.node->kind == project::NodeKind::kSeed && st == "success") verb = "OK loaded";
+    if (st == "success" && (state.materialized() == "ephemeral" || o_.command == "compile")) verb = "OK compiled";
+    std::string tag = st == "error" ? "ERROR" : st == "pass" ? "PASS" : r.outcome.message;
+    if (st == "fail" || st == "warn") tag = (st == "fail" ? "FAIL " : "WARN ") + std::to_string(r.outcome.failures.value_or(0));
+    Line(out_, index, total_, verb + " " + Describe(state), fmt::format("{} in {:.2f}s", tag, r.seconds));
+    if (st == "error" || st == "fail") {
+      blocked_.insert(r.unique_id);
+      tally.error++;
+      if (o_.fail_fast) stop_ = true;
+    } else if (st == "warn") {
+      tally.warn++;
+    } else {
+      tally.pass++;
+    }
+  }
+
+  Session& s_;
+  const CommandOptions& o_;
+  std::ostream& out_;
+  size_t total_;
+  std::set<std::string> blocked_;  // failed or skipped: their descendants are skipped
+  bool stop_ = false;              // --fail-fast after a failure
+};
+
+// Loads and parses the project; nullptr (with result.exit_code 2) when it cannot.
+std::unique_ptr<Session> OpenSession(const CommandOptions& o, const OpenDb& open_db, std::unique_ptr<Db>& db,
+                                     CommandResult& result, std::ostream& out) {
   try {
     Loaded loaded;
     loaded.project = project::LoadProject(o.project);
@@ -229,15 +327,20 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
     loaded.manifest = project::DiscoverNodes(loaded.project, loaded.profile);
     if (o.command != "ls") db = open_db(loaded.profile);
     Flags flags{o.full_refresh, o.command, o.project.cli_vars, o.store_failures};
-    session = std::make_unique<Session>(std::move(loaded), db.get(), flags);
+    auto session = std::make_unique<Session>(std::move(loaded), db.get(), flags);
     session->Parse();
+    return session;
   } catch (const Error& e) {
     result.exit_code = 2;
     result.error = e.message();
     out << Clock8() << "  Encountered an error:\n" << e.message() << "\n";
-    return result;
+    return nullptr;
   }
-  Session& s = *session;
+}
+
+// The nodes the command acts on, in the order they run; nullopt on a bad selector.
+std::optional<std::vector<std::string>> ChooseNodes(const Session& s, const CommandOptions& o, CommandResult& result,
+                                                    std::ostream& out) {
   std::set<std::string> types = TypesFor(o);
   std::set<std::string> chosen;
   try {
@@ -247,25 +350,54 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
     result.exit_code = 2;
     result.error = e.message();
     out << Clock8() << "  Encountered an error:\n" << e.message() << "\n";
-    return result;
+    return std::nullopt;
   }
-  std::vector<std::string> order = Schedule(s.graph(), chosen, o.command == "build");
-  if (o.command == "ls") {
-    PrintList(out, s, order, o.output);
-    return result;
-  }
-  if (o.command == "show") return Show(s, o, order, out);
-  out << Clock8() << "  " << FoundLine(s) << "\n";
-  bool parse_failed = false;
+  return Schedule(s.graph(), chosen, o.command == "build");
+}
+
+// Prints every node that failed to parse; true when any did.
+bool ReportParseErrors(const Session& s, std::ostream& out) {
+  bool any = false;
   for (const auto& [id, state] : s.nodes()) {
     if (state.parse_error.empty()) continue;
-    parse_failed = true;
+    any = true;
     out << Clock8() << "  Compilation Error in " << project::NodeKindName(state.node->kind) << " " << state.node->name
         << " (" << state.node->original_file_path << ")\n  " << state.parse_error << "\n";
   }
-  if (order.empty()) out << Clock8() << "  Nothing to do. Try checking your model configs and --select.\n";
-  out << "\n";
+  return any;
+}
 
+// on-run-end sees `schemas`: the schemas the run wrote to.
+jinja::Dict RunEndContext(Session& s, const CommandResult& result) {
+  jinja::List schemas;
+  std::set<std::string> seen;
+  for (const auto& r : result.results) {
+    const auto& rel = s.node(r.unique_id).relation;
+    if (!rel.schema.empty() && seen.insert(rel.schema).second) schemas.emplace_back(rel.schema);
+  }
+  return jinja::Dict{{"schemas", jinja::Value(std::move(schemas))}};
+}
+
+}  // namespace
+
+CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::ostream& out) {
+  CommandResult result;
+  auto started = Clock::now();
+  std::unique_ptr<Db> db;
+  std::unique_ptr<Session> session = OpenSession(o, open_db, db, result, out);
+  if (!session) return result;
+  Session& s = *session;
+  auto order = ChooseNodes(s, o, result, out);
+  if (!order) return result;
+  if (o.command == "ls") {
+    PrintList(out, s, *order, o.output);
+    return result;
+  }
+  if (o.command == "show") return Show(s, o, *order, out);
+  out << Clock8() << "  " << FoundLine(s) << "\n";
+  bool parse_failed = ReportParseErrors(s, out);
+  if (order->empty()) out << Clock8() << "  Nothing to do. Try checking your model configs and --select.\n";
+  out << "\n";
   WarnAboutPackages(s, out);
   const bool hooks = o.command != "compile";
   if (hooks && !RunProjectHooks(s, s.loaded().project.on_run_start, "on-run-start", {}, out)) {
@@ -273,105 +405,20 @@ CommandResult RunCommand(const CommandOptions& o, const OpenDb& open_db, std::os
     result.error = "on-run-start failed";
     return result;
   }
-  Tally tally;
-  std::set<std::string> blocked;  // failed or skipped: their descendants are skipped
-  bool stop = false;
-  size_t index = 0;
-  for (const auto& id : order) {
-    ++index;
-    NodeState& state = s.node(id);
-    NodeResult r{id, project::NodeKindName(state.node->kind), state.node->name,
-                 state.node->kind == project::NodeKind::kTest ? "" : state.relation.Render(), {}, 0, Now(), "", ""};
-    bool upstream_failed = false;
-    for (const auto& p : s.graph().Parents(id)) upstream_failed |= blocked.count(p) > 0;
-    // A test does not wait on anything in `wharf models test`; in build a
-    // node waits on the tests of what it reads (BuildGate).
-    if (o.command == "build")
-      for (const auto& t : BuildGate(s.graph(), id)) upstream_failed |= blocked.count(t) > 0;
-    auto t0 = Clock::now();
-    if (stop || (o.command != "test" && upstream_failed)) {
-      r.outcome = Outcome{"skipped", "SKIP", std::nullopt, -1};
-      blocked.insert(id);
-      tally.skip++;
-      Line(out, index, order.size(), "SKIP relation " + Describe(state), "SKIP");
-      r.completed_at = Now();
-      result.results.push_back(std::move(r));
-      continue;
-    }
-    Line(out, index, order.size(), "START " + Describe(state), "RUN");
-    try {
-      // Compiled first, on its own clock: run_results.json's timing tells
-      // wharf's templating apart from the database's work.
-      if (state.node->kind != project::NodeKind::kSeed) s.Compile(id);
-      r.compiled_at = Now();
-      r.compile_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-      if (o.command == "compile") {
-        r.outcome = Outcome{"success", "OK", std::nullopt, -1};
-      } else if (state.node->kind == project::NodeKind::kTest) {
-        r.outcome = RunTestNode(s, state);
-      } else {
-        r.outcome = BuildNode(s, state);
-      }
-    } catch (const Error& e) {
-      std::string where = state.node->original_file_path.empty() ? "" : " (" + state.node->original_file_path + ")";
-      const char* kind = e.kind() == ErrorKind::kWarehouse ? "Database Error" : "Compilation Error";
-      if (r.compiled_at.empty()) {
-        r.compiled_at = Now();
-        r.compile_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-      }
-      r.outcome = Outcome{"error", fmt::format("{} in {} {}{}\n  {}", kind, r.resource_type, state.node->name, where,
-                                               e.message()),
-                          std::nullopt, -1};
-    }
-    for (const auto& log : s.TakeLogs()) out << Clock8() << "  " << log << "\n";
-    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    r.completed_at = Now();
-    if (state.compiled) {
-      r.compiled_sql = state.compiled_sql;
-      if (o.write_artifacts) {
-        WriteFile(CompiledPath(s, state, "compiled"), state.compiled_sql);
-        if (o.command != "compile") WriteFile(CompiledPath(s, state, "run"), state.compiled_sql);
-      }
-    }
-    const std::string& st = r.outcome.status;
-    std::string tag = st == "error" ? "ERROR" : st == "fail" ? "FAIL" : st == "warn" ? "WARN" : st == "pass" ? "PASS"
-                                                                                                             : r.outcome.message;
-    std::string verb = st == "error" ? "ERROR creating" : st == "fail" ? "FAIL" : st == "warn" ? "WARN" : st == "pass" ? "PASS" : "OK created";
-    if (state.node->kind == project::NodeKind::kTest && st == "error") verb = "ERROR";
-    if (state.node->kind == project::NodeKind::kSeed && st == "success") verb = "OK loaded";
-    if (st == "success" && state.materialized() == "ephemeral") verb = "OK compiled";
-    if (o.command == "compile") verb = "OK compiled";
-    Line(out, index, order.size(), verb + " " + Describe(state),
-         fmt::format("{} in {:.2f}s", st == "fail" || st == "warn" ? tag + " " + std::to_string(r.outcome.failures.value_or(0)) : tag, r.seconds));
-    if (st == "error" || st == "fail") {
-      blocked.insert(id);
-      tally.error++;
-      if (o.fail_fast) stop = true;
-    } else if (st == "warn") {
-      tally.warn++;
-    } else {
-      tally.pass++;
-    }
-    result.results.push_back(std::move(r));
-  }
-  if (hooks && !order.empty()) {
-    jinja::List schemas;
-    std::set<std::string> seen;
-    for (const auto& r : result.results) {
-      const auto& rel = s.node(r.unique_id).relation;
-      if (!rel.schema.empty() && seen.insert(rel.schema).second) schemas.emplace_back(rel.schema);
-    }
-    if (!RunProjectHooks(s, s.loaded().project.on_run_end, "on-run-end", {{"schemas", jinja::Value(schemas)}}, out))
-      tally.error++;
+  NodeRunner runner(s, o, out, order->size());
+  for (size_t i = 0; i < order->size(); ++i) result.results.push_back(runner.Run((*order)[i], i + 1));
+  if (hooks && !order->empty() &&
+      !RunProjectHooks(s, s.loaded().project.on_run_end, "on-run-end", RunEndContext(s, result), out)) {
+    runner.tally.error++;
   }
   result.elapsed = std::chrono::duration<double>(Clock::now() - started).count();
   if (o.write_artifacts) {
     WriteManifest(s);
     WriteRunResults(s, result, o);
   }
-  PrintSummary(out, result, tally);
+  PrintSummary(out, result, runner.tally);
   if (parse_failed) result.exit_code = 2;
-  else if (tally.error > 0) result.exit_code = 1;
+  else if (runner.tally.error > 0) result.exit_code = 1;
   return result;
 }
 

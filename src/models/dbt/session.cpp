@@ -193,6 +193,9 @@ std::string Session::NodeTemplateText(const NodeState& state) const {
   return call + ") }}";
 }
 
+namespace {
+
+// `model` (and `node` in naming macros) as templates see it.
 Value NodeValue(const NodeState& s, const std::string& schema, const std::string& database) {
   const project::Node& n = *s.node;
   List fqn;
@@ -222,6 +225,8 @@ Value NodeValue(const NodeState& s, const std::string& schema, const std::string
                     {"raw_sql", Value(n.raw_code)},
                     {"version", Value()}});
 }
+
+}  // namespace
 
 Dict Session::NodeContext(NodeState& state) {
   Dict ctx;

@@ -101,9 +101,15 @@ class Session {
 
   // context.cpp
   void RegisterContext();
+  void RegisterNodeFunctions();
+  void RegisterValues();
+  void RegisterLogging();
+  void RegisterQueries();
+  void RegisterHelpers();
+  // The node being rendered; a ValueError naming `fn` outside any node.
+  Render& Current(const char* fn);
   jinja::Value RefValue(Render& render, const jinja::CallArgs& args);
   jinja::Value SourceValue(Render& render, const std::string& source_name, const std::string& table);
-  jinja::Value RunStartedAt();
   jinja::Value AdapterValue();
 
   void LoadMacros();

@@ -166,5 +166,12 @@ TEST_F(Compile, ACycleIsReportedAndItsNodesKeptOutOfTheGraph) {
   EXPECT_EQ(s.graph().TopologicalOrder().size(), 3u);
 }
 
+TEST_F(Compile, ModulesDatetimeAndRunStartedAtPrintAsPythonDoes) {
+  Model("m", "{{ modules.datetime.date.today().year > 2000 }} {{ run_started_at.strftime('%Y') | length }} "
+             "{{ (modules.datetime.datetime.now() | string)[10] }}{{ modules.datetime.date.today().isoformat() | length }}");
+  auto& s = Start();
+  EXPECT_EQ(s.Compile("model.shop.m"), "True 4  10");
+}
+
 }  // namespace
 }  // namespace wharf::models::dbt

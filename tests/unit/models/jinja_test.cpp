@@ -923,3 +923,30 @@ TEST(JinjaErrors, ErrorInsideMacroNamesMacroLine) {
 
 }  // namespace
 }  // namespace wharf::models::jinja
+
+namespace wharf::models::jinja {
+namespace {
+
+TEST(JinjaPercentFormat, FormatsLikePython) {
+  EXPECT_EQ(Render("{{ '%s-%d' % ('a', 7) }}"), "a-7");
+  EXPECT_EQ(Render("{{ '%05.1f|%-4s|%3d|%x|%%' % (3.14159, 'ab', 5, 255) }}"), "003.1|ab  |  5|ff|%");
+  EXPECT_EQ(Render("{{ '%(n)s=%(v)r' % {'n': 'k', 'v': 'x'} }}"), "k='x'");
+  EXPECT_EQ(Render("{{ 'only %s' % 'one' }}"), "only one");
+  EXPECT_EQ(Render("{{ 10 % 3 }}"), "1");  // still the modulo on numbers
+}
+
+TEST(JinjaPercentFormat, ArgumentMismatchesAreErrors) {
+  EXPECT_THROW(Render("{{ '%s %s' % ('a',) }}"), Error);
+  EXPECT_THROW(Render("{{ '%s' % ('a', 'b') }}"), Error);
+  EXPECT_THROW(Render("{{ '%d' % 'x' }}"), Error);
+}
+
+TEST(JinjaTestBlocks, DefineTheTestMacro) {
+  EXPECT_EQ(Render("{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0"
+                   "{% endtest %}{{ test_positive('t', 'c') }}"),
+            "select * from t where c <= 0");
+  EXPECT_THROW(Render("{% materialization x, default %}{% endmaterialization %}"), Error);
+}
+
+}  // namespace
+}  // namespace wharf::models::jinja

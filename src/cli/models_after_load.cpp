@@ -6,6 +6,7 @@
 
 #include "cli/models_cmd.hpp"
 #include "load/duckdb/duckdb_warehouse.hpp"
+#include "staging/staged_log.hpp"
 #include "staging/state_store.hpp"
 
 namespace wharf::cli {
@@ -27,13 +28,24 @@ models::dbt::OpenDb OpenThrough(load::Warehouse& warehouse, const core::Config& 
   };
 }
 
+}  // namespace
+
 // Every selected table of every source is copied (phase ready) and the
-// warehouse has applied the stream up to where each copy is complete.
-bool CopiesApplied(load::Warehouse& warehouse, staging::ObjectStore& store, const core::Config& config) {
+// warehouse has applied every batch staged by the time that was seen:
+// capture saves "ready" only after a copy's last batch is durable, so the
+// batches listed after reading the state include all of the copy's.
+bool ModelsAfterLoad::CopiesApplied(load::Warehouse& warehouse, staging::ObjectStore& store) {
   auto progress = warehouse.Progress();
-  for (const auto& s : config.sources) {
+  for (const auto& s : config_.sources) {
     auto state = staging::StateStore(store, s.name).Load();
     if (!state || !state->AllReady()) return false;
+    uint64_t applied_seq = warehouse.AppliedSeq(s.name);
+    auto [it, first] = ready_at_seq_.emplace(s.name, applied_seq);
+    if (first) {
+      auto staged = staging::ListManifests(store, s.name, applied_seq);
+      if (!staged.empty()) it->second = staged.back();
+    }
+    if (applied_seq < it->second) return false;
     Lsn applied;
     for (const auto& p : progress)
       if (p.source == s.name) applied = p.end_lsn;
@@ -42,8 +54,6 @@ bool CopiesApplied(load::Warehouse& warehouse, staging::ObjectStore& store, cons
   }
   return true;
 }
-
-}  // namespace
 
 int ModelsAfterLoad::RunRequest(load::Warehouse& warehouse, const ModelsArgs& args, std::string& output) {
   std::filesystem::path target = config_.target.path;
@@ -59,7 +69,7 @@ void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectSt
   if (!enabled()) return;
   if (!copies_done_) {
     try {
-      copies_done_ = CopiesApplied(warehouse, store, config_);
+      copies_done_ = CopiesApplied(warehouse, store);
     } catch (const std::exception& e) {
       spdlog::debug("models: cannot tell whether the full load is applied yet: {}", e.what());
     }

@@ -5,6 +5,8 @@
 // failing model or test is logged (and recorded in the project's
 // target/run_results.json, which `wharf status` reads); loading goes on.
 #include <chrono>
+#include <map>
+#include <string>
 #include <optional>
 
 #include "core/config.hpp"
@@ -32,6 +34,9 @@ class ModelsAfterLoad {
   uint64_t built_at_batches_ = 0;
   bool built_once_ = false;
   bool copies_done_ = false;  // every source's tables were ready and applied once
+  // Per source: the last batch staged when its copies were first seen ready.
+  std::map<std::string, uint64_t> ready_at_seq_;
+  bool CopiesApplied(load::Warehouse& warehouse, staging::ObjectStore& store);
   std::chrono::steady_clock::time_point last_run_{};
 };
 

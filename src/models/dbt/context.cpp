@@ -174,6 +174,18 @@ void Session::RegisterNodeFunctions() {
     Render& r = need("is_incremental");
     return Value(r.execute && IsIncremental(*r.state));
   });
+  // dbt's should_full_refresh(): the node's full_refresh config, else --full-refresh.
+  env.AddFunction("should_full_refresh", [this, need](const CallArgs&) {
+    const Value* fr = need("should_full_refresh").state->config.Find("full_refresh");
+    return Value(fr && fr->IsBool() ? fr->AsBool() : flags_.full_refresh);
+  });
+  // load_relation(relation): the relation as it exists in the warehouse, or none.
+  env.AddFunction("load_relation", [this](const CallArgs& args) -> Value {
+    if (!db_ || !current_ || !current_->execute) return Value();
+    Relation r = RelationFromValue(jinja::OptionalArg(args, 0, "relation"));
+    r.kind = db_->Kind(r.schema, r.identifier);
+    return r.kind == RelKind::kNone ? Value() : RelationValue(r);
+  });
 }
 
 // var, env_var, target and the invocation's globals (flags, run_started_at, adapter, api).

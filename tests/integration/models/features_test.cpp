@@ -116,7 +116,7 @@ from per_account p
     Put("models/marts/events_append.sql", R"({{ config(materialized='incremental', alias='events_log') }}
 select id, amount_cents, {{ var('batch') }} as batch
 from {{ ref('stg_events') }}
-{% if is_incremental() %}
+{% if is_incremental() and load_relation(this) is not none and not should_full_refresh() %}
 where id > (select max(id) from {{ this }})
 {% endif %}
 )");

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "models/dbt/builtin_macros.hpp"
+#include "models/dbt/cte.hpp"
 #include "models/jinja/parser.hpp"
 
 namespace wharf::models::dbt {
@@ -352,118 +353,6 @@ void Session::NameRelation(NodeState& state) {
   state.relation = r;
 }
 
-// ---- graph ----------------------------------------------------------------------
-
-namespace {
-
-// The nodes on cycles of `edges` (node -> parents): Tarjan's strongly
-// connected components of more than one node, or with a self-edge.
-std::set<std::string> NodesOnCycles(const std::map<std::string, std::vector<std::string>>& edges) {
-  std::map<std::string, int> index, low;
-  std::vector<std::string> stack;
-  std::set<std::string> on_stack, out;
-  int counter = 0;
-  std::function<void(const std::string&)> visit = [&](const std::string& v) {
-    index[v] = low[v] = counter++;
-    stack.push_back(v);
-    on_stack.insert(v);
-    auto it = edges.find(v);
-    if (it != edges.end()) {
-      for (const auto& w : it->second) {
-        if (!edges.count(w)) continue;
-        if (!index.count(w)) {
-          visit(w);
-          low[v] = std::min(low[v], low[w]);
-        } else if (on_stack.count(w)) {
-          low[v] = std::min(low[v], index[w]);
-        }
-      }
-    }
-    if (low[v] == index[v]) {
-      std::vector<std::string> component;
-      std::string w;
-      do {
-        w = stack.back();
-        stack.pop_back();
-        on_stack.erase(w);
-        component.push_back(w);
-      } while (w != v);
-      bool self = it != edges.end() && std::count(it->second.begin(), it->second.end(), v);
-      if (component.size() > 1 || self) out.insert(component.begin(), component.end());
-    }
-  };
-  for (const auto& [v, _] : edges)
-    if (!index.count(v)) visit(v);
-  return out;
-}
-
-}  // namespace
-
-void Session::BuildGraph() {
-  std::map<std::string, std::vector<std::string>> edges;
-  for (auto& [id, state] : nodes_) edges[id] = state.depends_on;
-  std::set<std::string> cyclic = NodesOnCycles(edges);
-  if (!cyclic.empty()) {
-    std::string names;
-    for (const auto& id : cyclic) names += (names.empty() ? "" : " --> ") + id;
-    graph_error_ = "Found a cycle: " + names;
-    for (const auto& id : cyclic) {
-      NodeState& s = node(id);
-      if (s.parse_error.empty()) s.parse_error = graph_error_;
-      // Kept apart from the graph: their descendants are skipped by the runner.
-      s.depends_on.erase(std::remove_if(s.depends_on.begin(), s.depends_on.end(),
-                                        [&](const std::string& p) { return cyclic.count(p) > 0; }),
-                         s.depends_on.end());
-    }
-  }
-  std::vector<graph::GraphNode> gnodes;
-  for (const auto& [id, state] : nodes_) {
-    const project::Node& n = *state.node;
-    graph::GraphNode g;
-    g.unique_id = id;
-    g.resource_type = project::NodeKindName(n.kind);
-    g.name = n.name;
-    g.package_name = n.package_name;
-    g.fqn = n.fqn;
-    g.original_file_path = n.original_file_path;
-    if (const Value* tags = state.config.Find("tags"); tags && tags->IsList())
-      for (const auto& t : tags->AsList()) g.tags.push_back(t.Str());
-    for (const auto& [k, v] : state.config) {
-      if (v.IsList()) {
-        std::string joined;
-        for (const auto& item : v.AsList()) joined += (joined.empty() ? "" : "\n") + item.Str();
-        g.config[k] = joined;
-      } else if (!v.IsDict()) {
-        g.config[k] = v.Str();
-      }
-    }
-    g.config["materialized"] = state.materialized();
-    for (const auto& d : state.depends_on)
-      if (nodes_.count(d) || sources_.count(d)) g.depends_on.push_back(d);
-    if (n.test) {
-      g.test_type = "generic";
-      g.test_name = n.test->test_name;
-    } else if (n.kind == NodeKind::kTest) {
-      g.test_type = "singular";
-    }
-    gnodes.push_back(std::move(g));
-  }
-  for (const auto& s : loaded_.manifest.sources) {
-    graph::GraphNode g;
-    g.unique_id = s.unique_id;
-    g.resource_type = "source";
-    g.name = s.name;
-    g.package_name = loaded_.project.name;
-    g.fqn = s.fqn;
-    g.original_file_path = s.original_file_path;
-    g.source_name = s.source_name;
-    if (const Value* tags = s.config.Find("tags"); tags && tags->IsList())
-      for (const auto& t : tags->AsList()) g.tags.push_back(t.Str());
-    gnodes.push_back(std::move(g));
-  }
-  graph_ = std::make_unique<graph::Graph>(std::move(gnodes));
-}
-
 // ---- compile ----------------------------------------------------------------------
 
 bool Session::IsIncremental(const NodeState& state) {
@@ -484,38 +373,6 @@ const std::string& Session::Compile(const std::string& unique_id) {
   return state.compiled_sql;
 }
 
-namespace {
-
-// Where the first keyword of `sql` starts, past whitespace and comments.
-size_t FirstKeyword(const std::string& sql) {
-  size_t i = 0;
-  while (i < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
-      ++i;
-    } else if (sql.compare(i, 2, "--") == 0) {
-      i = sql.find('\n', i);
-      if (i == std::string::npos) return sql.size();
-    } else if (sql.compare(i, 2, "/*") == 0) {
-      i = sql.find("*/", i);
-      if (i == std::string::npos) return sql.size();
-      i += 2;
-    } else {
-      break;
-    }
-  }
-  return i;
-}
-
-bool StartsWithWord(const std::string& sql, size_t at, std::string_view word) {
-  if (sql.size() < at + word.size()) return false;
-  for (size_t k = 0; k < word.size(); ++k)
-    if (std::tolower(static_cast<unsigned char>(sql[at + k])) != word[k]) return false;
-  return at + word.size() == sql.size() || !(std::isalnum(static_cast<unsigned char>(sql[at + word.size()])) ||
-                                             sql[at + word.size()] == '_');
-}
-
-}  // namespace
-
 // dbt's CTE injection: the ephemeral models a node reads (and those they
 // read, deepest first) become `__dbt__cte__<name> as (...)` ahead of its SQL,
 // merged into its own WITH when it has one.
@@ -533,18 +390,14 @@ std::string Session::InjectCtes(const std::vector<std::string>& depends_on, cons
   };
   collect(depends_on);
   if (order.empty()) return sql;
-  std::string ctes;
+  std::vector<std::pair<std::string, std::string>> ctes;
   for (const auto& id : order) {
     NodeState& e = node(id);
     if (!e.parse_error.empty()) throw Error(ErrorKind::kConfig, e.parse_error);
     if (e.rendered_sql.empty()) e.rendered_sql = RenderNode(e, true);
-    ctes += (ctes.empty() ? "" : ",\n") + e.relation.identifier + " as (\n" + e.rendered_sql + "\n)";
+    ctes.emplace_back(e.relation.identifier, e.rendered_sql);
   }
-  size_t at = FirstKeyword(sql);
-  if (StartsWithWord(sql, at, "with")) {
-    return sql.substr(0, at) + "with " + ctes + ",\n" + sql.substr(at + 4);
-  }
-  return "with " + ctes + "\n" + sql;
+  return WithCtes(sql, ctes);
 }
 
 }  // namespace wharf::models::dbt

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "models/dbt/cte.hpp"
 #include "models/dbt/materialize_sql.hpp"
 #include "models/dbt/schedule.hpp"
 #include "models/dbt/session.hpp"
@@ -171,6 +172,22 @@ TEST_F(Compile, ModulesDatetimeAndRunStartedAtPrintAsPythonDoes) {
              "{{ (modules.datetime.datetime.now() | string)[10] }}{{ modules.datetime.date.today().isoformat() | length }}");
   auto& s = Start();
   EXPECT_EQ(s.Compile("model.shop.m"), "True 4  10");
+}
+
+}  // namespace
+}  // namespace wharf::models::dbt
+
+namespace wharf::models::dbt {
+namespace {
+
+TEST(WithCtes, PrependsOrMergesIntoTheFirstWith) {
+  std::vector<std::pair<std::string, std::string>> ctes{{"__dbt__cte__a", "select 1"}};
+  EXPECT_EQ(WithCtes("select * from __dbt__cte__a", ctes), "with __dbt__cte__a as (\nselect 1\n)\nselect * from __dbt__cte__a");
+  // Past comments, whatever the case of WITH; a column named with_x is not a WITH.
+  EXPECT_EQ(WithCtes("/* c */ -- d\n With x as (select 2) select * from x", ctes),
+            "/* c */ -- d\n with __dbt__cte__a as (\nselect 1\n),\n x as (select 2) select * from x");
+  EXPECT_EQ(WithCtes("with_x", ctes), "with __dbt__cte__a as (\nselect 1\n)\nwith_x");
+  EXPECT_EQ(WithCtes("select 1", {}), "select 1");
 }
 
 }  // namespace

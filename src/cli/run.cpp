@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/models_after_load.hpp"
 #include "cli/models_api.hpp"
+#include "cli/models_cmd.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "load/loader.hpp"
@@ -74,6 +75,17 @@ server::Reply OnS3Notification(const std::string& body, const staging::ObjectSto
   return {200, nlohmann::json{{"events", events.size()}, {"relevant", relevant}}.dump()};
 }
 
+// A models.project that is not a dbt project is a typo to catch at start,
+// not a build error every models.every.
+void CheckModelsProject(const core::Config& config) {
+  if (config.models.project.empty()) return;
+  try {
+    models::project::LoadProject(ModelsOptions(ModelsArgs{}, &config).project);
+  } catch (Error& e) {
+    throw e.AddContext("reading models.project of " + config.path);
+  }
+}
+
 // A target.tables entry that matches no table is a typo that would silently
 // leave a table in the default mode.
 void CheckModeRules(const core::Config& config) {
@@ -110,7 +122,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
       try {
         leases.push_back(store->TakeLease(staging::LeasePath(s.name, role), staging::LeaseRecord::Mine(role)));
       } catch (Error& e) {
-        throw e.AddContext("while taking the " + std::string(staging::LeaseRoleName(role)) + " lease of source " +
+        throw e.AddContext("taking the " + std::string(staging::LeaseRoleName(role)) + " lease of source " +
                            s.name);
       }
     }
@@ -168,6 +180,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     }
   };
   warehouse_ready();
+  if (stages != Stages::kCaptureOnly) CheckModelsProject(config);
   if (stages != Stages::kLoadOnly) CheckTargetCollisions(config);
   if (stages != Stages::kLoadOnly) CheckModeRules(config);
 
@@ -266,7 +279,16 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
         wake.notify_all();
       });
     });
-    http->Post("/api/models", [&](const std::string& body) { return model_requests.Submit(body); });
+    // The models API runs SQL: only for this machine's users until the
+    // server has bearer tokens (issue 9).
+    auto address = server::ParseListen(config.server.listen);
+    if (address.host == "127.0.0.1" || address.host == "localhost" || address.host == "::1" || address.host.empty()) {
+      http->Post("/api/models", [&](const std::string& body) { return model_requests.Submit(body); });
+    } else {
+      spdlog::warn("server: {} is not a loopback address, so `wharf models` cannot go through this process "
+                   "(the models API runs SQL and has no authentication yet); listen on 127.0.0.1 for it",
+                   config.server.listen);
+    }
     try {
       http->Start();
     } catch (const Error& e) {

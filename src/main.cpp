@@ -45,6 +45,15 @@ int main(int argc, char** argv) {
   replay->add_option("--target-path", replay_target,
                      "the warehouse to build (default: target.path); must hold no batches yet");
 
+  auto* init = app.add_subcommand("init", "write a starter wharf.yaml from what a source database holds");
+  std::string init_dsn, init_output = "wharf.yaml";
+  bool init_force = false;
+  init->add_option("--source", init_dsn, "the source database (postgres://... or key=value)")->required();
+  init->add_option("-o,--output", init_output, "the file to write")->capture_default_str();
+  init->add_flag("--force", init_force, "replace an existing file");
+  auto* doctor = app.add_subcommand("doctor", "check every prerequisite and print the fix for each failure");
+  doctor->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+
   // wharf models <command>: dbt's commands and flags.
   auto* models = app.add_subcommand("models", "build a dbt project's models, seeds, snapshots and tests");
   models->require_subcommand(1);
@@ -84,6 +93,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   cli::InstallSignalHandlers();
   try {
+    if (*init) return cli::Init(init_dsn, init_output, init_force);
     if (*models) {
       for (auto* c : model_commands)
         if (*c) margs.command = c->get_name();
@@ -99,6 +109,7 @@ int main(int argc, char** argv) {
     if (*status) return cli::Status(config, json);
     if (*resync) return cli::Resync(config, resync_table);
     if (*replay) return cli::Replay(config, replay_target);
+    if (*doctor) return cli::Doctor(config);
   } catch (const Error& e) {
     spdlog::error("{}", e.Describe());
     return 2;

@@ -34,6 +34,8 @@ class Db {
   virtual QueryResult Query(const std::string& sql) = 0;
   virtual RelKind Kind(const std::string& schema, const std::string& name) = 0;
   virtual std::vector<ColumnInfo> Columns(const std::string& schema, const std::string& name) = 0;
+  // The columns of a temporary table this connection made, with full types (numeric(10,2)).
+  virtual std::vector<ColumnInfo> TempColumns(const std::string& name) = 0;
   void Begin() { Execute("BEGIN"); }
   void Commit() { Execute("COMMIT"); }
   // Never throws: used on error paths.

@@ -73,6 +73,14 @@ class DuckDb final : public Db {
     return out;
   }
 
+  std::vector<ColumnInfo> TempColumns(const std::string& name) override {
+    auto r = Query("SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = 'temp' "
+                   "AND table_name = " + dd::Literal(name) + " ORDER BY ordinal_position");
+    std::vector<ColumnInfo> out;
+    for (auto& row : r.rows) out.push_back({row[0].value_or(""), row[1].value_or("")});
+    return out;
+  }
+
   void Rollback() noexcept override {
     duckdb_result r;
     duckdb_query(conn_.raw(), "ROLLBACK", &r);

@@ -48,6 +48,17 @@ class PostgresDb final : public Db {
     return out;
   }
 
+  std::vector<ColumnInfo> TempColumns(const std::string& name) override {
+    auto r = conn_.ExecParams(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "WHERE a.attrelid = (SELECT c.oid FROM pg_class c WHERE c.relname = $1 AND c.relnamespace = pg_my_temp_schema()) "
+        "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        {name});
+    std::vector<ColumnInfo> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({std::string(r.Get(i, 0)), std::string(r.Get(i, 1))});
+    return out;
+  }
+
   void Rollback() noexcept override {
     try {
       conn_.Exec("ROLLBACK");

@@ -158,11 +158,7 @@ Outcome BuildIncremental(Session& s, NodeState& state) {
     std::vector<ColumnInfo> target = db.Columns(state.relation.schema, state.relation.identifier);
     std::string policy = state.ConfigString("on_schema_change");
     if (!policy.empty() && policy != "ignore") {
-      // The new columns' types, as the temporary table got them.
-      auto typed = db.Query("select column_name, data_type from information_schema.columns where table_name = " +
-                            QuoteLiteral(tmp.identifier) + " order by ordinal_position");
-      source.clear();
-      for (const auto& row : typed.rows) source.push_back({row[0].value_or(""), row[1].value_or("")});
+      source = db.TempColumns(tmp.identifier);  // with the types new columns get
       SyncColumns(db, state, policy, source, target);
     }
     // With on_schema_change ignore (dbt's default), the table's columns that

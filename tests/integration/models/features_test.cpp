@@ -447,6 +447,43 @@ models:
   EXPECT_EQ(stored[0][0].value_or(""), "30");
 }
 
+TEST_P(ModelFeatures, IncrementalModelsFollowSchemaChangesAsConfigured) {
+  auto model = [&](const std::string& policy, const std::string& extra) {
+    Put("models/marts/events_wide.sql", "{{ config(materialized='incremental', unique_key='id', on_schema_change='" +
+                                            policy + "') }}\nselect id, amount_cents" + extra +
+                                            "\nfrom {{ ref('stg_events') }}\n"
+                                            "{% if is_incremental() %}where id > (select max(id) - 2 from {{ this }}){% endif %}\n");
+  };
+  model("append_new_columns", "");
+  ASSERT_EQ(Models(dir_, "build").exit_code, 0);
+  // A new column: added to the table, filled for the rows this run writes.
+  model("append_new_columns", ", cast(id * 2 as numeric(12,2)) as doubled");
+  auto r = Models(dir_, "run", {"-s", "events_wide"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto rows = Q("SELECT count(*), count(doubled), max(doubled) FROM " + Marts() + ".events_wide");
+  EXPECT_EQ(rows[0][0].value_or(""), "30");
+  EXPECT_EQ(rows[0][1].value_or(""), "2");  // ids 29 and 30 were rewritten
+  EXPECT_EQ(rows[0][2].value_or(""), "60.00");
+  // With the model's own type, precision and scale included.
+  auto type = Q("SELECT CAST(numeric_precision AS VARCHAR), CAST(numeric_scale AS VARCHAR) FROM information_schema.columns "
+                "WHERE table_name = 'events_wide' AND column_name = 'doubled'");
+  EXPECT_EQ(type[0][0].value_or(""), "12");
+  EXPECT_EQ(type[0][1].value_or(""), "2");
+  // fail: a changed column set stops the model and leaves the table as it was.
+  model("fail", "");
+  r = Models(dir_, "run", {"-s", "events_wide"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("on_schema_change is 'fail'"), std::string::npos) << r.output;
+  EXPECT_EQ(Q("SELECT count(doubled) FROM " + Marts() + ".events_wide")[0][0].value_or(""), "2");
+  // sync_all_columns: the dropped column goes.
+  model("sync_all_columns", "");
+  r = Models(dir_, "run", {"-s", "events_wide"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Q("SELECT count(*) FROM information_schema.columns WHERE table_name = 'events_wide' AND column_name = 'doubled'")[0][0]
+                .value_or(""),
+            "0");
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, ModelFeatures, ::testing::Values("duckdb", "postgres"), TargetName);
 
 }  // namespace

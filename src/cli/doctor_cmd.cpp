@@ -195,8 +195,7 @@ void CheckModels(const core::Config& config, Report& report) {
   if (config.models.project.empty()) return;
   fmt::print("models {}\n", config.models.project);
   try {
-    auto project = models::project::LoadProject(ModelsOptions(ModelsArgs{}, &config).project);
-    report.Ok("dbt project " + project.name);
+    report.Ok("dbt project " + CheckModelsProject(config).name);
   } catch (const Error& e) {
     report.Bad(e.message(), "point models.project at a directory holding dbt_project.yml");
   }

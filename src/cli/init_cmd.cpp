@@ -2,12 +2,12 @@
 // what the source holds (the text is built by init_config.cpp).
 #include <fmt/format.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 
 #include "cli/commands.hpp"
 #include "cli/init_config.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
@@ -37,15 +37,6 @@ std::string DsnForFile(const std::string& dsn, const std::string& var, bool& had
   return redacted.replace(redacted.find("***"), 3, "${" + var + "}");
 }
 
-std::string Today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 }  // namespace
 
 int Init(const std::string& dsn, const std::string& output, bool force) {
@@ -62,7 +53,7 @@ int Init(const std::string& dsn, const std::string& output, bool force) {
   bool had_password = false;
   in.dsn = DsnForFile(dsn, var, had_password);
   if (had_password) in.password_env = var;
-  in.generated_at = Today() + " from " + pg::RedactDsn(dsn);
+  in.generated_at = core::UtcNow("%Y-%m-%d") + " from " + pg::RedactDsn(dsn);
   auto keys = PrimaryKeys(conn);
   for (const auto& t : pg::ListTables(conn)) {
     InitTable it{t.name.schema, t.name.name, {}, t.replica_identity, t.ReplicableIdentity()};

@@ -15,8 +15,8 @@ namespace {
 
 // Opens the warehouse a profile names: wharf's own DuckDB through the
 // loader's open database (the file has one writer), anything else as usual.
-models::dbt::OpenDb OpenThrough(load::Warehouse& warehouse, const core::Config& config,
-                                const std::string& target_path) {
+models::dbt::OpenDb OpenThrough(load::Warehouse& warehouse, const core::Config& config) {
+  std::string target_path = load::DuckDbFile(config.target, config.base_dir);
   return [&warehouse, &config, target_path](const models::project::Profile& p) -> std::unique_ptr<models::dbt::Db> {
     auto* duck = dynamic_cast<load::duckdb::DuckDbWarehouse*>(&warehouse);
     bool same_file = p.type == "duckdb" && std::filesystem::weakly_canonical(p.path) ==
@@ -55,11 +55,14 @@ bool ModelsAfterLoad::CopiesApplied(load::Warehouse& warehouse, staging::ObjectS
   return true;
 }
 
+models::dbt::CommandResult ModelsAfterLoad::Build(load::Warehouse& warehouse, const ModelsArgs& args,
+                                                  std::ostream& out) {
+  return models::dbt::RunCommand(ModelsOptions(args, &config_), OpenThrough(warehouse, config_), out);
+}
+
 int ModelsAfterLoad::RunRequest(load::Warehouse& warehouse, const ModelsArgs& args, std::string& output) {
-  std::filesystem::path target = config_.target.path;
-  if (target.is_relative()) target = std::filesystem::path(config_.base_dir) / target;
   std::ostringstream out;
-  auto result = models::dbt::RunCommand(ModelsOptions(args, &config_), OpenThrough(warehouse, config_, target.string()), out);
+  auto result = Build(warehouse, args, out);
   output = out.str();
   return result.exit_code;
 }
@@ -67,6 +70,12 @@ int ModelsAfterLoad::RunRequest(load::Warehouse& warehouse, const ModelsArgs& ar
 void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches,
                                    bool force) {
   if (!enabled()) return;
+  // New batches since the last build (or, at the end of --once, any build at all).
+  bool news = applied_batches > built_at_batches_ || (force && !built_once_);
+  auto now = std::chrono::steady_clock::now();
+  bool due = force || !built_once_ || now - last_run_ >= config_.models.every;
+  if (!news || !due) return;
+  // Checked only when a build is due: it reads capture's state from staging.
   if (!copies_done_) {
     try {
       copies_done_ = CopiesApplied(warehouse, store);
@@ -75,21 +84,13 @@ void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectSt
     }
     if (!copies_done_ && !force) return;
   }
-  // New batches since the last build (or, at the end of --once, any build at all).
-  bool news = applied_batches > built_at_batches_ || (force && !built_once_);
-  auto now = std::chrono::steady_clock::now();
-  bool due = force || !built_once_ || now - last_run_ >= config_.models.every;
-  if (!news || !due) return;
   ModelsArgs args;
   args.command = config_.models.command;
   args.select = config_.models.select;
   args.exclude = config_.models.exclude;
-  std::filesystem::path target = config_.target.path;
-  if (target.is_relative()) target = std::filesystem::path(config_.base_dir) / target;
   std::ostringstream out;
   try {
-    auto options = ModelsOptions(args, &config_);
-    auto result = models::dbt::RunCommand(options, OpenThrough(warehouse, config_, target.string()), out);
+    auto result = Build(warehouse, args, out);
     int ok = 0, bad = 0;
     for (const auto& r : result.results) (r.outcome.status == "error" || r.outcome.status == "fail" ? bad : ok)++;
     if (result.exit_code == 0) {

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "core/config.hpp"
+#include "cli/models_cmd.hpp"
 #include "load/warehouse.hpp"
 #include "staging/object_store.hpp"
 
@@ -27,7 +28,7 @@ class ModelsAfterLoad {
   void AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches, bool force);
   // Runs a `wharf models` command from another shell (the local API) on
   // this process's warehouse; returns its exit code, its output in `output`.
-  int RunRequest(load::Warehouse& warehouse, const struct ModelsArgs& args, std::string& output);
+  int RunRequest(load::Warehouse& warehouse, const ModelsArgs& args, std::string& output);
 
  private:
   const core::Config& config_;
@@ -37,6 +38,8 @@ class ModelsAfterLoad {
   // Per source: the last batch staged when its copies were first seen ready.
   std::map<std::string, uint64_t> ready_at_seq_;
   bool CopiesApplied(load::Warehouse& warehouse, staging::ObjectStore& store);
+  // The project built on this process's warehouse (its open DuckDB database).
+  models::dbt::CommandResult Build(load::Warehouse& warehouse, const ModelsArgs& args, std::ostream& out);
   std::chrono::steady_clock::time_point last_run_{};
 };
 

@@ -5,6 +5,7 @@
 
 #include "cli/models_api.hpp"
 #include "core/error.hpp"
+#include "load/warehouse.hpp"
 
 namespace wharf::cli {
 
@@ -34,13 +35,20 @@ models::dbt::CommandOptions ModelsOptions(const ModelsArgs& args, const core::Co
   if (config) {
     models::project::ProjectOptions::Fallback f;
     f.type = config->target.type;
-    fs::path path = config->target.path;
-    f.path = path.is_relative() ? (fs::path(config->base_dir) / path).string() : path.string();
+    f.path = load::DuckDbFile(config->target, config->base_dir);
     f.dsn = config->target.dsn;
     f.schema = config->models.schema;
     o.project.fallback_profile = f;
   }
   return o;
+}
+
+models::project::Project CheckModelsProject(const core::Config& config) {
+  try {
+    return models::project::LoadProject(ModelsOptions(ModelsArgs{}, &config).project);
+  } catch (Error& e) {
+    throw e.AddContext("reading models.project of " + config.path);
+  }
 }
 
 int Models(const ModelsArgs& args, const core::Config* config) {

@@ -28,5 +28,7 @@ struct ModelsArgs {
 // models.project and the profile to wharf's own warehouse.
 models::dbt::CommandOptions ModelsOptions(const ModelsArgs& args, const core::Config* config);
 int Models(const ModelsArgs& args, const core::Config* config);
+// Reads models.project's dbt_project.yml; throws what is wrong, naming the setting.
+models::project::Project CheckModelsProject(const core::Config& config);
 
 }  // namespace wharf::cli

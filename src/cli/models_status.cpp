@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/models_cmd.hpp"
 #include "core/error.hpp"
 #include "models/project/project.hpp"
 
@@ -15,13 +16,10 @@ using json = nlohmann::json;
 
 json ModelsStatus(const core::Config& config) {
   if (config.models.project.empty()) return nullptr;
-  fs::path dir = config.models.project;
-  if (dir.is_relative()) dir = fs::path(config.base_dir) / dir;
-  json out{{"project", dir.string()}};
+  auto options = ModelsOptions(ModelsArgs{}, &config).project;
+  json out{{"project", options.project_dir.string()}};
   try {
-    models::project::ProjectOptions o;
-    o.project_dir = dir;
-    auto project = models::project::LoadProject(o);
+    auto project = models::project::LoadProject(options);
     fs::path results = project.root / project.target_path / "run_results.json";
     std::ifstream in(results);
     if (!in) {

@@ -75,17 +75,6 @@ server::Reply OnS3Notification(const std::string& body, const staging::ObjectSto
   return {200, nlohmann::json{{"events", events.size()}, {"relevant", relevant}}.dump()};
 }
 
-// A models.project that is not a dbt project is a typo to catch at start,
-// not a build error every models.every.
-void CheckModelsProject(const core::Config& config) {
-  if (config.models.project.empty()) return;
-  try {
-    models::project::LoadProject(ModelsOptions(ModelsArgs{}, &config).project);
-  } catch (Error& e) {
-    throw e.AddContext("reading models.project of " + config.path);
-  }
-}
-
 // A target.tables entry that matches no table is a typo that would silently
 // leave a table in the default mode.
 void CheckModeRules(const core::Config& config) {
@@ -180,13 +169,22 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     }
   };
   warehouse_ready();
-  if (stages != Stages::kCaptureOnly) CheckModelsProject(config);
+  // A models.project that is not a dbt project is a typo to catch at start,
+  // not a build error every models.every.
+  if (stages != Stages::kCaptureOnly && !config.models.project.empty()) CheckModelsProject(config);
   if (stages != Stages::kLoadOnly) CheckTargetCollisions(config);
   if (stages != Stages::kLoadOnly) CheckModeRules(config);
 
   std::mutex mu;
   std::condition_variable wake;
   bool pending = true;
+  // Something for the loader's loop to do: a batch staged, an upload
+  // notification, a models request.
+  auto wake_loader = [&] {
+    std::lock_guard lock(mu);
+    pending = true;
+    wake.notify_all();
+  };
   std::optional<Error> failure;
   std::atomic<size_t> running{0};
   std::atomic<bool> abort{false};
@@ -195,11 +193,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
     // it is written (Loader::ApplyAhead); a loader waiting on such a file
     // stops waiting when wharf stops or a capture failed.
     fresh_cache->SetHooks(
-        [&] {
-          std::lock_guard lock(mu);
-          pending = true;
-          wake.notify_all();
-        },
+        wake_loader,
         [&] { return StopFlag() || abort; });
   }
   // Captures stop on a signal or when another stage failed.
@@ -228,11 +222,7 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
                                 ("wharf-spool-" + staging::Sha256Hex(store->Describe()).substr(0, 16)) /
                                 staging::EncodePathSegment(s.name))
                                    .string();
-      captures.push_back(std::make_unique<capture::Capture>(s, *store, opts, [&](const staging::Manifest&) {
-        std::lock_guard lock(mu);
-        pending = true;
-        wake.notify_all();
-      }));
+      captures.push_back(std::make_unique<capture::Capture>(s, *store, opts, [&](const staging::Manifest&) { wake_loader(); }));
     }
     running = captures.size();
     for (auto& c : captures) {
@@ -264,20 +254,12 @@ int RunPipeline(const core::Config& config, bool once, Stages stages) {
   // already in use costs only the prompt wake-up, so it is logged, not fatal.
   // `wharf models` from another shell runs here, between batches (the DuckDB
   // file has one writer: this process).
-  ModelRequests model_requests([&] {
-    std::lock_guard lock(mu);
-    pending = true;
-    wake.notify_all();
-  });
+  ModelRequests model_requests(wake_loader);
   std::unique_ptr<server::HttpServer> http;
   if (stages != Stages::kCaptureOnly && !once && config.server.listen != "off") {
     http = std::make_unique<server::HttpServer>(server::ParseListen(config.server.listen));
     http->Post("/notify/s3", [&](const std::string& body) {
-      return OnS3Notification(body, *store, [&] {
-        std::lock_guard lock(mu);
-        pending = true;
-        wake.notify_all();
-      });
+      return OnS3Notification(body, *store, wake_loader);
     });
     // The models API runs SQL: only for this machine's users until the
     // server has bearer tokens (issue 9).

@@ -1,7 +1,11 @@
 #pragma once
 // Wall-clock time as wharf records it (commit times, state, manifests).
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <string>
 
 namespace wharf::core {
 
@@ -9,6 +13,25 @@ namespace wharf::core {
 inline int64_t NowMicros() {
   using namespace std::chrono;
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Now in UTC, formatted by strftime (a format with no zone: the time is UTC).
+inline std::string UtcNow(const char* format) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
+}
+
+// Now as ISO 8601 in UTC with microseconds: 2026-12-05T08:40:59.826225Z.
+inline std::string UtcNowIsoMicros() {
+  int64_t micros = NowMicros();
+  std::time_t secs = static_cast<std::time_t>(micros / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, micros % 1000000);
 }
 
 }  // namespace wharf::core

@@ -9,6 +9,18 @@
 
 namespace wharf::core {
 
+// Bytes as lower-case hexadecimal (digests).
+inline std::string HexLower(const unsigned char* bytes, size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    out += digits[bytes[i] >> 4];
+    out += digits[bytes[i] & 15];
+  }
+  return out;
+}
+
 // Appends code point `cp` as UTF-8.
 inline void AppendUtf8(uint32_t cp, std::string& out) {
   if (cp < 0x80) {

@@ -61,12 +61,17 @@ std::string UnfilledToastReason(uint64_t rows) {
       rows);
 }
 
+std::string DuckDbFile(const core::TargetConfig& target, const std::string& base_dir) {
+  std::filesystem::path p(target.path);
+  if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+  return p.lexically_normal().string();
+}
+
 std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const std::string& base_dir) {
   if (target.type == "duckdb") {
-    std::filesystem::path p(target.path);
-    if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+    std::filesystem::path p = DuckDbFile(target, base_dir);
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-    return std::make_unique<duckdb::DuckDbWarehouse>(p.lexically_normal().string(), target);
+    return std::make_unique<duckdb::DuckDbWarehouse>(p.string(), target);
   }
   if (target.type == "postgres") return std::make_unique<postgres::PgWarehouse>(target);
   Fail(ErrorKind::kUnsupported,

@@ -162,5 +162,7 @@ struct UnfilledToast {
 std::string UnfilledToastReason(uint64_t rows);
 
 std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const std::string& base_dir);
+// A DuckDB target's file: target.path, relative to the configuration's folder.
+std::string DuckDbFile(const core::TargetConfig& target, const std::string& base_dir);
 
 }  // namespace wharf::load

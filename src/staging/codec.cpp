@@ -6,6 +6,7 @@
 #include <zstd.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace wharf::staging {
 
@@ -33,18 +34,6 @@ std::string CompressionExtension(Compression c) {
   }
   return "";
 }
-
-namespace {
-std::string Hex(const unsigned char* d, unsigned n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += digits[d[i] >> 4];
-    out += digits[d[i] & 15];
-  }
-  return out;
-}
-}  // namespace
 
 std::string ChecksumAlgoName(ChecksumAlgo a) {
   return a == ChecksumAlgo::kSha256 ? "sha256" : "xxh128";
@@ -91,7 +80,7 @@ std::string Checksum::Finish() {
   if (impl_->sha) return "sha256:" + impl_->sha->HexDigest();
   XXH128_canonical_t canon;
   XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(impl_->xxh));
-  return "xxh128:" + Hex(canon.digest, sizeof(canon.digest));
+  return "xxh128:" + core::HexLower(canon.digest, sizeof(canon.digest));
 }
 
 std::string ChecksumOf(std::string_view bytes, ChecksumAlgo algo) {
@@ -219,14 +208,14 @@ std::string Sha256::HexDigest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   EVP_DigestFinal_ex(impl_->ctx, digest, &len);
-  return Hex(digest, len);
+  return core::HexLower(digest, len);
 }
 
 std::string Sha256Hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  return Hex(digest, len);
+  return core::HexLower(digest, len);
 }
 
 struct DecodingReader::Impl {

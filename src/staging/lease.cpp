@@ -5,12 +5,12 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
 #include "staging/layout.hpp"
 
 namespace wharf::staging {
@@ -50,12 +50,7 @@ LeaseRecord LeaseRecord::Mine(LeaseRole role) {
   std::random_device rd;
   r.token = fmt::format("{:08x}{:08x}{:08x}", rd(), rd(), rd());
   r.role = LeaseRoleName(role);
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  r.since = buf;
+  r.since = core::UtcNow("%Y-%m-%dT%H:%M:%SZ");
   return r;
 }
 

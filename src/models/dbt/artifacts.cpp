@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "core/clock.hpp"
 #include "models/dbt/json_value.hpp"
 
 namespace wharf::models::dbt {
@@ -17,19 +18,10 @@ namespace {
 
 constexpr const char* kDbtVersion = "1.8.0";
 
-std::string Timestamp() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000000Z", &tm);
-  return buf;
-}
-
 json Metadata(const Session& s, const char* schema) {
   return json{{"dbt_schema_version", fmt::format("https://schemas.getdbt.com/dbt/{}", schema)},
               {"dbt_version", kDbtVersion},
-              {"generated_at", Timestamp()},
+              {"generated_at", core::UtcNowIsoMicros()},
               {"invocation_id", s.invocation_id()},
               {"env", json::object()},
               {"project_name", s.loaded().project.name},

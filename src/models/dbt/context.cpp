@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "models/dbt/json_value.hpp"
 #include "models/dbt/time_values.hpp"
 #include "models/dbt/session.hpp"
@@ -35,13 +36,7 @@ std::string Md5Hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(text.data(), text.size(), digest, &len, EVP_md5(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return core::HexLower(digest, len);
 }
 
 Value Function(std::string name, jinja::Function fn) { return Value::MakeFunction(std::move(name), std::move(fn)); }
@@ -284,7 +279,7 @@ void Session::RegisterQueries() {
     Dict out{{"response", Value("OK")}};
     if (fetch && fetch->Truthy()) {
       Value table = TableValue(result);
-      out.Set("data", table.AsObject().attributes.Find("rows") ? *table.AsObject().attributes.Find("rows") : Value());
+      out.Set("data", *table.AsObject().attributes.Find("rows"));  // TableValue always has rows
       out.Set("table", table);
     }
     statement_results_[name] = Value(std::move(out));

@@ -1,7 +1,5 @@
 #include "models/dbt/materialize.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "models/dbt/materialize_sql.hpp"
@@ -13,17 +11,6 @@ namespace wharf::models::dbt {
 using jinja::Value;
 
 namespace {
-
-std::vector<std::string> StringList(const Value* v) {
-  std::vector<std::string> out;
-  if (!v || v->IsNone()) return out;
-  if (v->IsList()) {
-    for (const auto& item : v->AsList()) out.push_back(item.Str());
-  } else if (!v->Str().empty()) {
-    out.push_back(v->Str());
-  }
-  return out;
-}
 
 // Runs the node's hooks of one kind ("pre-hook"/"post-hook"), rendered in its context.
 void RunHooks(Session& s, NodeState& state, const char* kind) {
@@ -134,7 +121,7 @@ Outcome BuildIncremental(Session& s, NodeState& state) {
     });
   }
   std::string strategy = state.ConfigString("incremental_strategy");
-  std::vector<std::string> keys = StringList(state.config.Find("unique_key"));
+  std::vector<std::string> keys = state.ConfigList("unique_key");
   if (strategy.empty()) strategy = keys.empty() ? "append" : "delete+insert";
   if (strategy != "append" && strategy != "delete+insert" && strategy != "merge") {
     Fail(ErrorKind::kUnsupported,
@@ -169,8 +156,8 @@ Outcome BuildIncremental(Session& s, NodeState& state) {
         if (c.name == t.name) columns.push_back(t.name);
     if (strategy == "delete+insert") db.Execute(sql::DeleteMatching(state.relation, tmp_name, keys));
     if (strategy == "merge") {
-      std::vector<std::string> update = StringList(state.config.Find("merge_update_columns"));
-      std::vector<std::string> exclude = StringList(state.config.Find("merge_exclude_columns"));
+      std::vector<std::string> update = state.ConfigList("merge_update_columns");
+      std::vector<std::string> exclude = state.ConfigList("merge_exclude_columns");
       if (update.empty()) update = columns;
       std::erase_if(update, [&](const std::string& c) { return std::count(exclude.begin(), exclude.end(), c) > 0; });
       if (!update.empty()) db.Execute(sql::MergeUpdate(state.relation, tmp_name, keys, update));
@@ -196,15 +183,12 @@ std::string SeedColumnName(const std::string& name, bool quote_columns) {
 }
 
 Outcome BuildSeed(Session& s, NodeState& state) {
-  std::ifstream in(state.node->seed_file, std::ios::binary);
-  if (!in) Fail(ErrorKind::kConfig, "cannot read seed file {}", state.node->seed_file);
-  std::stringstream text;
-  text << in.rdbuf();
+  std::string text = project::ReadTextFile(state.node->seed_file, state.node->original_file_path);
   std::map<std::string, std::string> column_types;
   if (const Value* ct = state.config.Find("column_types"); ct && ct->IsDict())
     for (const auto& [k, v] : ct->AsDict()) column_types[k] = v.Str();
   std::string delimiter = state.ConfigString("delimiter");
-  auto table = seeds::ParseSeed(text.str(), state.node->original_file_path, column_types,
+  auto table = seeds::ParseSeed(text, state.node->original_file_path, column_types,
                                 delimiter.empty() ? ',' : delimiter[0]);
   const Value* qc = state.config.Find("quote_columns");
   std::vector<std::string> columns, types;

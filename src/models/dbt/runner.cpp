@@ -9,6 +9,7 @@
 #include <ostream>
 #include <set>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "models/dbt/artifacts.hpp"
 #include "models/dbt/schedule.hpp"
@@ -30,16 +31,7 @@ OpenDb DefaultOpenDb() {
 
 namespace {
 
-std::string Now() {
-  auto now = std::chrono::system_clock::now();
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:06}Z", buf, micros);
-}
+std::string Now() { return core::UtcNowIsoMicros(); }
 
 std::string Clock8() {
   std::time_t t = std::time(nullptr);

@@ -1,10 +1,6 @@
 #include "models/dbt/session.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "models/dbt/builtin_macros.hpp"
@@ -22,6 +18,18 @@ using project::NodeKind;
 std::string NodeState::ConfigString(std::string_view key) const {
   const Value* v = config.Find(key);
   return v && v->IsString() ? v->AsString() : std::string();
+}
+
+std::vector<std::string> NodeState::ConfigList(std::string_view key) const {
+  std::vector<std::string> out;
+  const Value* v = config.Find(key);
+  if (!v || v->IsNone()) return out;
+  if (v->IsList()) {
+    for (const auto& item : v->AsList()) out.push_back(item.Str());
+  } else if (!v->Str().empty()) {
+    out.push_back(v->Str());
+  }
+  return out;
 }
 
 std::string NodeState::materialized() const {
@@ -51,19 +59,19 @@ std::string NewInvocationId() {
          hex(b >> 48, 3) + "-" + hex(b, 12);
 }
 
-// Restores Session::current_ when a render ends, however it ends.
+// Points Session::current_ at a render for a scope, and back when the
+// render ends, however it ends.
 template <typename T>
 struct Restore {
-  T*& slot;
-  T* saved;
-  ~Restore() { slot = saved; }
-};
+  Restore(T*& slot, T* now) : slot_(slot), saved_(slot) { slot_ = now; }
+  ~Restore() { slot_ = saved_; }
+  Restore(const Restore&) = delete;
+  Restore& operator=(const Restore&) = delete;
 
-Value ListOf(const std::vector<std::string>& items) {
-  List out;
-  for (const auto& s : items) out.emplace_back(s);
-  return Value(std::move(out));
-}
+ private:
+  T*& slot_;
+  T* saved_;
+};
 
 RelKind KindOf(const std::string& materialized) {
   return materialized == "view" ? RelKind::kView : RelKind::kTable;
@@ -239,8 +247,7 @@ Dict Session::NodeContext(NodeState& state) {
 
 std::string Session::RenderNode(NodeState& state, bool execute) {
   Render render{&state, execute};
-  Restore<Render> restore{current_, current_};
-  current_ = &render;
+  Restore<Render> restore(current_, &render);
   auto it = templates_.find(state.node->unique_id);
   if (it == templates_.end()) {
     std::string name = state.node->original_file_path;
@@ -260,8 +267,7 @@ std::string Session::RenderInline(const std::string& text, const Dict& extra) {
   NodeState state;
   state.node = &kInline;
   Render render{&state, false};
-  Restore<Render> restore{current_, current_};
-  current_ = &render;
+  Restore<Render> restore(current_, &render);
   Dict ctx = NodeContext(state);
   for (const auto& [k, v] : extra) ctx.Set(k, v);
   env_->RenderString(text, "inline query", ctx);  // learns the refs, as parsing does
@@ -274,8 +280,7 @@ std::string Session::RenderInline(const std::string& text, const Dict& extra) {
 std::string Session::RenderInNode(const std::string& unique_id, const std::string& text, const std::string& name) {
   NodeState& state = node(unique_id);
   Render render{&state, true};
-  Restore<Render> restore{current_, current_};
-  current_ = &render;
+  Restore<Render> restore(current_, &render);
   return env_->RenderString(text, name, NodeContext(state));
 }
 
@@ -339,8 +344,7 @@ void Session::NameRelation(NodeState& state) {
            {"custom_alias", custom("alias")},
            {"node", NodeValue(state, loaded_.profile.schema, loaded_.profile.database)}};
   Render render{&state, false};
-  Restore<Render> restore{current_, current_};
-  current_ = &render;
+  Restore<Render> restore(current_, &render);
   std::string out = env_->Render(naming, ctx);
   auto a = out.find('\x1f'), b = out.find('\x1f', a + 1);
   Relation r{out.substr(0, a), out.substr(a + 1, b - a - 1), out.substr(b + 1), KindOf(state.materialized())};

@@ -53,6 +53,9 @@ struct NodeState {
   std::string materialized() const;
   // A config value as a string ("" when unset or not a string).
   std::string ConfigString(std::string_view key) const;
+  // A config value that is one name or a list of them (unique_key, check_cols):
+  // each item's text; empty when unset, none or "".
+  std::vector<std::string> ConfigList(std::string_view key) const;
 };
 
 class Session {

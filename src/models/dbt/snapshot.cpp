@@ -17,20 +17,10 @@ struct Strategy {
   bool invalidate_deletes = false;
 };
 
-std::vector<std::string> List(const Value* v) {
-  std::vector<std::string> out;
-  if (v && v->IsList()) {
-    for (const auto& item : v->AsList()) out.push_back(item.Str());
-  } else if (v && v->IsString() && !v->AsString().empty()) {
-    out.push_back(v->AsString());
-  }
-  return out;
-}
-
 Strategy ReadStrategy(const NodeState& state) {
   Strategy s;
   const std::string& name = state.node->name;
-  s.keys = List(state.config.Find("unique_key"));
+  s.keys = state.ConfigList("unique_key");
   if (s.keys.empty()) Fail(ErrorKind::kConfig, "snapshot {} needs a unique_key in its config", name);
   std::string strategy = state.ConfigString("strategy");
   if (strategy == "timestamp") {
@@ -39,7 +29,7 @@ Strategy ReadStrategy(const NodeState& state) {
   } else if (strategy == "check") {
     const Value* cols = state.config.Find("check_cols");
     s.check_all = cols && cols->IsString() && cols->AsString() == "all";
-    if (!s.check_all) s.check_cols = List(cols);
+    if (!s.check_all) s.check_cols = state.ConfigList("check_cols");
     if (!s.check_all && s.check_cols.empty())
       Fail(ErrorKind::kConfig, "snapshot {}: the check strategy needs check_cols (a list, or 'all')", name);
   } else {

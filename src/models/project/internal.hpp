@@ -30,8 +30,6 @@ std::string ScalarText(const YAML::Node& node);
 // `where` name it in the error for anything else.
 std::vector<std::string> StringList(const jinja::Value& value, const std::string& what,
                                     const std::string& where);
-// Reads a whole file; kConfig error naming `display` when it cannot.
-std::string ReadTextFile(const std::filesystem::path& path, const std::string& display);
 
 // ---- Jinja in YAML values (render.cpp) ---------------------------------------
 

@@ -202,6 +202,9 @@ Manifest DiscoverNodes(const Project& project, const Profile& profile);
 // dbt's value filters (as_bool, as_number, as_native, as_text), in every context.
 void AddNativeFilters(jinja::Environment& env);
 
+// Reads a whole file; kConfig error naming `display` when it cannot.
+std::string ReadTextFile(const std::filesystem::path& path, const std::string& display);
+
 // YAML <-> Jinja values (scalars typed as YAML 1.1 core: ints, floats, true/false, null).
 jinja::Value ToValue(const YAML::Node& node);
 // Parses --vars: a YAML (or JSON) mapping; "{}" and "" give an empty dict.

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <random>
 #include <thread>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "staging/codec.hpp"
 #include "staging/s3/s3_xml.hpp"
@@ -23,14 +23,7 @@ void GlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string AmzDate() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+std::string AmzDate() { return core::UtcNow("%Y%m%dT%H%M%SZ"); }
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);

@@ -26,6 +26,7 @@ APT_PACKAGES=(
   time                    # peak memory in benchmarks
   jq zstd                 # bench/e2e_bench.sh reads status JSON and staged files
   python3-botocore        # tests/support/s3_strict_proxy.py checks SigV4 and conditional PUTs
+  chromium                # the dashboard is tested in a headless browser (tests/integration/operations_test.cpp)
 )
 
 missing=()

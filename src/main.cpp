@@ -6,6 +6,10 @@
 #include "cli/config_loader.hpp"
 #include "cli/models_cmd.hpp"
 #include "core/error.hpp"
+#include "core/log_setup.hpp"
+
+#include <cstdio>
+#include <cstdlib>
 
 int main(int argc, char** argv) {
   using namespace wharf;
@@ -15,6 +19,9 @@ int main(int argc, char** argv) {
   std::string config_path = "wharf.yaml";
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+  // One line per event for log shippers; WHARF_LOG_FORMAT for a systemd unit's Environment=.
+  std::string log_format = std::getenv("WHARF_LOG_FORMAT") ? std::getenv("WHARF_LOG_FORMAT") : "text";
+  app.add_option("--log-format", log_format, "text, keyvalue or json")->capture_default_str();
 
   bool once = false;
   auto* run = app.add_subcommand("run", "full load where needed, then stream, stage and load changes");
@@ -57,7 +64,7 @@ int main(int argc, char** argv) {
   // wharf models <command>: dbt's commands and flags.
   auto* models = app.add_subcommand("models", "build a dbt project's models, seeds, snapshots and tests");
   models->require_subcommand(1);
-  cli::ModelsArgs margs;
+  pipeline::ModelsArgs margs;
   std::optional<std::string> models_config;
   std::vector<CLI::App*> model_commands;
   for (const char* name : {"run", "test", "seed", "snapshot", "build", "compile", "ls", "show"}) {
@@ -89,8 +96,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  try {
+    core::SetupLogging(core::ParseLogFormat(log_format), spdlog::level::from_str(log_level));
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s\n", e.Describe().c_str());
+    return 2;
+  }
   cli::InstallSignalHandlers();
   try {
     if (*init) return cli::Init(init_dsn, init_output, init_force);
@@ -102,9 +113,9 @@ int main(int argc, char** argv) {
       return cli::Models(margs, config ? &*config : nullptr);
     }
     auto config = cli::LoadConfig(config_path);
-    if (*run) return cli::RunPipeline(config, once, cli::Stages::kAll);
-    if (*capture) return cli::RunPipeline(config, once, cli::Stages::kCaptureOnly);
-    if (*load) return cli::RunPipeline(config, once, cli::Stages::kLoadOnly);
+    if (*run) return cli::RunPipeline(config, once, pipeline::Stages::kAll);
+    if (*capture) return cli::RunPipeline(config, once, pipeline::Stages::kCaptureOnly);
+    if (*load) return cli::RunPipeline(config, once, pipeline::Stages::kLoadOnly);
     if (*validate) return cli::Validate(config, table, json);
     if (*status) return cli::Status(config, json);
     if (*resync) return cli::Resync(config, resync_table);

@@ -27,7 +27,6 @@ namespace wharf::capture {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 
 
@@ -79,26 +78,7 @@ Capture::Capture(core::SourceConfig source, staging::ObjectStore& store, Capture
 
 Capture::~Capture() = default;
 
-void Capture::Run(const std::atomic<bool>& stop) {
-  auto backoff = std::chrono::milliseconds(500);
-  for (;;) {
-    try {
-      if (RunSession(stop)) return;
-      backoff = std::chrono::milliseconds(500);
-    } catch (Error& e) {
-      if (e.kind() != ErrorKind::kConnection || stop) {
-        throw e.AddContext("capturing source " + source_.name);
-      }
-      spdlog::warn("capture {}: {}; reconnecting in {} ms", source_.name, e.message(), backoff.count());
-      auto until = Clock::now() + backoff;
-      while (!stop && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
-      if (stop) return;
-    }
-  }
-}
-
-bool Capture::RunSession(const std::atomic<bool>& stop) {
+bool Capture::RunConnection(const std::atomic<bool>& stop) {
   auto conn = pg::Connection::Open(source_.dsn, false, "wharf catalog " + source_.name);
   CheckServer(conn, source_);
   auto selection = SelectTables(conn, source_);

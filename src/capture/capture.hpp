@@ -52,16 +52,15 @@ class Capture {
           BatchCallback on_batch);
   ~Capture();
 
-  // Runs until `stop` is set (the open transaction and batch are finished
-  // first) or, with options.once, until caught up. Reconnects with backoff
-  // when the connection drops.
-  void Run(const std::atomic<bool>& stop);
+  // One connection lifetime: runs until `stop` is set (the open transaction
+  // and batch are finished first) or, with options.once, until caught up,
+  // and returns true; throws when the connection drops or anything fails.
+  // The caller decides what to retry (pipeline::RetryPolicy) and calls it again.
+  bool RunConnection(const std::atomic<bool>& stop);
 
   const CaptureProgress& progress() const { return progress_; }
 
  private:
-  // One connection lifetime. Returns true when done (stopped or caught up).
-  bool RunSession(const std::atomic<bool>& stop);
 
   core::SourceConfig source_;
   staging::ObjectStore& store_;

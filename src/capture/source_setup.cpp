@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/error.hpp"
 #include "core/glob.hpp"
+#include "core/nearest.hpp"
 
 namespace wharf::capture {
 
@@ -14,39 +16,92 @@ void CheckServer(pg::Connection& conn, const core::SourceConfig& source) {
     Fail(ErrorKind::kUnsupported, "source {} runs PostgreSQL {}; wharf needs PostgreSQL 14 or later",
          source.name, conn.ServerVersion());
   }
+  // Amazon RDS and Aurora grant replication through membership of
+  // rds_replication instead of the REPLICATION attribute.
   auto r = conn.Exec(
       "SELECT current_setting('wal_level'), "
-      "(SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user)");
+      "(SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user) OR EXISTS ("
+      "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+      "WHERE g.rolname = 'rds_replication' AND m.member = (SELECT oid FROM pg_roles WHERE rolname = current_user)), "
+      "current_user");
   if (r.Get(0, 0) != "logical") {
-    Fail(ErrorKind::kSource,
+    // The server's configuration: no retry heals it (exit 2).
+    Fail(ErrorKind::kConfig,
          "source {}: wal_level is '{}', logical replication needs 'logical'\n  run ALTER SYSTEM SET "
-         "wal_level = logical; then restart PostgreSQL",
+         "wal_level = logical; then restart PostgreSQL (on a managed service: set the parameter "
+         "rds.logical_replication = 1 or cloudsql.logical_decoding = on in its parameter group or flags)",
          source.name, r.Get(0, 0));
   }
   if (r.Get(0, 1) != "t") {
-    Fail(ErrorKind::kSource,
-         "source {}: the connecting role may not use replication\n  run ALTER ROLE <user> "
-         "REPLICATION; (and allow it in pg_hba.conf)",
-         source.name);
+    std::string role = pg::QuoteIdent(std::string(r.Get(0, 2)));
+    Fail(ErrorKind::kPermission,
+         "source {}: role {} may not use replication\n  run ALTER ROLE {} REPLICATION; as a superuser "
+         "(on Amazon RDS or Aurora: GRANT rds_replication TO {};) and allow replication connections "
+         "for it in pg_hba.conf",
+         source.name, role, role, role);
+  }
+}
+
+namespace {
+
+std::string HeldReason(const pg::TableInfo& t) {
+  std::string table = pg::QuoteIdent(t.name.schema) + "." + pg::QuoteIdent(t.name.name);
+  if (t.has_primary_key) {
+    // A key is there; only the identity setting hides it from pgoutput.
+    return fmt::format("REPLICA IDENTITY {}, so PostgreSQL sends no key for an UPDATE or DELETE although the "
+                       "table has a primary key: run ALTER TABLE {} REPLICA IDENTITY DEFAULT; (or exclude it in "
+                       "wharf.yaml). wharf copies it by itself once fixed",
+                       t.replica_identity == 'n' ? "NOTHING" : "USING INDEX on a missing index", table);
+  }
+  return fmt::format("no primary key and REPLICA IDENTITY {}, so PostgreSQL cannot say which row "
+                     "an UPDATE or DELETE changed: add a primary key, or run "
+                     "ALTER TABLE {} REPLICA IDENTITY FULL; (or exclude it in wharf.yaml). "
+                     "wharf copies it by itself once fixed",
+                     t.replica_identity == 'n' ? "NOTHING" : "DEFAULT", table);
+}
+
+bool HasWildcard(const std::string& pattern) { return pattern.find_first_of("*?") != std::string::npos; }
+
+// The tables nearest to `pattern` by name, for "did you mean".
+std::string Suggest(const std::string& pattern, const std::vector<pg::TableInfo>& tables) {
+  std::vector<std::string> names;
+  for (const auto& t : tables) names.push_back(t.name.ToString());
+  std::string bare = pattern;
+  bare.erase(std::remove_if(bare.begin(), bare.end(), [](char c) { return c == '*' || c == '?'; }), bare.end());
+  if (auto near = core::Nearest(bare, names, std::max<size_t>(3, bare.size() / 3))) return "; did you mean " + *near + "?";
+  if (names.empty()) return "; the database has no tables outside the system schemas";
+  std::string some;
+  for (size_t i = 0; i < names.size() && i < 8; ++i) some += (i ? ", " : "") + names[i];
+  return "; tables there include " + some + (names.size() > 8 ? ", ..." : "");
+}
+
+}  // namespace
+
+void CheckTableNames(pg::Connection& conn, const core::SourceConfig& source) {
+  auto tables = pg::ListTables(conn);
+  for (const auto& pattern : source.tables) {
+    if (HasWildcard(pattern)) continue;
+    bool found = std::any_of(tables.begin(), tables.end(),
+                             [&](const pg::TableInfo& t) { return core::TableSelected({pattern}, {}, t.name.schema, t.name.name); });
+    if (!found) {
+      Fail(ErrorKind::kConfig, "source {}: table {} in tables does not exist{}; fix the name in wharf.yaml",
+           source.name, pattern, Suggest(pattern, tables));
+    }
   }
 }
 
 Selection SelectTables(pg::Connection& conn, const core::SourceConfig& source) {
   Selection out;
   auto& selected = out.tables;
-  for (auto& t : pg::ListTables(conn)) {
+  auto all = pg::ListTables(conn);
+  for (auto& t : all) {
     if (!core::TableSelected(source.tables, source.exclude, t.name.schema, t.name.name)) continue;
     if (!t.ReplicableIdentity()) {
       out.held.push_back({t.name.ToString(),
-                          fmt::format("no primary key and REPLICA IDENTITY {}, so PostgreSQL cannot say which row "
-                                      "an UPDATE or DELETE changed: add a primary key, or run "
-                                      "ALTER TABLE {}.{} REPLICA IDENTITY FULL; (or exclude it in wharf.yaml). "
-                                      "wharf copies it by itself once fixed",
-                                      t.replica_identity == 'n' ? "NOTHING" : "DEFAULT",
-                                      pg::QuoteIdent(t.name.schema), pg::QuoteIdent(t.name.name))});
+                          HeldReason(t)});
       continue;
     }
-    selected.push_back(std::move(t));
+    selected.push_back(t);
   }
   if (selected.empty() && !out.held.empty()) {
     std::string all;
@@ -58,8 +113,8 @@ Selection SelectTables(pg::Connection& conn, const core::SourceConfig& source) {
   if (selected.empty()) {
     std::string globs;
     for (auto& g : source.tables) globs += (globs.empty() ? "" : ", ") + g;
-    Fail(ErrorKind::kConfig, "source {}: no table matches tables [{}]; check the globs (schema.table)",
-         source.name, globs);
+    Fail(ErrorKind::kConfig, "source {}: no table matches tables [{}]{}; check the globs (schema.table)",
+         source.name, globs, Suggest(source.tables.empty() ? "" : source.tables.front(), all));
   }
   return out;
 }

@@ -25,6 +25,10 @@ struct Selection {
   std::vector<staging::HeldTable> held;
 };
 Selection SelectTables(pg::Connection& conn, const core::SourceConfig& source);
+// At start: every name in `tables` without a wildcard must exist (a typo
+// would otherwise leave a table out silently). Throws kConfig naming the
+// nearest existing table.
+void CheckTableNames(pg::Connection& conn, const core::SourceConfig& source);
 
 // Creates the publication if missing and adds selected tables it lacks (never
 // a table without a usable replica identity). Tables in the publication that

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "pipeline/pipeline.hpp"
 
 namespace wharf::cli {
 
@@ -12,9 +13,7 @@ namespace wharf::cli {
 std::atomic<bool>& StopFlag();
 void InstallSignalHandlers();
 
-enum class Stages { kAll, kCaptureOnly, kLoadOnly };
-
-int RunPipeline(const core::Config& config, bool once, Stages stages);
+int RunPipeline(const core::Config& config, bool once, pipeline::Stages stages);
 int Validate(const core::Config& config, const std::optional<std::string>& table, bool json);
 int Status(const core::Config& config, bool json);
 int Resync(const core::Config& config, const std::string& table);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/redact.hpp"
 #include "server/http_server.hpp"
 #include "staging/format.hpp"
 #include "core/nearest.hpp"
@@ -134,7 +135,8 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
     Fail(ErrorKind::kConfig, "{}:{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg);
   }
   if (!root.IsMap()) Fail(ErrorKind::kConfig, "{}: expected a mapping with sources, staging and target", path);
-  ctx.CheckKeys(root, "the top level", {"sources", "staging", "target", "models", "server", "full_load"});
+  ctx.CheckKeys(root, "the top level",
+                {"sources", "staging", "target", "models", "server", "full_load", "slot_guard", "validate"});
   core::Config cfg;
   cfg.path = path;
   cfg.base_dir = std::filesystem::absolute(path).parent_path().string();
@@ -179,6 +181,8 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
       if (s3["access_key_id"]) c.access_key_id = ctx.Str(s3["access_key_id"], "access_key_id");
       if (s3["secret_access_key"]) c.secret_access_key = ctx.Str(s3["secret_access_key"], "secret_access_key");
       if (s3["session_token"]) c.session_token = ctx.Str(s3["session_token"], "session_token");
+      core::RegisterSecret(c.secret_access_key);
+      core::RegisterSecret(c.session_token);
       if (s3["addressing"]) {
         c.addressing = ctx.Str(s3["addressing"], "addressing");
         if (c.addressing != "auto" && c.addressing != "path" && c.addressing != "virtual")
@@ -219,7 +223,8 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
   }
   if (auto t = root["target"]) {
     ctx.CheckKeys(t, "target",
-                  {"type", "path", "dsn", "mode", "tables", "memory_limit", "numeric", "dropped_columns"});
+                  {"type", "path", "dsn", "mode", "tables", "memory_limit", "numeric", "dropped_columns",
+                   "read_replica"});
     if (t["type"]) cfg.target.type = ctx.Str(t["type"], "type");
     if (cfg.target.type != "duckdb" && cfg.target.type != "postgres") {
       ctx.Bad(t["type"], "target.type '" + cfg.target.type +
@@ -264,6 +269,11 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
       }
     }
     if (t["memory_limit"]) cfg.target.memory_limit = ctx.Str(t["memory_limit"], "memory_limit");
+    if (t["read_replica"]) {
+      if (cfg.target.type != "duckdb")
+        ctx.Bad(t["read_replica"], "target.read_replica is a copy of a DuckDB file; a postgres target serves readers itself");
+      cfg.target.read_replica = ctx.Str(t["read_replica"], "read_replica");
+    }
     if (t["numeric"]) {
       std::string n = ctx.Str(t["numeric"], "numeric");
       if (n == "decimal") cfg.target.types.unconstrained_numeric = core::NumericMapping::kDecimal;
@@ -305,8 +315,27 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
       }
     }
   }
+  if (auto g = root["slot_guard"]) {
+    ctx.CheckKeys(g, "slot_guard", {"warn_at", "drop_slot_at"});
+    if (g["warn_at"]) cfg.slot_guard.warn_at = ParseSize(ctx.Str(g["warn_at"], "warn_at"), ctx.Where(g["warn_at"]));
+    if (g["drop_slot_at"]) {
+      std::string v = ctx.Str(g["drop_slot_at"], "drop_slot_at");
+      if (v != "off") cfg.slot_guard.drop_slot_at = ParseSize(v, ctx.Where(g["drop_slot_at"]) + " (slot_guard.drop_slot_at: a size like 50GB, or off)");
+    }
+  }
+  if (auto v = root["validate"]) {
+    ctx.CheckKeys(v, "validate", {"every"});
+    if (v["every"]) {
+      std::string e = ctx.Str(v["every"], "every");
+      if (e != "off") cfg.validate.every = ParseDuration(e, ctx.Where(v["every"]) + " (validate.every: a duration like 6h, or off)");
+    }
+  }
   if (auto s = root["server"]) {
-    ctx.CheckKeys(s, "server", {"listen"});
+    ctx.CheckKeys(s, "server", {"listen", "token"});
+    if (s["token"]) {
+      cfg.server.token = ctx.Str(s["token"], "token");
+      core::RegisterSecret(cfg.server.token);
+    }
     if (s["listen"]) {
       cfg.server.listen = ctx.Str(s["listen"], "listen");
       if (cfg.server.listen != "off") {
@@ -314,6 +343,11 @@ core::Config ParseConfig(const std::string& text, const std::string& path) {
           server::ParseListen(cfg.server.listen);
         } catch (const Error& e) {
           ctx.Bad(s["listen"], e.message() + ", or off");
+        }
+        if (!server::IsLoopback(server::ParseListen(cfg.server.listen).host) && cfg.server.token.empty()) {
+          ctx.Bad(s["listen"], "server.listen " + cfg.server.listen +
+                                   " is reachable from other machines, and the server runs models and shows the "
+                                   "pipeline: set server.token (e.g. token: ${WHARF_TOKEN}) or listen on 127.0.0.1");
         }
       }
     }

@@ -8,7 +8,7 @@
 
 #include "capture/source_setup.hpp"
 #include "cli/commands.hpp"
-#include "cli/models_cmd.hpp"
+#include "pipeline/start_checks.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
 #include "load/warehouse.hpp"
@@ -57,18 +57,31 @@ void CheckServerSettings(pg::Connection& conn, Report& report) {
                            pg::QuoteIdent(role.Get(0, 1))));
 }
 
-void CheckSlotAndSenders(pg::Connection& conn, const core::SourceConfig& s, Report& report) {
+void CheckSlotAndSenders(pg::Connection& conn, const core::SourceConfig& s, bool guard_drops, Report& report) {
   auto r = conn.ExecParams(
       "SELECT current_setting('max_replication_slots')::int, (SELECT count(*) FROM pg_replication_slots), "
       "EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1), "
       "current_setting('max_wal_senders')::int, (SELECT count(*) FROM pg_stat_replication), "
       "(SELECT pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)) FROM pg_replication_slots "
       "WHERE slot_name = $1), (SELECT wal_status FROM pg_replication_slots WHERE slot_name = $1), "
-      "current_setting('max_slot_wal_keep_size')",
+      "current_setting('max_slot_wal_keep_size'), "
+      "(SELECT database IS NOT DISTINCT FROM current_database() AND plugin = 'pgoutput' FROM pg_replication_slots "
+      "WHERE slot_name = $1)",
       {s.slot});
   int max_slots = std::stoi(std::string(r.Get(0, 0))), used = std::stoi(std::string(r.Get(0, 1)));
   bool exists = std::string(r.Get(0, 2)) == "t";
-  if (exists) {
+  // A slot keeps WAL for as long as wharf does not confirm it: without a
+  // limit, a stalled pipeline fills the source's disk.
+  if (r.Get(0, 7) == "-1" && !guard_drops) {
+    report.Warn("max_slot_wal_keep_size is unlimited",
+                "a stalled wharf keeps WAL until the source's disk fills: set max_slot_wal_keep_size on the "
+                "source (ALTER SYSTEM SET max_slot_wal_keep_size = '50GB'; SELECT pg_reload_conf()) or "
+                "slot_guard.drop_slot_at in wharf.yaml (docs/operations.md)");
+  }
+  if (exists && r.Get(0, 8) != "t") {
+    report.Bad("slot " + s.slot + " exists but is not a pgoutput slot of this database",
+               "another program or database uses that name: set sources[].slot to another name in wharf.yaml");
+  } else if (exists) {
     report.Ok(fmt::format("slot {} exists, retaining {} of WAL (max_slot_wal_keep_size {})", s.slot, r.Get(0, 5),
                           r.Get(0, 7)));
     std::string status(r.Get(0, 6));
@@ -104,14 +117,38 @@ void CheckPublicationAndTables(pg::Connection& conn, const core::SourceConfig& s
                              pg::QuoteIdent(who.Get(0, 1)), pg::QuoteIdent(who.Get(0, 2))));
   }
   int selected = 0;
+  std::string not_owned, not_readable;
   for (const auto& t : pg::ListTables(conn)) {
     if (!core::TableSelected(s.tables, s.exclude, t.name.schema, t.name.name)) continue;
     ++selected;
+    std::string quoted = pg::QuoteIdent(t.name.schema) + "." + pg::QuoteIdent(t.name.name);
     if (!t.ReplicableIdentity()) {
       report.Warn(t.name.ToString() + " has no primary key or replica identity (wharf holds it back)",
-                  fmt::format("run ALTER TABLE {}.{} REPLICA IDENTITY FULL; or add a primary key",
-                              pg::QuoteIdent(t.name.schema), pg::QuoteIdent(t.name.name)));
+                  t.has_primary_key ? "run ALTER TABLE " + quoted + " REPLICA IDENTITY DEFAULT;"
+                                    : "run ALTER TABLE " + quoted + " REPLICA IDENTITY FULL; or add a primary key");
     }
+    // Putting a table into a publication needs its ownership; copying it, SELECT.
+    auto r = conn.ExecParams(
+        "SELECT pg_has_role(current_user, c.relowner, 'USAGE'), has_table_privilege(c.oid, 'SELECT'), "
+        "EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = $2 AND schemaname = $3 AND tablename = $4) "
+        "FROM pg_class c WHERE c.oid = $1",
+        {std::to_string(t.oid), s.publication, t.name.schema, t.name.name});
+    if (r.rows() && r.Get(0, 0) != "t" && r.Get(0, 2) != "t") not_owned += (not_owned.empty() ? "" : ", ") + quoted;
+    if (r.rows() && r.Get(0, 1) != "t") not_readable += (not_readable.empty() ? "" : ", ") + quoted;
+  }
+  if (!not_owned.empty()) {
+    report.Bad("the role does not own " + not_owned + ", so it cannot add them to publication " + s.publication,
+               "ownership cannot be granted: have the owner run ALTER TABLE ... OWNER TO the wharf role, or "
+               "create the publication as the owner: CREATE PUBLICATION " + pg::QuoteIdent(s.publication) +
+                   " FOR TABLE " + not_owned + " WITH (publish_via_partition_root = true);");
+  }
+  if (!not_readable.empty()) {
+    report.Bad("the role may not read " + not_readable, "run GRANT SELECT ON " + not_readable + " TO the wharf role;");
+  }
+  try {
+    capture::CheckTableNames(conn, s);
+  } catch (const Error& e) {
+    report.Bad(e.message(), "fix sources[].tables");
   }
   std::string globs;
   for (const auto& g : s.tables) globs += (globs.empty() ? "" : ", ") + g;
@@ -119,7 +156,7 @@ void CheckPublicationAndTables(pg::Connection& conn, const core::SourceConfig& s
                "no table matches: fix the globs under sources[].tables (schema.table, * and ?)");
 }
 
-void CheckSource(const core::SourceConfig& s, Report& report) {
+void CheckSource(const core::SourceConfig& s, bool guard_drops, Report& report) {
   fmt::print("source {} ({})\n", s.name, pg::RedactDsn(s.dsn));
   std::optional<pg::Connection> conn;
   try {
@@ -131,10 +168,30 @@ void CheckSource(const core::SourceConfig& s, Report& report) {
   }
   try {
     CheckServerSettings(*conn, report);
-    CheckSlotAndSenders(*conn, s, report);
+    CheckSlotAndSenders(*conn, s, guard_drops, report);
     CheckPublicationAndTables(*conn, s, report);
   } catch (const Error& e) {
     report.Bad("a check failed: " + e.message(), "see the message above");
+  }
+}
+
+// A local staging directory must hold what capture may stage while the
+// loader is behind (staging.max_pending_bytes), or capture stops on a full disk.
+void CheckFreeSpace(const core::Config& config, Report& report) {
+  if (config.staging.url.rfind("file://", 0) != 0) return;
+  std::filesystem::path dir = config.staging.url.substr(7);
+  if (dir.is_relative()) dir = std::filesystem::path(config.base_dir) / dir;
+  std::error_code ec;
+  auto space = std::filesystem::space(dir, ec);
+  if (ec) return;
+  auto gb = [](uint64_t b) { return fmt::format("{:.1f} GB", b / 1073741824.0); };
+  if (space.available < config.staging.max_pending_bytes) {
+    report.Warn(fmt::format("{} free for staging, less than staging.max_pending_bytes ({})", gb(space.available),
+                            gb(config.staging.max_pending_bytes)),
+                "free disk space or lower staging.max_pending_bytes, so capture pauses before the disk is full");
+  } else {
+    report.Ok(fmt::format("{} free for staging (staging.max_pending_bytes {})", gb(space.available),
+                          gb(config.staging.max_pending_bytes)));
   }
 }
 
@@ -149,6 +206,7 @@ void CheckStaging(const core::Config& config, Report& report) {
     bool read_back = store->Read(probe) == "wharf doctor";
     store->Remove(probe);
     report.Check(read_back, "writable and readable (" + store->Describe() + ")", "check the staging permissions");
+    CheckFreeSpace(config, report);
   } catch (const Error& e) {
     report.Bad("cannot write a probe object: " + e.message(),
                "create the directory or bucket and give wharf write access to it");
@@ -195,7 +253,7 @@ void CheckModels(const core::Config& config, Report& report) {
   if (config.models.project.empty()) return;
   fmt::print("models {}\n", config.models.project);
   try {
-    report.Ok("dbt project " + CheckModelsProject(config).name);
+    report.Ok("dbt project " + pipeline::CheckModelsProject(config).name);
   } catch (const Error& e) {
     report.Bad(e.message(), "point models.project at a directory holding dbt_project.yml");
   }
@@ -205,7 +263,7 @@ void CheckModels(const core::Config& config, Report& report) {
 
 int Doctor(const core::Config& config) {
   Report report;
-  for (const auto& s : config.sources) CheckSource(s, report);
+  for (const auto& s : config.sources) CheckSource(s, config.slot_guard.drop_slot_at.has_value(), report);
   CheckStaging(config, report);
   CheckTarget(config, report);
   CheckModels(config, report);

@@ -4,136 +4,68 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/local_client.hpp"
 #include "cli/models_status.hpp"
-#include "cli/progress.hpp"
-#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "load/warehouse.hpp"
-#include "pg/connection.hpp"
-#include "staging/layout.hpp"
-#include "staging/ledger.hpp"
-#include "staging/staged_log.hpp"
-#include "staging/state_store.hpp"
+#include "pipeline/progress.hpp"
+#include "pipeline/slot_guard.hpp"
+#include "pipeline/status_report.hpp"
 
 namespace wharf::cli {
 
 namespace {
 
-// Rows per second and seconds left for a table being copied.
-nlohmann::json CopyFigures(const staging::TableSync& t) {
-  nlohmann::json j = nlohmann::json::object();
-  int64_t end = t.finished_at ? t.finished_at : core::NowMicros();
-  double secs = t.started_at ? (end - t.started_at) / 1e6 : 0;
-  double rate = secs > 0 ? t.rows_copied / secs : 0;
-  j["rows_per_second"] = static_cast<uint64_t>(rate);
-  if (t.phase == staging::SyncPhase::kCopying && rate > 0 && t.estimated_rows > t.rows_copied) {
-    j["eta_seconds"] = static_cast<uint64_t>((t.estimated_rows - t.rows_copied) / rate);
-  } else {
-    j["eta_seconds"] = nullptr;
+// Facts only a running `wharf run` knows (lag, throughput, the slot's WAL).
+void PrintLive(const nlohmann::json& s) {
+  if (!s.contains("lag_bytes")) return;
+  auto num = [&](const char* k) { return s[k].is_number() ? s[k].get<double>() : -1.0; };
+  std::string lag = num("lag_bytes") < 0 ? "unknown"
+                                          : fmt::format("{} bytes, {:.1f} s", static_cast<uint64_t>(num("lag_bytes")),
+                                                        std::max(0.0, num("lag_seconds")));
+  fmt::print("  lag {}; {:.1f} changes/s; slot retains {}\n", lag, std::max(0.0, num("changes_per_second")),
+             num("retained_wal_bytes") < 0 ? std::string("unknown")
+                                           : pipeline::FormatBytes(static_cast<uint64_t>(num("retained_wal_bytes"))));
+}
+
+void PrintValidation(const nlohmann::json& v) {
+  if (!v.is_object()) return;
+  fmt::print("last validation ({}): {}\n", v.value("finished_at", ""),
+             v.value("equal", false) ? "equal" : "DIFFERENCES");
+  for (const auto& t : v.value("tables", nlohmann::json::array())) {
+    if (!t.value("equal", true))
+      fmt::print("  {}: {} difference(s)\n", t.value("table", ""), t.value("differences", 0));
   }
-  return j;
 }
 
 }  // namespace
 
 int Status(const core::Config& config, bool json) {
-  auto store = staging::OpenObjectStore(config.staging, config.base_dir);
-  std::unique_ptr<load::Warehouse> warehouse;
-  std::string warehouse_note;
-  try {
-    warehouse = load::OpenWarehouse(config.target, config.base_dir);
-  } catch (const Error& e) {
-    // A running `wharf run` holds the DuckDB file; staging-side figures still show.
-    warehouse_note = e.message();
-  }
-  std::map<std::string, load::SourceProgress> progress;
-  std::map<std::string, std::string> load_errors;  // tables stopped by a schema change
-  if (warehouse) {
-    for (auto& p : warehouse->Progress()) progress[p.source] = p;
-    load_errors = warehouse->TableErrors();
-  }
-  nlohmann::json out = {{"sources", nlohmann::json::array()}};
-  if (!warehouse_note.empty()) out["warehouse_unavailable"] = warehouse_note;
-  for (const auto& s : config.sources) {
-    auto seqs = staging::ListManifests(*store, s.name);
-    auto kept = staging::LoadRetentionMark(*store, s.name);
-    uint64_t staged = std::max(seqs.empty() ? 0 : seqs.back(), kept.deleted_through);
-    auto state = staging::StateStore(*store, s.name).Load();
-    auto p = progress.count(s.name) ? progress[s.name] : load::SourceProgress{};
-    // Capture's disk budget counts from the loader's applied mark (the
-    // warehouse's own figure is newer when the warehouse could be opened).
-    uint64_t applied = std::max(p.batch_seq, staging::LoadAppliedMark(*store, s.name).seq);
-    uint64_t pending_bytes = 0;
-    for (auto [seq, bytes] : staging::StagedBytesAbove(*store, s.name, applied)) pending_bytes += bytes;
-    bool paused = pending_bytes >= config.staging.max_pending_bytes;
-    nlohmann::json tables = nlohmann::json::array();
-    if (state) {
-      for (const auto& t : state->tables) {
-        auto dot = t.table.find('.');
-        core::TableName src{t.table.substr(0, dot), t.table.substr(dot + 1)};
-        core::TableName target{config.TargetSchema(s, src.schema), src.name};
-        std::optional<uint64_t> rows;
-        if (warehouse) rows = warehouse->CountRows(target);
-        auto figures = CopyFigures(t);
-        auto load_error = load_errors.find(target.ToString());
-        // A table the loader stopped is errored whatever its capture phase.
-        std::string phase = load_error != load_errors.end() ? "errored"
-                                                              : staging::SyncPhaseName(t.phase);
-        tables.push_back({{"table", t.table},
-                          {"target", target.ToString()},
-                          {"phase", phase},
-                          {"copy_method", t.method},
-                          {"rows_copied", t.rows_copied},
-                          {"estimated_rows", t.estimated_rows},
-                          {"rows_per_second", figures["rows_per_second"]},
-                          {"eta_seconds", figures["eta_seconds"]},
-                          {"catchup_lsn", t.catchup_lsn.ToString()},
-                          {"error", t.error},
-                          {"load_error", load_error != load_errors.end() ? load_error->second : ""},
-                          {"warehouse_rows", rows ? nlohmann::json(*rows) : nlohmann::json(nullptr)}});
-      }
-      // Selected but not replicated until fixed: no copy, no warehouse rows of wharf's.
-      for (const auto& h : state->held) {
-        auto dot = h.table.find('.');
-        core::TableName target{config.TargetSchema(s, h.table.substr(0, dot)), h.table.substr(dot + 1)};
-        tables.push_back({{"table", h.table},
-                          {"target", target.ToString()},
-                          {"phase", "held"},
-                          {"copy_method", ""},
-                          {"rows_copied", 0},
-                          {"estimated_rows", 0},
-                          {"rows_per_second", 0},
-                          {"eta_seconds", nullptr},
-                          {"catchup_lsn", ""},
-                          {"error", h.reason},
-                          {"load_error", ""},
-                          {"warehouse_rows", nullptr}});
-      }
+  nlohmann::json out;
+  if (auto live = GetFromRunningWharf(config, "/status")) {
+    out = std::move(*live);
+  } else {
+    auto store = staging::OpenObjectStore(config.staging, config.base_dir);
+    std::unique_ptr<load::Warehouse> warehouse;
+    std::string warehouse_note;
+    try {
+      warehouse = load::OpenWarehouse(config.target, config.base_dir);
+    } catch (const Error& e) {
+      // Another process holds the DuckDB file; staging-side figures still show.
+      warehouse_note = e.message();
     }
-    out["sources"].push_back({{"name", s.name},
-                              {"dsn", pg::RedactDsn(s.dsn)},
-                              {"slot", s.slot},
-                              {"full_load", state && state->AllReady() ? "complete" : "in progress"},
-                              {"staged_batches", staged},
-                              {"applied_batches", p.batch_seq},
-                              {"pending_batches", staged > p.batch_seq ? staged - p.batch_seq : 0},
-                              {"applied_lsn", p.end_lsn.ToString()},
-                              {"applied_at", p.applied_at},
-                              {"pending_bytes", pending_bytes},
-                              {"max_pending_bytes", config.staging.max_pending_bytes},
-                              {"capture_paused", paused},
-                              {"first_kept_batch", kept.first_kept()},
-                              {"retention", config.staging.retention
-                                                ? FormatDuration(config.staging.retention->count() / 1000.0)
-                                                : std::string("forever")},
-                              {"tables", tables}});
+    out = pipeline::BuildStatusReport(config, *store, warehouse.get(), warehouse_note);
   }
-  out["models"] = ModelsStatus(config);
   if (json) {
     fmt::print("{}\n", out.dump(2));
     return 0;
   }
-  if (!warehouse_note.empty()) fmt::print("warehouse: {}\n", warehouse_note);
+  if (out.contains("warehouse_unavailable"))
+    fmt::print("warehouse: {}\n", out["warehouse_unavailable"].get<std::string>());
+  if (out.contains("healthy")) {
+    fmt::print("wharf run: {}\n", out["healthy"].get<bool>() ? "healthy" : "PROBLEMS");
+    for (const auto& p : out["problems"]) fmt::print("  {}\n", p.get<std::string>());
+  }
   for (const auto& s : out["sources"]) {
     fmt::print("source {} ({})\n", s["name"].get<std::string>(), s["dsn"].get<std::string>());
     fmt::print("  full load {}, batches staged {}, applied {}, pending {}, applied through {} at {}\n",
@@ -143,6 +75,7 @@ int Status(const core::Config& config, bool json) {
     fmt::print("  pending {} of {} bytes (staging.max_pending_bytes); batches kept from {} (retention {})\n",
                s["pending_bytes"].get<uint64_t>(), s["max_pending_bytes"].get<uint64_t>(),
                s["first_kept_batch"].get<uint64_t>(), s["retention"].get<std::string>());
+    PrintLive(s);
     if (s["capture_paused"].get<bool>()) {
       fmt::print("  capture paused: the batches the warehouse has not applied reached "
                  "staging.max_pending_bytes, so capture confirms no further WAL (PostgreSQL keeps "
@@ -154,7 +87,7 @@ int Status(const core::Config& config, bool json) {
     for (const auto& t : s["tables"]) {
       fmt::print("  {:<36} {:<8} {:>12} {:>10} {:>8} {:>14}\n", t["target"].get<std::string>(),
                  t["phase"].get<std::string>(), t["rows_copied"].get<uint64_t>(),
-                 t["rows_per_second"].get<uint64_t>(), t["eta_seconds"].is_null() ? std::string("-") : FormatDuration(t["eta_seconds"].get<double>()),
+                 t["rows_per_second"].get<uint64_t>(), t["eta_seconds"].is_null() ? std::string("-") : pipeline::FormatDuration(t["eta_seconds"].get<double>()),
                  t["warehouse_rows"].is_null() ? std::string("-")
                                                : std::to_string(t["warehouse_rows"].get<uint64_t>()));
       if (!t["error"].get<std::string>().empty())
@@ -164,6 +97,7 @@ int Status(const core::Config& config, bool json) {
     }
   }
   PrintModelsStatus(out["models"]);
+  PrintValidation(out.value("validation", nlohmann::json()));
   return 0;
 }
 

@@ -24,14 +24,15 @@ inline std::string UtcNow(const char* format) {
   return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
 }
 
-// Now as ISO 8601 in UTC with microseconds: 2026-12-05T08:40:59.826225Z.
-inline std::string UtcNowIsoMicros() {
-  int64_t micros = NowMicros();
+// `micros` since the epoch as ISO 8601 in UTC: 2026-12-05T08:40:59.826225Z.
+inline std::string FormatIsoMicros(int64_t micros) {
   std::time_t secs = static_cast<std::time_t>(micros / 1000000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                      tm.tm_hour, tm.tm_min, tm.tm_sec, micros % 1000000);
 }
+
+inline std::string UtcNowIsoMicros() { return FormatIsoMicros(NowMicros()); }
 
 }  // namespace wharf::core

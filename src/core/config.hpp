@@ -69,6 +69,9 @@ struct TargetConfig {
   // on) or "drop" it there too.
   std::string dropped_columns = "keep";
   TypeOptions types;
+  // duckdb only: a copy of the warehouse file for readers (BI tools), written
+  // after model builds, since the live file has one writer. Empty: none.
+  std::string read_replica;
 };
 
 struct FullLoadConfig {
@@ -81,6 +84,20 @@ struct FullLoadConfig {
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:9187";
+  // Bearer token the HTTP server requires (never logged); required when
+  // listen is not a loopback address.
+  std::string token;
+};
+
+// Retained WAL of each source's replication slot (pipeline/slot_guard.hpp).
+struct SlotGuardConfig {
+  uint64_t warn_at = uint64_t{5} << 30;  // 0: never warn
+  std::optional<uint64_t> drop_slot_at;  // unset: never drop the slot
+};
+
+struct ValidateConfig {
+  // `wharf run` validates every table this often; unset: only on request.
+  std::optional<std::chrono::milliseconds> every;
 };
 
 struct ModelsConfig {
@@ -104,6 +121,8 @@ struct Config {
   TargetConfig target;
   ModelsConfig models;
   ServerConfig server;
+  SlotGuardConfig slot_guard;
+  ValidateConfig validate;
 
   // Warehouse schema for a source table.
   std::string TargetSchema(const SourceConfig& s, const std::string& source_schema) const {

@@ -12,6 +12,7 @@ const char* ErrorKindName(ErrorKind kind) {
     case ErrorKind::kWarehouse: return "warehouse";
     case ErrorKind::kUnsupported: return "unsupported";
     case ErrorKind::kBusy: return "busy";
+    case ErrorKind::kPermission: return "permission";
     case ErrorKind::kInternal: return "internal";
   }
   return "unknown";

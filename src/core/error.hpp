@@ -19,6 +19,7 @@ enum class ErrorKind {
   kWarehouse,    // the warehouse refused or failed
   kUnsupported,  // a feature or type wharf cannot handle safely
   kBusy,         // another process holds what this one needs (a staging lease)
+  kPermission,   // a role lacks a privilege or cannot log in: someone must grant or fix it
   kInternal,     // a bug in wharf
 };
 

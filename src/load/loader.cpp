@@ -225,6 +225,7 @@ bool Loader::ApplyBatch(const core::SourceConfig& source, uint64_t seq) {
     throw;
   }
   LogCommitted(source.name, m);
+  if (observer_) observer_(m);
   return true;
 }
 
@@ -269,6 +270,7 @@ Loader::Ahead Loader::ApplyAhead(const core::SourceConfig& source, uint64_t seq)
     spdlog::debug("load {}: batch {}: the {} rows of {} appended as they were copied", source.name, seq,
                   m.files[0].rows, stream->path);
     LogCommitted(source.name, m);
+    if (observer_) observer_(m);
     return Ahead::kApplied;
   } catch (const Error& e) {
     warehouse_.AbortBatch();

@@ -16,6 +16,7 @@
 //      instead of verifying first halves the I/O and hashing of a bulk load.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,6 +68,9 @@ class Loader {
   // looked up at most every 5 s unless `now`, written only when they changed.
   void SyncHeldTables(const core::SourceConfig& source, bool now = false);
 
+  // Called on the loader's thread after each batch commits (status, metrics).
+  void SetObserver(std::function<void(const staging::Manifest&)> observer) { observer_ = std::move(observer); }
+
  private:
   struct HeldSync {
     std::chrono::steady_clock::time_point checked{};
@@ -110,6 +114,7 @@ class Loader {
   LoaderOptions options_;
   ModeRules modes_;
   staging::FreshCache* fresh_cache_;
+  std::function<void(const staging::Manifest&)> observer_;
 };
 
 }  // namespace wharf::load

@@ -70,10 +70,24 @@ std::string DuckDbFile(const core::TargetConfig& target, const std::string& base
 std::unique_ptr<Warehouse> OpenWarehouse(const core::TargetConfig& target, const std::string& base_dir) {
   if (target.type == "duckdb") {
     std::filesystem::path p = DuckDbFile(target, base_dir);
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    std::error_code ec;
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) {
+      Fail(ErrorKind::kWarehouse,
+           "cannot create the folder of the DuckDB warehouse {} (target.path): {}\n  point target.path at a "
+           "folder wharf may write, or create it and give wharf's user write access",
+           p.string(), ec.message());
+    }
     return std::make_unique<duckdb::DuckDbWarehouse>(p.string(), target);
   }
-  if (target.type == "postgres") return std::make_unique<postgres::PgWarehouse>(target);
+  if (target.type == "postgres") {
+    try {
+      return std::make_unique<postgres::PgWarehouse>(target);
+    } catch (const Error& e) {
+      // The same libpq message as for a source: say which end it is.
+      throw Error(e.kind(), "the warehouse (target.dsn): " + e.message());
+    }
+  }
   Fail(ErrorKind::kUnsupported,
        "target.type '{}' is not available in this build; use duckdb or postgres", target.type);
 }

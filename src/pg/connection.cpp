@@ -1,9 +1,9 @@
 #include "pg/connection.hpp"
 
 #include <cstdlib>
-#include <regex>
 
 #include "core/error.hpp"
+#include "core/redact.hpp"
 
 namespace wharf::pg {
 
@@ -12,14 +12,10 @@ const char* const kSessionOptions =
     "-c bytea_output=hex -c lc_monetary=C -c client_encoding=UTF8";
 
 std::string RedactDsn(const std::string& dsn) {
-  // URL form: scheme://user:password@host
-  static const std::regex url_pw(R"(^([a-z]+://[^:/@]*):[^@]*@)");
-  // key=value form: password=secret or password='se cret'
-  static const std::regex kv_pw(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))");
-  std::string out = std::regex_replace(dsn, url_pw, "$1:***@");
-  out = std::regex_replace(out, kv_pw, "$1***");
-  static const std::regex query_pw(R"(([?&]password=)[^&]*)");
-  return std::regex_replace(out, query_pw, "$1***");
+  // URL (scheme://user:password@host, ?password=) and key=value
+  // (password=secret, password='se cret', sslpassword=) forms, plus any
+  // registered secret: one set of rules for DSNs, logs and status.
+  return core::RedactSecrets(dsn);
 }
 
 std::string QuoteIdent(std::string_view ident) {
@@ -42,6 +38,21 @@ std::string QuoteLiteral(std::string_view literal) {
   return out;
 }
 
+namespace {
+// libpq reports a refused login (or a database that does not exist) only as
+// text; these are the server's messages for it (auth.c, postinit.c), stable
+// across versions.
+bool IsLoginRefusal(const std::string& msg) {
+  for (const char* m : {"password authentication failed", "no pg_hba.conf entry", "role \"",
+                        "is not permitted to log in", "must be superuser or replication role",
+                        "permission denied for database", "fe_sendauth: no password supplied",
+                        "does not exist"}) {
+    if (msg.find(m) != std::string::npos) return true;
+  }
+  return false;
+}
+}  // namespace
+
 Connection Connection::Open(const std::string& dsn, bool replication,
                             const std::string& application_name) {
   std::vector<const char*> keys = {"dbname", "options", "application_name"};
@@ -61,6 +72,16 @@ Connection Connection::Open(const std::string& dsn, bool replication,
     std::string msg = PQerrorMessage(raw);
     PQfinish(raw);
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    // Refused credentials do not heal by retrying; a server that is down or
+    // restarting does.
+    if (IsLoginRefusal(msg)) {
+      Fail(ErrorKind::kPermission,
+           "PostgreSQL at {} refused the connection: {}\n  check the user, password and database "
+           "name in the dsn (a password belongs in an environment variable, e.g. "
+           "${{SOURCE_PASSWORD}}), that the role exists with LOGIN{}, and that pg_hba.conf allows "
+           "it from this host",
+           description, msg, replication ? " and REPLICATION" : "");
+    }
     Fail(ErrorKind::kConnection,
          "cannot connect to PostgreSQL at {}: {}\n  check the dsn in wharf.yaml, that the server "
          "is running, and that pg_hba.conf allows this user{}",
@@ -86,7 +107,7 @@ void Connection::ThrowError(const std::string& what, PGresult* res) const {
     if (s) state = s;
   }
   if (state == "42501") {
-    Fail(kind, "{}: permission denied: {}\n  grant the privilege named above to the wharf user "
+    Fail(ErrorKind::kPermission, "{}: permission denied: {}\n  grant the privilege named above to the wharf user "
          "(see `wharf doctor`)", what, msg);
   }
   Fail(kind, "{}: {}", what, msg);

@@ -24,6 +24,19 @@ ListenAddress ParseListen(const std::string& listen) {
   return a;
 }
 
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+namespace {
+// Compares without an early exit, so response times do not reveal a prefix.
+bool SameSecret(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return diff == 0;
+}
+}  // namespace
+
 struct HttpServer::Impl {
   httplib::Server server;
 };
@@ -50,6 +63,46 @@ void HttpServer::Post(const std::string& path, Handler handler) {
     Reply r = handler(req.body);
     res.status = r.status;
     res.set_content(r.body, r.content_type.c_str());
+  });
+}
+
+void HttpServer::Get(const std::string& path, GetHandler handler) {
+  impl_->server.Get(path, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    std::map<std::string, std::string> params;
+    for (const auto& [k, v] : req.params) params[k] = v;
+    Reply r = handler(params);
+    res.status = r.status;
+    res.set_content(r.body, r.content_type.c_str());
+  });
+}
+
+void HttpServer::Guard(std::string token, std::string pipeline_id) {
+  impl_->server.set_pre_routing_handler([token = std::move(token), id = std::move(pipeline_id)](
+                                            const httplib::Request& req, httplib::Response& res) {
+    // The dashboard page itself holds no data (it fetches /status with the
+    // token from its #token= fragment, which browsers never send to servers
+    // or proxies' logs), so it loads without one.
+    bool page = req.method == "GET" && req.path == "/";
+    if (!token.empty() && !page) {
+      std::string given;
+      auto auth = req.get_header_value("Authorization");
+      if (auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
+      if (!SameSecret(given, token)) {
+        res.status = 401;
+        res.set_header("WWW-Authenticate", "Bearer");
+        res.set_content(R"({"error":"this wharf requires a bearer token (server.token): send Authorization: Bearer <token>"})",
+                        "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    auto asked = req.get_header_value("X-Wharf-Pipeline");
+    if (!asked.empty() && asked != id) {
+      res.status = 409;
+      res.set_content(R"J({"error":"this port serves another wharf pipeline (another wharf.yaml)"})J",
+                      "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
 }
 

@@ -228,7 +228,7 @@ FullLoadResult CopyUnderSnapshot(const core::SourceConfig& source,
           // The source refused this table (a privilege, a bad value): keep what
           // was staged, mark the table errored with the reason, and go on with
           // the others. `wharf resync --table` copies it once fixed.
-          if (e.kind() != ErrorKind::kSource) throw;
+          if (e.kind() != ErrorKind::kSource && e.kind() != ErrorKind::kPermission) throw;
           commit(false);
           board.Update([&](staging::CaptureState& s) {
             auto* t = s.Find(name);

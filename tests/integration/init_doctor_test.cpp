@@ -30,6 +30,10 @@ TEST_F(InitDoctor, InitWritesAConfigThatRunsAndNeverOverwrites) {
   auto doctor = RunWharf({"doctor", "-c", out.string()});
   EXPECT_EQ(doctor.exit_code, 0) << doctor.output;
   EXPECT_NE(doctor.output.find("warn  public.loose has no primary key"), std::string::npos) << doctor.output;
+  // The test cluster keeps WAL for slots without limit: said, with both fixes.
+  EXPECT_NE(doctor.output.find("warn  max_slot_wal_keep_size is unlimited"), std::string::npos) << doctor.output;
+  EXPECT_NE(doctor.output.find("slot_guard.drop_slot_at"), std::string::npos) << doctor.output;
+  EXPECT_NE(doctor.output.find("free for staging (staging.max_pending_bytes"), std::string::npos) << doctor.output;
   auto run = RunWharf({"run", "--once", "-c", out.string()});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(DuckQuery(work_ / "warehouse.duckdb", "SELECT count(*) FROM public.keyed")[0][0].value_or(""), "2");

@@ -115,8 +115,10 @@ Database Database::Open(const std::string& path, const std::string& memory_limit
     if (msg.find("lock") != std::string::npos) {
       hint = "\n  another process holds the warehouse file: stop the running `wharf run`, or use "
              "its status endpoint";
+    } else if (msg.find("ermission denied") != std::string::npos || msg.find("Read-only") != std::string::npos) {
+      hint = "\n  give wharf's user write access to the file and its folder, or point target.path elsewhere";
     }
-    Fail(ErrorKind::kWarehouse, "cannot open DuckDB warehouse {}: {}{}", path, msg, hint);
+    Fail(ErrorKind::kWarehouse, "cannot open DuckDB warehouse {} (target.path): {}{}", path, msg, hint);
   }
   duckdb_destroy_result(&r);
   return out;

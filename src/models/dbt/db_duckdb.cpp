@@ -9,25 +9,6 @@ namespace {
 
 namespace dd = load::duckdb;
 
-std::string TypeName(duckdb_type t) {
-  switch (t) {
-    case DUCKDB_TYPE_BOOLEAN: return "boolean";
-    case DUCKDB_TYPE_TINYINT: return "tinyint";
-    case DUCKDB_TYPE_SMALLINT: return "smallint";
-    case DUCKDB_TYPE_INTEGER: return "integer";
-    case DUCKDB_TYPE_BIGINT: return "bigint";
-    case DUCKDB_TYPE_HUGEINT: return "hugeint";
-    case DUCKDB_TYPE_FLOAT: return "float";
-    case DUCKDB_TYPE_DOUBLE: return "double";
-    case DUCKDB_TYPE_DECIMAL: return "decimal";
-    case DUCKDB_TYPE_DATE: return "date";
-    case DUCKDB_TYPE_TIMESTAMP: return "timestamp";
-    case DUCKDB_TYPE_TIMESTAMP_TZ: return "timestamp with time zone";
-    case DUCKDB_TYPE_VARCHAR: return "varchar";
-    default: return "other";
-  }
-}
-
 class DuckDb final : public Db {
  public:
   // `owned` is empty when the database belongs to someone else (the loader).

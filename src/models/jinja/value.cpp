@@ -25,7 +25,9 @@ Value Value::MakeFunction(std::string name, Function fn) {
 
 Value Value::MakeObject(Dict attributes) {
   Value v;
-  v.v_ = std::make_shared<Object>(Object{std::move(attributes)});
+  auto object = std::make_shared<Object>();
+  object->attributes = std::move(attributes);
+  v.v_ = std::move(object);
   return v;
 }
 

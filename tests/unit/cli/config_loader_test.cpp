@@ -75,10 +75,17 @@ target:
   mode: mirror
   memory_limit: 2GB
   numeric: string
+  read_replica: ./read/warehouse.duckdb
 models:
   project: ./models
 server:
   listen: 0.0.0.0:9000
+  token: tok-123456
+slot_guard:
+  warn_at: 2GB
+  drop_slot_at: 40GB
+validate:
+  every: 6h
 )";
 
 TEST(ConfigLoader, FullConfig) {
@@ -114,6 +121,39 @@ TEST(ConfigLoader, FullConfig) {
   EXPECT_EQ(cfg.target.types.unconstrained_numeric, core::NumericMapping::kString);
   EXPECT_EQ(cfg.models.project, "./models");
   EXPECT_EQ(cfg.server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(cfg.server.token, "tok-123456");
+  EXPECT_EQ(cfg.target.read_replica, "./read/warehouse.duckdb");
+  EXPECT_EQ(cfg.slot_guard.warn_at, 2ull << 30);
+  EXPECT_EQ(cfg.slot_guard.drop_slot_at, std::optional<uint64_t>(40ull << 30));
+  EXPECT_EQ(cfg.validate.every, std::optional<std::chrono::milliseconds>(6h));
+}
+
+TEST(ConfigLoader, ListeningBeyondLoopbackNeedsAToken) {
+  try {
+    ParseConfig("sources:\n  - name: a\n    dsn: x\nserver:\n  listen: 0.0.0.0:9000\n", "w.yaml");
+    FAIL() << "a server reachable from other machines without a token must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
+    EXPECT_NE(e.message().find("w.yaml:5:11: server.listen 0.0.0.0:9000 is reachable from other machines"),
+              std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("set server.token"), std::string::npos) << e.message();
+  }
+  auto loop = ParseConfig("sources:\n  - name: a\n    dsn: x\nserver:\n  listen: 127.0.0.1:9000\n", "w.yaml");
+  EXPECT_TRUE(loop.server.token.empty());
+  EXPECT_FALSE(loop.slot_guard.drop_slot_at);
+  EXPECT_EQ(loop.slot_guard.warn_at, 5ull << 30);
+  EXPECT_FALSE(loop.validate.every);
+}
+
+TEST(ConfigLoader, ReadReplicaIsForDuckDb) {
+  try {
+    ParseConfig("sources:\n  - name: a\n    dsn: x\ntarget:\n  type: postgres\n  dsn: y\n  read_replica: r.duckdb\n",
+                "w.yaml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("w.yaml:7:17: target.read_replica is a copy of a DuckDB file"), std::string::npos)
+        << e.message();
+  }
 }
 
 TEST(ConfigLoader, Defaults) {
@@ -345,12 +385,13 @@ TEST(ParseDuration, LoneDotIsAConfigError) {
 }  // namespace
 }  // namespace wharf::cli
 
-#include "cli/progress.hpp"
+#include "pipeline/progress.hpp"
 
 namespace wharf::cli {
 namespace {
 
 TEST(Progress, LineShowsPercentRateAndEta) {
+  using pipeline::ProgressLine;
   std::string line = ProgressLine("public.orders", 250000, 1000000, 50 << 20, 10.0, true);
   EXPECT_NE(line.find("public.orders"), std::string::npos) << line;
   EXPECT_NE(line.find(" 25%"), std::string::npos) << line;

@@ -35,6 +35,7 @@ TEST(ConfigS3, AllKeysWithInterpolation) {
     addressing: path
 server:
   listen: 0.0.0.0:9999
+  token: ${WHARF_TEST_S3_SECRET}
 )", "w.yaml");
   unsetenv("WHARF_TEST_S3_SECRET");
   EXPECT_EQ(c.staging.url, "s3://bucket/prefix");

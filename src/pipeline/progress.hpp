@@ -12,7 +12,7 @@
 #include "staging/object_store.hpp"
 #include "staging/state_store.hpp"
 
-namespace wharf::cli {
+namespace wharf::pipeline {
 
 // Pure: "42s", "3m07s", "2h05m"; "-" for a negative (unknown) duration.
 std::string FormatDuration(double seconds);
@@ -41,4 +41,4 @@ class ProgressReporter {
   std::thread thread_;
 };
 
-}  // namespace wharf::cli
+}  // namespace wharf::pipeline

@@ -1,4 +1,4 @@
-#include "cli/progress.hpp"
+#include "pipeline/progress.hpp"
 #include "core/clock.hpp"
 
 #include <fmt/format.h>
@@ -7,7 +7,7 @@
 
 #include <chrono>
 
-namespace wharf::cli {
+namespace wharf::pipeline {
 
 namespace {
 std::string Human(double v) {
@@ -110,4 +110,4 @@ void ProgressReporter::Render(const std::vector<std::pair<std::string, staging::
   std::fflush(stderr);
 }
 
-}  // namespace wharf::cli
+}  // namespace wharf::pipeline

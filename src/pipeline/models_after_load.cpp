@@ -1,15 +1,14 @@
-#include "cli/models_after_load.hpp"
+#include "pipeline/models_after_load.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <sstream>
 
-#include "cli/models_cmd.hpp"
 #include "load/duckdb/duckdb_warehouse.hpp"
 #include "staging/staged_log.hpp"
 #include "staging/state_store.hpp"
 
-namespace wharf::cli {
+namespace wharf::pipeline {
 
 namespace {
 
@@ -67,14 +66,14 @@ int ModelsAfterLoad::RunRequest(load::Warehouse& warehouse, const ModelsArgs& ar
   return result.exit_code;
 }
 
-void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches,
+bool ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches,
                                    bool force) {
-  if (!enabled()) return;
+  if (!enabled()) return false;
   // New batches since the last build (or, at the end of --once, any build at all).
   bool news = applied_batches > built_at_batches_ || (force && !built_once_);
   auto now = std::chrono::steady_clock::now();
   bool due = force || !built_once_ || now - last_run_ >= config_.models.every;
-  if (!news || !due) return;
+  if (!news || !due) return false;
   // Checked only when a build is due: it reads capture's state from staging.
   if (!copies_done_) {
     try {
@@ -82,7 +81,7 @@ void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectSt
     } catch (const std::exception& e) {
       spdlog::debug("models: cannot tell whether the full load is applied yet: {}", e.what());
     }
-    if (!copies_done_ && !force) return;
+    if (!copies_done_ && !force) return false;
   }
   ModelsArgs args;
   args.command = config_.models.command;
@@ -111,6 +110,7 @@ void ModelsAfterLoad::AfterCatchUp(load::Warehouse& warehouse, staging::ObjectSt
   built_once_ = true;
   built_at_batches_ = applied_batches;
   last_run_ = now;
+  return true;
 }
 
-}  // namespace wharf::cli
+}  // namespace wharf::pipeline

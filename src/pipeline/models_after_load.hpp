@@ -10,11 +10,11 @@
 #include <optional>
 
 #include "core/config.hpp"
-#include "cli/models_cmd.hpp"
+#include "pipeline/models_request.hpp"
 #include "load/warehouse.hpp"
 #include "staging/object_store.hpp"
 
-namespace wharf::cli {
+namespace wharf::pipeline {
 
 class ModelsAfterLoad {
  public:
@@ -25,7 +25,8 @@ class ModelsAfterLoad {
   // of --once), once every source's first full load is in the warehouse
   // (models over half-copied tables would only report false failures).
   // Never throws.
-  void AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches, bool force);
+  // Returns whether it built.
+  bool AfterCatchUp(load::Warehouse& warehouse, staging::ObjectStore& store, uint64_t applied_batches, bool force);
   // Runs a `wharf models` command from another shell (the local API) on
   // this process's warehouse; returns its exit code, its output in `output`.
   int RunRequest(load::Warehouse& warehouse, const ModelsArgs& args, std::string& output);
@@ -43,4 +44,4 @@ class ModelsAfterLoad {
   std::chrono::steady_clock::time_point last_run_{};
 };
 
-}  // namespace wharf::cli
+}  // namespace wharf::pipeline

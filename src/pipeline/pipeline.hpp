@@ -1,0 +1,83 @@
+#pragma once
+// `wharf run` as a library: the sources' capture threads, the loader (the
+// thread that calls Run), models after loads, the source monitor and the
+// wake-ups between them, with one retry policy by error kind. The CLI, the
+// HTTP server and tests drive it through this interface and read its state
+// from board().
+//
+// Threads: one capture per source (staging batches), the loader (applying
+// them, then models, then tasks posted through tasks()), the monitor
+// (sampling the sources). A capture failure that cannot heal stops the
+// pipeline; the loader rides out an unavailable warehouse while capture keeps
+// staging (up to staging.max_pending_bytes); --once fails at once instead.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+#include "pipeline/board.hpp"
+#include "pipeline/loader_tasks.hpp"
+#include "staging/object_store.hpp"
+
+namespace wharf::pipeline {
+
+enum class Stages { kAll, kCaptureOnly, kLoadOnly };
+
+struct Options {
+  bool once = false;
+  Stages stages = Stages::kAll;
+  // How often the monitor samples the sources (lag, retained WAL).
+  std::chrono::milliseconds sample_every{2000};
+  // The loader refreshes board()'s status report at most this often.
+  std::chrono::milliseconds report_every{2000};
+};
+
+// Names the pipeline a wharf.yaml describes (its staging store and
+// warehouse), so the local API answers only the CLI of the same pipeline.
+std::string PipelineId(const core::Config& config);
+
+class Pipeline {
+ public:
+  // Opens the staging store and takes its leases: a second process on the
+  // same sources stops here with kBusy, having changed nothing.
+  Pipeline(const core::Config& config, Options options);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Runs on the calling thread (the loader) until `stop` is set or, with
+  // once, until every source is caught up and loaded. Returns the exit code.
+  int Run(const std::atomic<bool>& stop);
+
+  Board& board() { return board_; }
+  // Work for the loader thread (the local API).
+  LoaderTasks& tasks() { return tasks_; }
+  staging::ObjectStore& store() { return *store_; }
+  // Something for the loader to do (a batch landed, an upload notification).
+  void Wake();
+  const core::Config& config() const { return config_; }
+
+ private:
+  struct State;
+  const core::Config& config_;
+  Options options_;
+  std::unique_ptr<staging::ObjectStore> store_;
+  Board board_;
+  LoaderTasks tasks_;
+  std::unique_ptr<State> state_;
+
+  void TakeLeases();
+  void CheckStart();
+  void StartCaptures();
+  void CaptureThread(size_t index);
+  bool WarehouseReady();
+  void CatchUp(bool final_pass);
+  void LoaderLoop(const std::atomic<bool>& stop);
+  void AfterLoad(bool final_pass);
+  void ServeTasks();
+  int Finish();
+};
+
+}  // namespace wharf::pipeline

@@ -1,0 +1,88 @@
+#include "server/routes.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "pipeline/models_after_load.hpp"
+#include "pipeline/models_request.hpp"
+#include "server/dashboard_page.hpp"
+#include "server/metrics_page.hpp"
+#include "server/prometheus.hpp"
+#include "server/s3_notify.hpp"
+#include "staging/s3/s3_store.hpp"
+
+namespace wharf::server {
+
+using json = nlohmann::json;
+
+namespace {
+
+// POST /notify/s3: wakes the loader for objects created under this store's prefix.
+Reply OnS3Notification(const std::string& body, pipeline::Pipeline& pipeline) {
+  std::vector<ObjectEvent> events;
+  try {
+    events = ParseS3Events(body);
+  } catch (const Error& e) {
+    spdlog::warn("server: rejected a notification: {}", e.message());
+    return {400, json{{"error", e.message()}}.dump()};
+  }
+  size_t relevant = 0;
+  if (auto* s3 = dynamic_cast<const staging::s3::S3Store*>(&pipeline.store())) {
+    for (const auto& e : events)
+      if (WakesLoader(e, s3->location().bucket, s3->location().prefix)) ++relevant;
+  }
+  spdlog::debug("server: notification with {} event(s), {} for this staging store", events.size(), relevant);
+  if (relevant) pipeline.Wake();
+  return {200, json{{"events", events.size()}, {"relevant", relevant}}.dump()};
+}
+
+// POST /api/models: the command runs on the loader's thread, between batches
+// (the DuckDB file has one writer: this process).
+Reply OnModels(const std::string& body, pipeline::Pipeline& pipeline) {
+  pipeline::ModelsArgs args;
+  try {
+    args = pipeline::ModelsArgsFromJson(body);
+  } catch (const Error& e) {
+    return {400, json{{"error", e.message()}}.dump()};
+  }
+  std::string output;
+  int code = 2;
+  try {
+    pipeline.tasks().Run([&](pipeline::LoaderContext& ctx) {
+      if (!ctx.warehouse) {
+        output = "error: the warehouse is not available to this wharf run: " + ctx.unavailable + "\n";
+        return;
+      }
+      code = ctx.models->RunRequest(*ctx.warehouse, args, output);
+    });
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kBusy) return {503, json{{"error", e.message()}}.dump()};
+    output += "error: " + e.Describe() + "\n";
+  } catch (const std::exception& e) {
+    output += std::string("error: ") + e.what() + "\n";
+  }
+  return {200, json{{"exit_code", code}, {"output", output}}.dump()};
+}
+
+}  // namespace
+
+void InstallRoutes(HttpServer& http, pipeline::Pipeline& pipeline, const core::Config& config) {
+  http.Guard(config.server.token, pipeline::PipelineId(config));
+  http.Get("/", [](const auto&) { return Reply{200, std::string(DashboardHtml()), "text/html; charset=utf-8"}; });
+  http.Get("/status", [&](const auto&) { return Reply{200, pipeline.board().Status().dump()}; });
+  http.Get("/metrics", [&](const auto&) {
+    return Reply{200, MetricsPage(pipeline.board().Status()), std::string(kMetricsContentType)};
+  });
+  http.Get("/healthz", [&](const auto&) {
+    auto status = pipeline.board().Status();
+    bool ok = status.value("healthy", false);
+    return Reply{ok ? 200 : 503, json{{"healthy", ok}, {"problems", status["problems"]}}.dump()};
+  });
+  http.Post("/api/models", [&](const std::string& body) { return OnModels(body, pipeline); });
+  http.Post("/notify/s3", [&](const std::string& body) { return OnS3Notification(body, pipeline); });
+}
+
+}  // namespace wharf::server

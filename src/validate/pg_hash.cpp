@@ -1,0 +1,62 @@
+#include "validate/pg_hash.hpp"
+
+#include <bit>
+
+namespace wharf::validate {
+namespace {
+
+// lookup3's two mixing steps (PostgreSQL's mix() and final()).
+// clang-format off
+void Mix(uint32_t& a, uint32_t& b, uint32_t& c) {
+  a -= c; a ^= std::rotl(c, 4);  c += b;
+  b -= a; b ^= std::rotl(a, 6);  a += c;
+  c -= b; c ^= std::rotl(b, 8);  b += a;
+  a -= c; a ^= std::rotl(c, 16); c += b;
+  b -= a; b ^= std::rotl(a, 19); a += c;
+  c -= b; c ^= std::rotl(b, 4);  b += a;
+}
+
+void Final(uint32_t& a, uint32_t& b, uint32_t& c) {
+  c ^= b; c -= std::rotl(b, 14);
+  a ^= c; a -= std::rotl(c, 11);
+  b ^= a; b -= std::rotl(a, 25);
+  c ^= b; c -= std::rotl(b, 16);
+  a ^= c; a -= std::rotl(c, 4);
+  b ^= a; b -= std::rotl(a, 14);
+  c ^= b; c -= std::rotl(b, 24);
+}
+// clang-format on
+
+// `n` (at most 4) bytes as a little-endian word, starting at bit `shift`.
+uint32_t Word(const unsigned char* p, size_t n, int shift = 0) {
+  uint32_t w = 0;
+  for (size_t i = 0; i < n; ++i) w += static_cast<uint32_t>(p[i]) << (8 * i + shift);
+  return w;
+}
+
+}  // namespace
+
+int64_t PgHashTextExtended(std::string_view bytes) {
+  const auto* k = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t len = bytes.size();
+  uint32_t a = 0x9e3779b9u + static_cast<uint32_t>(len) + 3923095u;
+  uint32_t b = a, c = a;
+  // Seed 0 adds nothing. PostgreSQL reads aligned words or bytes depending on
+  // the pointer; on little-endian both give these little-endian words.
+  while (len >= 12) {
+    a += Word(k, 4);
+    b += Word(k + 4, 4);
+    c += Word(k + 8, 4);
+    Mix(a, b, c);
+    k += 12;
+    len -= 12;
+  }
+  // The last 11 bytes: the lowest byte of c is left for the length.
+  if (len > 8) c += Word(k + 8, len - 8, 8);
+  if (len > 4) b += Word(k + 4, len < 8 ? len - 4 : 4);
+  if (len > 0) a += Word(k, len < 4 ? len : 4);
+  Final(a, b, c);
+  return static_cast<int64_t>((static_cast<uint64_t>(b) << 32) | c);
+}
+
+}  // namespace wharf::validate

@@ -1,0 +1,105 @@
+// WarehouseReader over the DuckDB target, with PostgreSQL's text hash
+// registered as a DuckDB scalar function.
+#include <optional>
+
+#include "core/error.hpp"
+#include "load/duckdb/duckdb_handle.hpp"
+#include "load/warehouse.hpp"
+#include "validate/pg_hash.hpp"
+#include "validate/warehouse_reader.hpp"
+
+namespace wharf::validate {
+namespace {
+
+namespace dd = load::duckdb;
+
+// kDuckDbHashFunction(VARCHAR) -> BIGINT, one vector at a time.
+void PgHashVector(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
+  const idx_t n = duckdb_data_chunk_get_size(input);
+  duckdb_vector in = duckdb_data_chunk_get_vector(input, 0);
+  auto* strings = static_cast<duckdb_string_t*>(duckdb_vector_get_data(in));
+  uint64_t* valid = duckdb_vector_get_validity(in);
+  auto* out = static_cast<int64_t*>(duckdb_vector_get_data(output));
+  duckdb_vector_ensure_validity_writable(output);
+  uint64_t* out_valid = duckdb_vector_get_validity(output);
+  for (idx_t i = 0; i < n; ++i) {
+    if (valid && !duckdb_validity_row_is_valid(valid, i)) {
+      duckdb_validity_set_row_invalid(out_valid, i);
+      continue;
+    }
+    duckdb_string_t& s = strings[i];
+    out[i] = PgHashTextExtended({duckdb_string_t_data(&s), duckdb_string_t_length(s)});
+  }
+}
+
+void RegisterPgHash(dd::Connection& conn) {
+  auto r = conn.Query(std::string("SELECT count(*) FROM duckdb_functions() WHERE function_name = '") +
+                      kDuckDbHashFunction + "'");
+  if (r.GetUInt64(0, 0) > 0) return;  // a connection to the same database registered it
+  duckdb_scalar_function fn = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(fn, kDuckDbHashFunction);
+  duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  duckdb_logical_type bigint = duckdb_create_logical_type(DUCKDB_TYPE_BIGINT);
+  duckdb_scalar_function_add_parameter(fn, varchar);
+  duckdb_scalar_function_set_return_type(fn, bigint);
+  duckdb_scalar_function_set_function(fn, PgHashVector);
+  duckdb_state state = duckdb_register_scalar_function(conn.raw(), fn);
+  duckdb_destroy_logical_type(&varchar);
+  duckdb_destroy_logical_type(&bigint);
+  duckdb_destroy_scalar_function(&fn);
+  if (state == DuckDBError) Fail(ErrorKind::kWarehouse, "DuckDB refused to register {}()", kDuckDbHashFunction);
+}
+
+class DuckReader final : public WarehouseReader {
+ public:
+  // `owned` is empty when the database belongs to the running wharf; `db`
+  // then must outlive this reader.
+  DuckReader(std::optional<dd::Database> owned, duckdb_database db)
+      : owned_(std::move(owned)), conn_(db) {
+    conn_.Query("SET TimeZone = 'UTC'");  // timestamptz text as the source's sessions write it
+    // The warehouse file is attached under its own catalog name (load::duckdb::Database::Open).
+    auto r = conn_.Query(
+        "SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name NOT IN "
+        "('memory', 'temp', 'system') ORDER BY database_name LIMIT 1");
+    if (r.rows() > 0) conn_.Query("USE " + dd::Ident(*r.GetString(0, 0)));
+    RegisterPgHash(conn_);
+  }
+  Dialect dialect() const override { return Dialect::kDuckDb; }
+  std::vector<TextRow> Query(const std::string& sql) override {
+    auto r = conn_.Query(sql);
+    std::vector<TextRow> out(r.rows());
+    for (uint64_t i = 0; i < r.rows(); ++i)
+      for (uint64_t c = 0; c < r.columns(); ++c) out[i].push_back(r.GetString(i, c));
+    return out;
+  }
+  void Begin() override { conn_.Query("BEGIN TRANSACTION"); }
+  void Commit() override { conn_.Query("COMMIT"); }
+
+ private:
+  std::optional<dd::Database> owned_;
+  dd::Connection conn_;
+};
+
+}  // namespace
+
+std::unique_ptr<WarehouseReader> OpenPgWarehouseReader(const core::TargetConfig& target);
+
+std::unique_ptr<WarehouseReader> OpenWarehouseReader(const core::TargetConfig& target,
+                                                     const std::filesystem::path& base_dir,
+                                                     duckdb_database shared) {
+  if (target.type == "postgres") return OpenPgWarehouseReader(target);
+  if (target.type != "duckdb")
+    Fail(ErrorKind::kUnsupported, "validate cannot read target.type '{}'; use duckdb or postgres", target.type);
+  if (shared) return std::make_unique<DuckReader>(std::nullopt, shared);
+  auto path = load::DuckDbFile(target, base_dir.string());
+  if (!std::filesystem::exists(path))
+    Fail(ErrorKind::kConfig, "the warehouse {} does not exist yet: run `wharf run` (or `wharf load`) first", path);
+  auto db = dd::Database::Open(path, target.memory_limit);
+  duckdb_database raw = db.raw();
+  return std::make_unique<DuckReader>(std::move(db), raw);
+}
+
+std::string WarehouseReader::QuoteIdent(const std::string& name) const { return dd::Ident(name); }
+std::string WarehouseReader::QuoteLiteral(const std::string& text) const { return dd::Literal(text); }
+
+}  // namespace wharf::validate

@@ -126,8 +126,53 @@ std::chrono::milliseconds ParseDuration(const std::string& text, const std::stri
   return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
+namespace {
+
+// yaml-cpp reads a double-quoted scalar left open as running on over the
+// following lines, so a missing `"` after a dsn silently swallows the rest of
+// the file into it (and wharf would run with default staging and target).
+// Values in wharf.yaml fit on one line: a quote that opens a scalar must close
+// on its line.
+void CheckQuotesClosed(const std::string& text, const std::string& path) {
+  size_t line_no = 0, pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + pos, end - pos);
+    ++line_no;
+    char prev = ' ';  // last non-space character outside quotes ( ' ' at line start)
+    for (size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;  // a comment
+      bool opens = (c == '"' || c == '\'') && (prev == ' ' || prev == ':' || prev == '-' || prev == '[' ||
+                                                prev == '{' || prev == ',' || prev == '?');
+      if (!opens) {
+        if (c != ' ' && c != '\t') prev = c;
+        continue;
+      }
+      size_t open = i++;
+      for (; i < line.size(); ++i) {
+        if (c == '"' && line[i] == '\\') { ++i; continue; }
+        if (line[i] == c) {
+          if (c == '\'' && i + 1 < line.size() && line[i + 1] == '\'') { ++i; continue; }  // '' inside '...'
+          break;
+        }
+      }
+      if (i >= line.size()) {
+        Fail(ErrorKind::kConfig, "{}:{}:{}: the {} quote opened here is not closed on this line; close it "
+             "(values in wharf.yaml fit on one line)", path, line_no, open + 1, c == '"' ? "double" : "single");
+      }
+      prev = c;
+    }
+    pos = end + 1;
+  }
+}
+
+}  // namespace
+
 core::Config ParseConfig(const std::string& text, const std::string& path) {
   Ctx ctx{path};
+  CheckQuotesClosed(text, path);
   YAML::Node root;
   try {
     root = YAML::Load(text);

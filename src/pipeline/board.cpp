@@ -33,7 +33,8 @@ json ModelsSummary(const json& models) {
     out["status"] = "never";
   } else {
     uint64_t nodes = 0, bad = 0;
-    for (const auto& [status, n] : last["counts"].items()) {
+    const json counts = last.value("counts", json::object());
+    for (const auto& [status, n] : counts.items()) {
       nodes += n.get<uint64_t>();
       if (status == "error" || status == "fail") bad += n.get<uint64_t>();
     }

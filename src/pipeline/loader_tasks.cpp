@@ -1,5 +1,7 @@
 #include "pipeline/loader_tasks.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace wharf::pipeline {
@@ -17,6 +19,24 @@ void LoaderTasks::Run(Task task) {
   if (pending->error) std::rethrow_exception(pending->error);
 }
 
+bool LoaderTasks::RunWithin(Task task, std::chrono::milliseconds wait) {
+  auto pending = std::make_shared<Pending>();
+  pending->task = std::move(task);
+  std::unique_lock lock(mu_);
+  if (!closed_.empty()) throw Error(ErrorKind::kBusy, closed_);
+  queue_.push_back(pending);
+  lock.unlock();
+  wake_();
+  lock.lock();
+  if (!done_.wait_for(lock, wait, [&] { return pending->started || pending->done; })) {
+    queue_.erase(std::remove(queue_.begin(), queue_.end(), pending), queue_.end());
+    return false;
+  }
+  done_.wait(lock, [&] { return pending->done; });
+  if (pending->error) std::rethrow_exception(pending->error);
+  return true;
+}
+
 void LoaderTasks::Serve(LoaderContext& context) {
   for (;;) {
     std::shared_ptr<Pending> next;
@@ -25,6 +45,8 @@ void LoaderTasks::Serve(LoaderContext& context) {
       if (queue_.empty()) return;
       next = queue_.front();
       queue_.pop_front();
+      next->started = true;
+      done_.notify_all();
     }
     std::exception_ptr error;
     try {

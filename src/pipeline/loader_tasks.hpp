@@ -3,6 +3,7 @@
 // loader owns the warehouse connection, and a DuckDB file has one writer
 // process. `wharf models` from another shell and the status refresh of a
 // running `wharf run` come here (the local API); the submitter waits.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -33,6 +34,9 @@ class LoaderTasks {
   // From any thread: runs `task` on the loader thread and waits for it,
   // rethrowing what it threw. Throws Error(kBusy) once the pipeline stops.
   void Run(Task task);
+  // The same, unless the loader does not take it up within `wait` (it is in
+  // the middle of a long batch): then it is withdrawn and false returned.
+  bool RunWithin(Task task, std::chrono::milliseconds wait);
   // From the loader thread: runs every queued task.
   void Serve(LoaderContext& context);
   // Refuses new tasks and fails the queued ones with `why` (the process is stopping).
@@ -42,6 +46,7 @@ class LoaderTasks {
   struct Pending {
     Task task;
     std::exception_ptr error;
+    bool started = false;
     bool done = false;
   };
   std::function<void()> wake_;

@@ -6,10 +6,12 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 #include "capture/capture.hpp"
 #include "core/error.hpp"
+#include "load/duckdb/duckdb_warehouse.hpp"
 #include "load/loader.hpp"
 #include "load/staging_upkeep.hpp"
 #include "pipeline/log_sink.hpp"
@@ -25,6 +27,7 @@
 #include "staging/layout.hpp"
 #include "staging/lease.hpp"
 #include "staging/local_store.hpp"
+#include "validate/validate.hpp"
 
 namespace wharf::pipeline {
 
@@ -43,6 +46,7 @@ struct Pipeline::State {
   Clock::time_point next_report{};
   ModelsAfterLoad models;
   std::unique_ptr<load::StagingUpkeep> upkeep;
+  RowCounter row_counter{std::chrono::seconds(30)};
   std::unique_ptr<ReadReplica> replica;
 
   std::mutex mu;
@@ -57,6 +61,16 @@ struct Pipeline::State {
   std::vector<std::thread> threads;
   std::optional<ProgressReporter> progress;
   std::unique_ptr<SourceMonitor> monitor;
+  // Validations read the loader's DuckDB database from other threads: the
+  // loader closes the warehouse only under the unique lock.
+  std::shared_mutex warehouse_use;
+  std::thread validator;  // validate.every
+  bool validator_stop = false;  // guarded by mu
+  void CloseWarehouse() {
+    std::unique_lock lock(warehouse_use);
+    loader.reset();
+    warehouse.reset();
+  }
   BoardLogging logging;  // last: detached after everything else is gone
 
   void Failed(Error e) {
@@ -165,8 +179,7 @@ bool Pipeline::WarehouseReady() {
     }
     st.warehouse_down = e.message();
     st.next_open_try = Clock::now() + decision.delay;
-    st.loader.reset();
-    st.warehouse.reset();
+    st.CloseWarehouse();
     return false;
   }
 }
@@ -263,8 +276,7 @@ void Pipeline::CatchUp(bool final_pass) {
                  decision.delay.count() / 1000.0);
     st.warehouse_down = e.message();
     st.next_open_try = Clock::now() + decision.delay;
-    st.loader.reset();
-    st.warehouse.reset();
+    st.CloseWarehouse();
   }
 }
 
@@ -277,20 +289,33 @@ void Pipeline::AfterLoad(bool final_pass) {
   if (options_.stages != Stages::kCaptureOnly)
     built = st.models.AfterCatchUp(*st.warehouse, *store_, applied, options_.once && final_pass);
   if (st.replica) st.replica->AfterLoad(*st.warehouse, applied, built, final_pass);
-  if (Clock::now() >= st.next_report || final_pass) {
-    board_.Report(BuildStatusReport(config_, *store_, st.warehouse.get(), st.warehouse_down));
-    st.next_report = Clock::now() + options_.report_every;
+  if (Clock::now() >= st.next_report || final_pass) RefreshReport(st.warehouse.get(), st.warehouse_down);
+}
+
+void Pipeline::RefreshReport(load::Warehouse* warehouse, const std::string& note) {
+  auto& st = *state_;
+  board_.Report(BuildStatusReport(config_, *store_, warehouse, note, &st.row_counter));
+  st.next_report = Clock::now() + options_.report_every;
+}
+
+nlohmann::json Pipeline::Status() {
+  // Fresh facts when the loader is between batches (a CLI asking right after
+  // a change sees it); the last report when it is busy with a long one.
+  try {
+    tasks_.RunWithin([&](LoaderContext& ctx) { RefreshReport(ctx.warehouse, ctx.unavailable); },
+                     std::chrono::milliseconds(1000));
+  } catch (const Error&) {
+    // Stopping: the last report stands.
   }
+  return board_.Status();
 }
 
 void Pipeline::ServeTasks() {
   auto& st = *state_;
   LoaderContext context;
-  // Only open the warehouse for a task when one is queued: WarehouseReady
-  // may wait for the retry policy.
   context.models = &st.models;
   if (WarehouseReady()) context.warehouse = st.warehouse.get();
-  else context.unavailable = st.warehouse_down.empty() ? "this process does not load" : st.warehouse_down;
+  else context.unavailable = options_.stages == Stages::kCaptureOnly ? "this process only captures" : st.warehouse_down;
   tasks_.Serve(context);
 }
 
@@ -306,7 +331,7 @@ void Pipeline::LoaderLoop(const std::atomic<bool>& stop) {
     if (stop || st.abort) st.capture_stop = true;
     {
       std::unique_lock lock(st.mu);
-      if (!st.pending && st.running > 0 && !st.capture_stop) {
+      if (!st.pending && !st.capture_stop && (load_only || st.running > 0)) {
         // Captures in this process wake the loader per batch; alone, it polls (start-after
         // listing, so a poll costs one small request) unless a notification wakes it.
         st.wake.wait_for(lock, load_only ? config_.staging.poll_interval : std::chrono::milliseconds(200));
@@ -321,10 +346,8 @@ void Pipeline::LoaderLoop(const std::atomic<bool>& stop) {
       if (!st.abort) CatchUp(true);  // whatever the last batches were
       return;
     }
-    if (options_.stages == Stages::kCaptureOnly && Clock::now() >= st.next_report) {
-      board_.Report(BuildStatusReport(config_, *store_, nullptr, "this process only captures"));
-      st.next_report = Clock::now() + options_.report_every;
-    }
+    if (options_.stages == Stages::kCaptureOnly && Clock::now() >= st.next_report)
+      RefreshReport(nullptr, "this process only captures");
   }
 }
 
@@ -360,6 +383,8 @@ int Pipeline::Run(const std::atomic<bool>& stop) {
             state_->Failed(Error(ErrorKind::kSource, why));
           });
     }
+    if (!options_.once && config_.validate.every && options_.stages != Stages::kCaptureOnly)
+      st.validator = std::thread([this, every = *config_.validate.every] { ValidateEvery(every); });
     LoaderLoop(stop);
   } catch (const Error& e) {
     st.Failed(e);
@@ -371,10 +396,68 @@ int Pipeline::Run(const std::atomic<bool>& stop) {
   return Finish();
 }
 
+validate::Report Pipeline::Validate(validate::Options options) {
+  auto& st = *state_;
+  std::shared_lock keep(st.warehouse_use);
+  if (config_.target.type == "duckdb") {
+    std::string unavailable;
+    tasks_.Run([&](LoaderContext& ctx) {
+      if (auto* duck = dynamic_cast<load::duckdb::DuckDbWarehouse*>(ctx.warehouse))
+        options.shared_duckdb = duck->database().raw();
+      else
+        unavailable = ctx.unavailable;
+    });
+    if (!options.shared_duckdb)
+      Fail(ErrorKind::kWarehouse, "the warehouse is not available to this wharf run: {}", unavailable);
+  }
+  auto report = validate::Validate(config_, options);
+  auto j = validate::ToJson(report);
+  board_.Validated(j);
+  return report;
+}
+
+// validate.every: a thread of its own, since a validation takes a while and
+// waits for the loader to catch up with the snapshots it read.
+void Pipeline::ValidateEvery(std::chrono::milliseconds every) {
+  auto& st = *state_;
+  for (;;) {
+    {
+      std::unique_lock lock(st.mu);
+      if (st.wake.wait_for(lock, every, [&] { return st.validator_stop; })) return;
+    }
+    // Tables still being copied would only show as differences.
+    auto status = board_.Status();
+    bool copied = true;
+    for (const auto& src : status["sources"]) copied &= src.value("full_load", "") == "complete";
+    if (!copied) {
+      spdlog::info("validate: the first full load is not complete yet; validating in {} s", every.count() / 1000);
+      continue;
+    }
+    try {
+      auto report = Validate(validate::Options::FromEnvironment());
+      uint64_t differences = 0;
+      for (const auto& t : report.tables) differences += t.Differences();
+      if (report.Equal()) spdlog::info("validate: {} table(s) equal to the source", report.tables.size());
+      else spdlog::warn("validate: {} difference(s) between the warehouse and the source; see `wharf status` "
+                        "or run `wharf validate` for the keys", differences);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kBusy) spdlog::warn("validate: {}; trying again in {} s", e.message(), every.count() / 1000);
+    } catch (const std::exception& e) {
+      spdlog::warn("validate: {}", e.what());
+    }
+  }
+}
+
 int Pipeline::Finish() {
   auto& st = *state_;
+  {
+    std::lock_guard lock(st.mu);
+    st.validator_stop = true;
+    st.wake.notify_all();
+  }
   st.capture_stop = true;
   tasks_.Close("wharf run is stopping; run the command again once it has stopped");
+  if (st.validator.joinable()) st.validator.join();
   for (auto& t : st.threads) t.join();
   st.threads.clear();
   st.monitor.reset();

@@ -19,7 +19,10 @@
 #include "core/config.hpp"
 #include "pipeline/board.hpp"
 #include "pipeline/loader_tasks.hpp"
+#include "pipeline/status_report.hpp"
 #include "staging/object_store.hpp"
+#include "validate/options.hpp"
+#include "validate/result.hpp"
 
 namespace wharf::pipeline {
 
@@ -52,11 +55,19 @@ class Pipeline {
   int Run(const std::atomic<bool>& stop);
 
   Board& board() { return board_; }
+  // board().Status() after a fresh status report from the loader thread
+  // (unless it is busy with a long batch for more than a second).
+  nlohmann::json Status();
   // Work for the loader thread (the local API).
   LoaderTasks& tasks() { return tasks_; }
   staging::ObjectStore& store() { return *store_; }
   // Something for the loader to do (a batch landed, an upload notification).
   void Wake();
+  // Validates the warehouse against the sources while loading goes on: on
+  // the calling thread, with connections of its own (DuckDB: on the
+  // database this process holds open). The result goes to board() too.
+  // Throws kWarehouse when the warehouse is unavailable.
+  validate::Report Validate(validate::Options options);
   const core::Config& config() const { return config_; }
 
  private:
@@ -77,6 +88,8 @@ class Pipeline {
   void LoaderLoop(const std::atomic<bool>& stop);
   void AfterLoad(bool final_pass);
   void ServeTasks();
+  void RefreshReport(load::Warehouse* warehouse, const std::string& note);
+  void ValidateEvery(std::chrono::milliseconds every);
   int Finish();
 };
 

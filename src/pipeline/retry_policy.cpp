@@ -18,18 +18,17 @@ std::chrono::milliseconds Backoff(int attempt) {
 
 RetryDecision RetryPolicy::Decide(Part part, ErrorKind kind, int attempt) const {
   if (once_) return {};
-  switch (kind) {
-    case ErrorKind::kConnection:
-      return {true, Backoff(attempt)};
-    case ErrorKind::kWarehouse:
-      // A warehouse that refuses (the DuckDB file locked by another process,
-      // a server restarting) is an outage to ride out while capture keeps
-      // staging; a capture-side warehouse error cannot happen.
-      if (part == Part::kWarehouse) return {true, std::chrono::milliseconds(5000)};
-      return {};
-    default:
-      return {};
+  // A warehouse that is down or refuses (the DuckDB file locked by another
+  // process, a server restarting) is an outage to ride out while capture
+  // keeps staging: tried every 5 s, so loading resumes within seconds of its
+  // return however long it was away. A capture-side warehouse error cannot
+  // happen.
+  if (part == Part::kWarehouse) {
+    if (kind == ErrorKind::kConnection || kind == ErrorKind::kWarehouse) return {true, std::chrono::milliseconds(5000)};
+    return {};
   }
+  if (kind == ErrorKind::kConnection) return {true, Backoff(attempt)};
+  return {};
 }
 
 int RetryPolicy::ExitCode(ErrorKind kind) {

@@ -30,8 +30,21 @@ nlohmann::json CopyFigures(const staging::TableSync& t) {
 
 }  // namespace
 
+std::optional<uint64_t> RowCounter::Count(load::Warehouse& warehouse, const std::string& type,
+                                          const core::TableName& table) {
+  if (type == "duckdb") return warehouse.CountRows(table);
+  auto now = std::chrono::steady_clock::now();
+  auto [it, fresh] = counted_.try_emplace(table.ToString());
+  if (fresh || now - it->second.at >= max_age_) it->second = {warehouse.CountRows(table), now};
+  return it->second.rows;
+}
+
 nlohmann::json BuildStatusReport(const core::Config& config, staging::ObjectStore& store,
-                                 load::Warehouse* warehouse, const std::string& warehouse_note) {
+                                 load::Warehouse* warehouse, const std::string& warehouse_note,
+                                 RowCounter* counter) {
+  auto count = [&](const core::TableName& t) {
+    return counter ? counter->Count(*warehouse, config.target.type, t) : warehouse->CountRows(t);
+  };
   std::map<std::string, load::SourceProgress> progress;
   std::map<std::string, std::string> load_errors;  // tables stopped by a schema change
   if (warehouse) {
@@ -59,7 +72,7 @@ nlohmann::json BuildStatusReport(const core::Config& config, staging::ObjectStor
         core::TableName src{t.table.substr(0, dot), t.table.substr(dot + 1)};
         core::TableName target{config.TargetSchema(s, src.schema), src.name};
         std::optional<uint64_t> rows;
-        if (warehouse) rows = warehouse->CountRows(target);
+        if (warehouse) rows = count(target);
         auto figures = CopyFigures(t);
         auto load_error = load_errors.find(target.ToString());
         // A table the loader stopped is errored whatever its capture phase.
@@ -114,7 +127,7 @@ nlohmann::json BuildStatusReport(const core::Config& config, staging::ObjectStor
                                                 : std::string("forever")},
                               {"tables", tables}});
   }
-  if (warehouse) out["rejects"] = warehouse->CountRows(core::TableName{"_wharf", "rejects"}).value_or(0);
+  if (warehouse) out["rejects"] = count(core::TableName{"_wharf", "rejects"}).value_or(0);
   out["models"] = ModelsStatus(config);
   return out;
 }

@@ -13,6 +13,7 @@
 #include "server/prometheus.hpp"
 #include "server/s3_notify.hpp"
 #include "staging/s3/s3_store.hpp"
+#include "validate/result.hpp"
 
 namespace wharf::server {
 
@@ -67,21 +68,43 @@ Reply OnModels(const std::string& body, pipeline::Pipeline& pipeline) {
   return {200, json{{"exit_code", code}, {"output", output}}.dump()};
 }
 
+// POST /api/validate {"table": "schema.table" | null}: runs on this HTTP
+// thread while loading goes on; answers the report and validate's exit code.
+Reply OnValidate(const std::string& body, pipeline::Pipeline& pipeline) {
+  validate::Options options = validate::Options::FromEnvironment();
+  try {
+    auto j = body.empty() ? json::object() : json::parse(body);
+    if (j.contains("table") && j["table"].is_string()) options.only_table = j["table"].get<std::string>();
+  } catch (const json::exception& e) {
+    return {400, json{{"error", std::string("a validate request that is not valid JSON: ") + e.what()}}.dump()};
+  }
+  try {
+    auto report = pipeline.Validate(options);
+    auto out = validate::ToJson(report);
+    out["exit_code"] = report.Equal() ? 0 : 1;
+    return {200, out.dump()};
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kBusy) return {503, json{{"error", e.message()}}.dump()};
+    return {200, json{{"exit_code", 2}, {"error", e.Describe()}}.dump()};
+  }
+}
+
 }  // namespace
 
 void InstallRoutes(HttpServer& http, pipeline::Pipeline& pipeline, const core::Config& config) {
   http.Guard(config.server.token, pipeline::PipelineId(config));
   http.Get("/", [](const auto&) { return Reply{200, std::string(DashboardHtml()), "text/html; charset=utf-8"}; });
-  http.Get("/status", [&](const auto&) { return Reply{200, pipeline.board().Status().dump()}; });
+  http.Get("/status", [&](const auto&) { return Reply{200, pipeline.Status().dump()}; });
   http.Get("/metrics", [&](const auto&) {
-    return Reply{200, MetricsPage(pipeline.board().Status()), std::string(kMetricsContentType)};
+    return Reply{200, MetricsPage(pipeline.Status()), std::string(kMetricsContentType)};
   });
   http.Get("/healthz", [&](const auto&) {
-    auto status = pipeline.board().Status();
+    auto status = pipeline.Status();
     bool ok = status.value("healthy", false);
     return Reply{ok ? 200 : 503, json{{"healthy", ok}, {"problems", status["problems"]}}.dump()};
   });
   http.Post("/api/models", [&](const std::string& body) { return OnModels(body, pipeline); });
+  http.Post("/api/validate", [&](const std::string& body) { return OnValidate(body, pipeline); });
   http.Post("/notify/s3", [&](const std::string& body) { return OnS3Notification(body, pipeline); });
 }
 

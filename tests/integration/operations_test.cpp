@@ -102,6 +102,29 @@ TEST_F(Operations, StatusAndMetricsOfARunningWharf) {
   Stop();
 }
 
+TEST_F(Operations, ValidationRunsOnAScheduleAndThroughTheRunningWharf) {
+  StartServed("validate:\n  every: 2s\n");
+  PgRun("UPDATE items SET name = 'renamed' WHERE id % 7 = 0;");
+  // validate.every: the result lands in /status and /metrics while loading goes on.
+  ASSERT_TRUE(WaitFor([&] {
+    auto s = Get("/status");
+    return s && (*s)["validation"].is_object() && (*s)["validation"]["equal"] == true;
+  }, 60s)) << run_->Output();
+  std::string metrics = GetText("/metrics");
+  EXPECT_NE(metrics.find("wharf_validation_equal{source=\"src\",table=\"public.items\"} 1"), std::string::npos)
+      << metrics;
+  // `wharf validate` from another shell: the DuckDB file is held, so it runs in the process.
+  auto r = Wharf({"validate"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("through the running wharf"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("public.items"), std::string::npos) << r.output;
+  auto j = Wharf({"validate", "--json", "--table", "public.items"});
+  EXPECT_EQ(j.exit_code, 0) << j.output;
+  auto doc = json::parse(j.output.substr(j.output.find('{')));
+  EXPECT_EQ(doc["tables"][0]["source_rows"], 200) << j.output;
+  Stop();
+}
+
 TEST_F(Operations, TheDashboardShowsTablesAndChartsInABrowser) {
   if (!std::filesystem::exists("/usr/bin/chromium")) GTEST_FAIL() << "chromium is not installed (scripts/setup.sh installs it)";
   StartServed();

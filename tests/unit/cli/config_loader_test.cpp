@@ -492,3 +492,25 @@ TEST(ConfigLoader, TableModeErrors) {
 
 }  // namespace
 }  // namespace wharf::cli
+
+namespace wharf::cli {
+namespace {
+
+TEST(ConfigLoader, AQuoteLeftOpenIsNamedNotSwallowed) {
+  try {
+    ParseConfig("sources:\n  - name: a\n    dsn: \"postgres://x/db\nstaging:\n  url: file://./s\n", "w.yaml");
+    FAIL() << "the rest of the file must not become the dsn";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("w.yaml:3:10: the double quote opened here is not closed on this line"),
+              std::string::npos) << e.message();
+  }
+  // Quotes inside a plain value, closed quotes, '' escapes and comments are fine.
+  auto c = ParseConfig(
+      "sources:\n  - name: a  # it's a comment with a \" in it\n    dsn: postgres://u:p\"q@h/db\n"
+      "    tables: [\"public.a\", 'it''s']\nstaging:\n  url: \"file://./s\"\n", "w.yaml");
+  EXPECT_EQ(c.sources[0].dsn, "postgres://u:p\"q@h/db");
+  EXPECT_EQ(c.sources[0].tables[1], "it's");
+}
+
+}  // namespace
+}  // namespace wharf::cli

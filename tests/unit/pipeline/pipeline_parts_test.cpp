@@ -36,6 +36,14 @@ TEST(RetryPolicy, BacksOffExponentiallyToThirtySeconds) {
   EXPECT_EQ(run.Decide(Part::kCapture, ErrorKind::kConnection, 50).delay, milliseconds(30000));
 }
 
+TEST(RetryPolicy, TheWarehouseIsTriedEveryFiveSeconds) {
+  RetryPolicy run(false);
+  for (int attempt : {1, 5, 100}) {
+    EXPECT_EQ(run.Decide(Part::kWarehouse, ErrorKind::kConnection, attempt).delay, milliseconds(5000));
+    EXPECT_EQ(run.Decide(Part::kWarehouse, ErrorKind::kWarehouse, attempt).delay, milliseconds(5000));
+  }
+}
+
 TEST(RetryPolicy, BatchJobsNeverWait) {
   RetryPolicy once(true);
   EXPECT_FALSE(once.Decide(Part::kCapture, ErrorKind::kConnection, 1).retry);

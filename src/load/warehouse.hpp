@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <duckdb.h>
+
 #include "core/config.hpp"
 #include "core/relation.hpp"
 #include "load/planner.hpp"
@@ -103,6 +105,15 @@ class FreshRows {
 class Warehouse {
  public:
   virtual ~Warehouse() = default;
+  // An embedded database this process holds open (DuckDB: one process may
+  // open the file for writing), for other connections of the same process:
+  // models, validation, the read replica. Null for a server warehouse, which
+  // anyone connects to.
+  struct Embedded {
+    duckdb_database database;
+    std::string catalog;  // the file's catalog name
+  };
+  virtual std::optional<Embedded> EmbeddedDatabase() { return std::nullopt; }
   // Last batch seq applied for `source` (0 when none).
   virtual uint64_t AppliedSeq(const std::string& source) = 0;
   // Opens the transaction of batch `seq` of `source`. Returns false, leaving

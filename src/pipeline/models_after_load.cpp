@@ -4,7 +4,6 @@
 
 #include <sstream>
 
-#include "load/duckdb/duckdb_warehouse.hpp"
 #include "staging/staged_log.hpp"
 #include "staging/state_store.hpp"
 
@@ -17,11 +16,11 @@ namespace {
 models::dbt::OpenDb OpenThrough(load::Warehouse& warehouse, const core::Config& config) {
   std::string target_path = load::DuckDbFile(config.target, config.base_dir);
   return [&warehouse, &config, target_path](const models::project::Profile& p) -> std::unique_ptr<models::dbt::Db> {
-    auto* duck = dynamic_cast<load::duckdb::DuckDbWarehouse*>(&warehouse);
+    auto embedded = warehouse.EmbeddedDatabase();
     bool same_file = p.type == "duckdb" && std::filesystem::weakly_canonical(p.path) ==
                                                std::filesystem::weakly_canonical(target_path);
-    if (duck && config.target.type == "duckdb" && same_file) {
-      return models::dbt::ConnectDuckDb(duck->database().raw(), duck->database().catalog());
+    if (embedded && same_file) {
+      return models::dbt::ConnectDuckDb(embedded->database, embedded->catalog);
     }
     return models::dbt::DefaultOpenDb()(p);
   };

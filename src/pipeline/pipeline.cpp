@@ -11,7 +11,6 @@
 
 #include "capture/capture.hpp"
 #include "core/error.hpp"
-#include "load/duckdb/duckdb_warehouse.hpp"
 #include "load/loader.hpp"
 #include "load/staging_upkeep.hpp"
 #include "pipeline/log_sink.hpp"
@@ -26,7 +25,6 @@
 #include "staging/fresh_cache.hpp"
 #include "staging/layout.hpp"
 #include "staging/lease.hpp"
-#include "staging/local_store.hpp"
 #include "validate/validate.hpp"
 
 namespace wharf::pipeline {
@@ -209,12 +207,12 @@ void Pipeline::StartCaptures() {
   opts.max_pending_bytes = config_.staging.max_pending_bytes;
   opts.full_load_batch_bytes = config_.full_load.batch_bytes;
   opts.copy_workers = copy_workers;
-  auto* local = dynamic_cast<staging::LocalStore*>(store_.get());
+  auto local = store_->LocalRoot();
   for (const auto& s : config_.sources) {
     // Streamed transactions spool next to a local staging directory; with a
     // remote store, in a temp folder named after the store, so captures of
     // two buckets or prefixes on one machine never share a spool.
-    opts.spool_dir = local ? (local->root() / staging::EncodePathSegment(s.name) / "spool").string()
+    opts.spool_dir = local ? (*local / staging::EncodePathSegment(s.name) / "spool").string()
                            : (std::filesystem::temp_directory_path() /
                               ("wharf-spool-" + staging::Sha256Hex(store_->Describe()).substr(0, 16)) /
                               staging::EncodePathSegment(s.name))
@@ -329,12 +327,17 @@ void Pipeline::LoaderLoop(const std::atomic<bool>& stop) {
            "stopping without writing more. Check that process, then restart this one if it should run");
     }
     if (stop || st.abort) st.capture_stop = true;
+    // Captures in this process wake the loader per batch; alone, it polls
+    // every staging.poll_interval (a start-after listing: one small request)
+    // unless a notification wakes it. A signal only sets `stop`, so the wait
+    // is sliced to notice it.
+    auto next_poll = Clock::now() + (load_only ? config_.staging.poll_interval : std::chrono::milliseconds(200));
     {
       std::unique_lock lock(st.mu);
-      if (!st.pending && !st.capture_stop && (load_only || st.running > 0)) {
-        // Captures in this process wake the loader per batch; alone, it polls (start-after
-        // listing, so a poll costs one small request) unless a notification wakes it.
-        st.wake.wait_for(lock, load_only ? config_.staging.poll_interval : std::chrono::milliseconds(200));
+      while (!st.pending && !st.capture_stop && !stop && (load_only || st.running > 0)) {
+        auto now = Clock::now();
+        if (now >= next_poll) break;
+        st.wake.wait_for(lock, std::min<Clock::duration>(next_poll - now, std::chrono::milliseconds(200)));
       }
       st.pending = false;
     }
@@ -402,8 +405,8 @@ validate::Report Pipeline::Validate(validate::Options options) {
   if (config_.target.type == "duckdb") {
     std::string unavailable;
     tasks_.Run([&](LoaderContext& ctx) {
-      if (auto* duck = dynamic_cast<load::duckdb::DuckDbWarehouse*>(ctx.warehouse))
-        options.shared_duckdb = duck->database().raw();
+      if (auto embedded = ctx.warehouse ? ctx.warehouse->EmbeddedDatabase() : std::nullopt)
+        options.shared_duckdb = embedded->database;
       else
         unavailable = ctx.unavailable;
     });

@@ -10,7 +10,6 @@
 
 #include "core/error.hpp"
 #include "load/duckdb/duckdb_handle.hpp"
-#include "load/duckdb/duckdb_warehouse.hpp"
 
 namespace wharf::pipeline {
 
@@ -56,13 +55,13 @@ void ReadReplica::AfterLoad(load::Warehouse& warehouse, uint64_t applied, bool m
 }
 
 void ReadReplica::Refresh(load::Warehouse& warehouse) {
-  auto* duck = dynamic_cast<load::duckdb::DuckDbWarehouse*>(&warehouse);
-  if (!duck) Fail(ErrorKind::kConfig, "target.read_replica is for a duckdb target");
+  auto embedded = warehouse.EmbeddedDatabase();
+  if (!embedded) Fail(ErrorKind::kConfig, "target.read_replica is for a duckdb target");
   auto started = std::chrono::steady_clock::now();
   // Everything committed goes into the file and its WAL is emptied: between
   // batches nothing writes, so the file alone is the whole database.
-  auto conn = duck->database().Connect();
-  conn.Query("CHECKPOINT " + load::duckdb::Ident(duck->database().catalog()));
+  load::duckdb::Connection conn(embedded->database);
+  conn.Query("CHECKPOINT " + load::duckdb::Ident(embedded->catalog));
   fs::path source = load::DuckDbFile(config_.target, config_.base_dir);
   fs::path target = path_;
   fs::path tmp = target;

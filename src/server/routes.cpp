@@ -12,7 +12,6 @@
 #include "server/metrics_page.hpp"
 #include "server/prometheus.hpp"
 #include "server/s3_notify.hpp"
-#include "staging/s3/s3_store.hpp"
 #include "validate/result.hpp"
 
 namespace wharf::server {
@@ -31,9 +30,9 @@ Reply OnS3Notification(const std::string& body, pipeline::Pipeline& pipeline) {
     return {400, json{{"error", e.message()}}.dump()};
   }
   size_t relevant = 0;
-  if (auto* s3 = dynamic_cast<const staging::s3::S3Store*>(&pipeline.store())) {
+  if (auto bucket = pipeline.store().Bucket()) {
     for (const auto& e : events)
-      if (WakesLoader(e, s3->location().bucket, s3->location().prefix)) ++relevant;
+      if (WakesLoader(e, bucket->bucket, bucket->prefix)) ++relevant;
   }
   spdlog::debug("server: notification with {} event(s), {} for this staging store", events.size(), relevant);
   if (relevant) pipeline.Wake();

@@ -21,6 +21,7 @@ class LocalStore : public ObjectStore {
   // An flock on the file: the kernel drops it when the holder exits, however.
   std::unique_ptr<Lease> TakeLease(const std::string& path, const LeaseRecord& me) override;
   std::string Describe() const override { return root_.string(); }
+  std::optional<std::filesystem::path> LocalRoot() const override { return root_; }
 
   const std::filesystem::path& root() const { return root_; }
 

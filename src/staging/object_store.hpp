@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +82,16 @@ class ObjectStore {
   virtual std::unique_ptr<Lease> TakeLease(const std::string& path, const LeaseRecord& me) = 0;
   // For messages: where this store is, without secrets.
   virtual std::string Describe() const = 0;
+  // A local directory store's root (streamed transactions spool beside it);
+  // nullopt for a remote store.
+  virtual std::optional<std::filesystem::path> LocalRoot() const { return std::nullopt; }
+  // A bucket store's bucket and key prefix (upload notifications name
+  // them); nullopt for a local store.
+  struct BucketPrefix {
+    std::string bucket;
+    std::string prefix;
+  };
+  virtual std::optional<BucketPrefix> Bucket() const { return std::nullopt; }
 
   void Put(const std::string& path, std::string_view bytes) {
     auto w = OpenWriter(path);

@@ -253,5 +253,19 @@ TEST_F(Operations, JsonLogsAreOneEventPerLineWithoutSecrets) {
       << r.output;
 }
 
+// sslmode, sslrootcert and client certificates are libpq's: wharf passes the
+// DSN through, so sslmode=require reaches libpq, which refuses this test
+// server (it has no TLS) and says so.
+TEST_F(Operations, SslSettingsInTheDsnReachLibpq) {
+  PgRun("CREATE TABLE items (id int PRIMARY KEY)");
+  std::string sep = dsn_.find('?') == std::string::npos ? "?" : "&";
+  WriteConfig("  - name: src\n    dsn: " + dsn_ + sep + "sslmode=require&sslrootcert=/nonexistent/root.crt\n");
+  auto r = RunOnce();
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("server does not support SSL"), std::string::npos) << r.output;
+  WriteConfig("  - name: src\n    dsn: " + dsn_ + sep + "sslmode=disable\n");
+  EXPECT_EQ(RunOnce().exit_code, 0);
+}
+
 }  // namespace
 }  // namespace wharf::test

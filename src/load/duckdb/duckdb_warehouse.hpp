@@ -30,6 +30,7 @@ class DuckDbWarehouse : public Warehouse {
   // The open database: models built inside `wharf run` connect to it, since
   // a DuckDB file has one writer process.
   Database& database() { return db_; }
+  std::optional<Embedded> EmbeddedDatabase() override { return Embedded{db_.raw(), db_.catalog()}; }
 
   uint64_t AppliedSeq(const std::string& source) override;
   bool BeginBatch(const std::string& source, uint64_t seq) override;

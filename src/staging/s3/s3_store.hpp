@@ -30,6 +30,7 @@ class S3Store : public ObjectStore {
   // A conditional PUT (If-None-Match: *), renewed with If-Match every ttl/3.
   std::unique_ptr<Lease> TakeLease(const std::string& path, const LeaseRecord& me) override;
   std::string Describe() const override;
+  std::optional<BucketPrefix> Bucket() const override { return BucketPrefix{location_.bucket, location_.prefix}; }
 
   const Location& location() const { return location_; }
 

@@ -47,6 +47,10 @@ int Validate(const core::Config& config, const std::optional<std::string>& table
   json request = {{"table", table ? json(*table) : json(nullptr)}};
   if (auto live = CallRunningWharf(config, "/api/validate", request.dump())) {
     report = std::move(*live);
+    if (report.contains("error")) {
+      fmt::print(stderr, "error: {}\n", report["error"].get<std::string>());
+      return 2;
+    }
   } else {
     auto options = validate::Options::FromEnvironment();
     options.only_table = table;

@@ -57,6 +57,9 @@ class DuckReader final : public WarehouseReader {
   DuckReader(std::optional<dd::Database> owned, duckdb_database db)
       : owned_(std::move(owned)), conn_(db) {
     conn_.Query("SET TimeZone = 'UTC'");  // timestamptz text as the source's sessions write it
+    // A row's canonical text is one `||` chain over its columns: a table of
+    // 1,600 columns (PostgreSQL's limit) nests about 3,200 deep.
+    conn_.Query("SET max_expression_depth TO 20000");
     // The warehouse file is attached under its own catalog name (load::duckdb::Database::Open).
     auto r = conn_.Query(
         "SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name NOT IN "

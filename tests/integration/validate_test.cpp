@@ -75,7 +75,7 @@ TEST_P(Validate, MissingAndExtraRows) {
   Once();
   ExpectValidateEqual();
   WExec("DELETE FROM public.items WHERE id = 3; INSERT INTO public.items (id, v) VALUES (999, 'ghost');"
-        "UPDATE public.items SET n = 1.01, at = NULL WHERE id = 200;");
+        "UPDATE public.items SET n = 1.01, \"at\" = NULL WHERE id = 200;");
   auto r = Wharf({"validate"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("missing in warehouse: (id)=(3)"), std::string::npos) << r.output;

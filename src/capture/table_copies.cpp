@@ -143,8 +143,8 @@ void TableCopies::Discover() {
         staging::TableSync ts;
         ts.table = t.name.ToString();
         ts.truncate_first = true;
-        s2.tables.push_back(std::move(ts));
         spdlog::info("capture {}: new table {} selected", source_.name, ts.table);
+        s2.tables.push_back(std::move(ts));
       }
     });
   }

@@ -91,9 +91,20 @@ std::string DuckFloat(const std::string& x, bool real) {
       x, real ? "%.8e" : "%.16e");
 }
 
-// DuckDB writes the years before 1 AD as "0044-03-15 (BC)", PostgreSQL as "0044-03-15 BC".
-std::string DuckBc(const std::string& text) {
-  return fmt::format("CASE WHEN contains({0}, ' (BC)') THEN replace({0}, ' (BC)', '') || ' BC' ELSE {0} END", text);
+// DuckDB writes the years before 1 AD as "0044-03-15 (BC)", PostgreSQL as
+// "0044-03-15 BC". The test is on the value, so the common case formats once.
+std::string DuckBc(const std::string& x, const std::string& text, const char* first_ad) {
+  return fmt::format("CASE WHEN {0} < {1} AND isfinite({0}) THEN replace({2}, ' (BC)', '') || ' BC' ELSE {2} END", x,
+                     first_ad, text);
+}
+
+// A timestamptz as text in UTC. DuckDB's own cast goes through ICU's calendar
+// (~5x the cost); as a plain timestamp of the same microseconds it does not.
+std::string DuckTimestampTz(const std::string& x) {
+  return fmt::format(
+      "CASE WHEN isfinite({0}) THEN CAST(make_timestamp(epoch_us({0})) AS VARCHAR) || '+00' ELSE CAST({0} AS "
+      "VARCHAR) END",
+      x);
 }
 
 std::string DuckInterval(const std::string& x) {
@@ -119,9 +130,11 @@ std::string DuckScalar(const core::LogicalType& t, const std::string& x) {
     case LogicalKind::kBlob:
       return "'\\x' || lower(hex(" + x + "))";
     case LogicalKind::kDate:
+      return DuckBc(x, text, "DATE '0001-01-01'");
     case LogicalKind::kTimestamp:
+      return DuckBc(x, text, "TIMESTAMP '0001-01-01 00:00:00'");
     case LogicalKind::kTimestampTz:
-      return DuckBc(text);
+      return DuckBc(x, DuckTimestampTz(x), "TIMESTAMPTZ '0001-01-01 00:00:00+00'");
     case LogicalKind::kInterval:
       return DuckInterval(x);
     default:  // bool, integers, json, time, uuid: PostgreSQL's text already
@@ -166,48 +179,105 @@ std::string DuckList(const core::LogicalType& t, const std::string& x) {
       x, dims, flat, element);
 }
 
+// ---------------------------------------------------------------------------
+// Values the row hash takes natively on a DuckDB target
+
+bool IsInteger(uint32_t oid) { return oid == core::oid::kInt2 || oid == core::oid::kInt4 || oid == core::oid::kInt8; }
+
+// A timestamp's microseconds since 2000-01-01 (PostgreSQL's own value,
+// INT64_MIN and INT64_MAX for -infinity and infinity) from a DuckDB TIMESTAMP
+// or TIMESTAMPTZ, whose microseconds count from 1970.
+std::string DuckPgMicros(const std::string& x, bool tz) {
+  return fmt::format(
+      "CASE WHEN isfinite({0}) THEN epoch_us({0}) - 946684800000000 WHEN {0} > {1} '1970-01-01 00:00:00{2}' THEN "
+      "9223372036854775807 WHEN {0} < {1} '1970-01-01 00:00:00{2}' THEN -9223372036854775807 - 1 END",
+      x, tz ? "TIMESTAMPTZ" : "TIMESTAMP", tz ? "+00" : "");
+}
+
+// The timestamp PostgreSQL hashes: a timestamptz as UTC wall time (the same
+// microseconds), NULL past DuckDB's range as PgTimestamp.
+std::string PgHashedTimestamp(const std::string& x, bool tz) {
+  return fmt::format("CASE WHEN {0} > '294247-01-10 04:00:54.775807{1}'::{2} AND isfinite({0}) THEN NULL ELSE {3} END",
+                     x, tz ? "+00" : "", tz ? "timestamptz" : "timestamp", tz ? "timezone('UTC', " + x + ")" : x);
+}
+
+// Where the row hash takes the value itself: integers and timestamps.
+void HashNatively(const core::Column& column, const core::LogicalType& type, const std::string& src,
+                  const std::string& wh, ColumnCanon& out) {
+  const bool integer = IsInteger(column.type_oid) &&
+                       (type.kind == LogicalKind::kInt16 || type.kind == LogicalKind::kInt32 ||
+                        type.kind == LogicalKind::kInt64);
+  if (integer) {
+    out.source_hash = {src + "::int8", HashInput::kInt8};
+    out.warehouse_hash = {"CAST(" + wh + " AS BIGINT)", HashInput::kInt8};
+    return;
+  }
+  const bool tz = column.type_oid == core::oid::kTimestampTz && type.kind == LogicalKind::kTimestampTz;
+  if (tz || (column.type_oid == core::oid::kTimestamp && type.kind == LogicalKind::kTimestamp)) {
+    out.source_hash = {PgHashedTimestamp(src, tz), HashInput::kTimestamp};
+    out.warehouse_hash = {DuckPgMicros(wh, tz), HashInput::kInt8};
+  }
+}
+
 }  // namespace
 
 ColumnCanon CanonicalColumn(const core::Column& column, const core::LogicalType& type, Dialect warehouse,
                             const std::string& src, const std::string& wh) {
   ColumnCanon out;
-  out.free_text = type.kind == LogicalKind::kText || type.kind == LogicalKind::kJson;
-  if (warehouse == Dialect::kPostgres) {
-    // Same types on both sides: the same text. Array text can hold anything.
+  if (warehouse == Dialect::kPostgres) {  // same types on both sides: the same text
     out.source = src + "::text";
     out.warehouse = wh + "::text";
-    out.free_text = out.free_text || type.kind == LogicalKind::kList;
-    return out;
-  }
-  if (type.kind == LogicalKind::kList) {
+  } else if (type.kind == LogicalKind::kList) {
     out.source = PgList(column, type, src);
     out.warehouse = DuckList(type, wh);
-    return out;
+  } else {
+    out.source = PgScalar(column, column.type_oid, type, src);
+    out.warehouse = DuckScalar(type, wh);
   }
-  out.source = PgScalar(column, column.type_oid, type, src);
-  out.warehouse = DuckScalar(type, wh);
+  out.source_hash = {out.source, HashInput::kText};
+  out.warehouse_hash = {out.warehouse, HashInput::kText};
+  if (warehouse == Dialect::kDuckDb) HashNatively(column, type, src, wh, out);
   return out;
 }
 
-std::string RowTextSql(const std::vector<std::string>& columns, const std::vector<bool>& free_text,
-                       Dialect dialect) {
-  if (columns.empty()) return "''";
-  std::string out;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const std::string& e = columns[i];
-    std::string piece = "coalesce(" + e + ", 'N')";
-    if (free_text[i]) {
-      piece = dialect == Dialect::kPostgres ? "coalesce(length(" + e + ")::text || ':' || " + e + ", 'N')"
-                                            : "coalesce(CAST(length(" + e + ") AS VARCHAR) || ':' || " + e + ", 'N')";
-    }
-    out += (i ? " || '|' || " : "") + piece;
+namespace {
+
+std::string ColumnHash(const HashTerm& term, size_t seed, Dialect dialect) {
+  const bool pg = dialect == Dialect::kPostgres;
+  std::string call;
+  switch (term.input) {
+    case HashInput::kText:
+      // "C": a column's nondeterministic collation would hash its sort key.
+      call = pg ? fmt::format("hashtextextended(({}) COLLATE \"C\", {})", term.expr, seed)
+                : fmt::format("{}({}, {})", kDuckDbHashFunction, term.expr, seed);
+      break;
+    case HashInput::kInt8:
+      call = fmt::format("{}({}, {})", pg ? "hashint8extended" : kDuckDbInt8HashFunction, term.expr, seed);
+      break;
+    case HashInput::kTimestamp:  // PostgreSQL only
+      call = fmt::format("timestamp_hash_extended({}, {})", term.expr, seed);
+      break;
   }
-  return out;
+  return fmt::format("coalesce({}, {})", call, seed);
 }
 
-std::string HashSql(const std::string& text, Dialect dialect) {
-  if (dialect == Dialect::kPostgres) return "hashtextextended((" + text + ") COLLATE \"C\", 0)";
-  return std::string(kDuckDbHashFunction) + "(" + text + ")";
+// The xor of hashes[lo, hi), as a balanced tree.
+std::string XorTree(const std::vector<std::string>& hashes, size_t lo, size_t hi, Dialect dialect) {
+  if (hi - lo == 1) return hashes[lo];
+  const size_t mid = lo + (hi - lo) / 2;
+  const std::string a = XorTree(hashes, lo, mid, dialect), b = XorTree(hashes, mid, hi, dialect);
+  return dialect == Dialect::kPostgres ? "(" + a + " # " + b + ")" : "xor(" + a + ", " + b + ")";
+}
+
+}  // namespace
+
+std::string RowHashSql(const std::vector<HashTerm>& columns, Dialect dialect) {
+  if (columns.empty()) return "0";
+  std::vector<std::string> hashes;
+  for (size_t i = 0; i < columns.size(); ++i) hashes.push_back(ColumnHash(columns[i], i + 1, dialect));
+  const std::string combined = XorTree(hashes, 0, hashes.size(), dialect);
+  return fmt::format("{}({}, 0)", dialect == Dialect::kPostgres ? "hashint8extended" : kDuckDbInt8HashFunction,
+                     combined);
 }
 
 bool OrdersNatively(const core::LogicalType& type) {

@@ -1,10 +1,10 @@
 #pragma once
 // The canonical text of a value, as SQL on each side of a comparison.
 //
-// validate never moves rows to compare them: each side turns every value into
-// the same text in its own SQL, hashes rows of that text and sums the hashes
-// per chunk. So for every type wharf loads there is one expression per side
-// that gives byte-identical text for the same value:
+// validate never moves rows to compare them: each side hashes every row from
+// its values in its own SQL and sums the hashes per chunk. So for every type
+// wharf loads there is one expression per side that gives byte-identical text
+// for the same value, which the row hash takes (and the drill-down compares):
 //
 //   target duckdb    the source's PostgreSQL text where DuckDB can give it too
 //                    (integers, DECIMAL with its scale, ISO dates and times,
@@ -19,6 +19,10 @@
 //                    reject is counted once, as a reject, not as a difference.
 //   target postgres  both sides are PostgreSQL with the source's types: each
 //                    value's own ::text.
+//
+// Integers and timestamps skip the text on a DuckDB target: the row hash
+// takes their 64-bit value (a timestamp's microseconds since 2000, as
+// PostgreSQL keeps it), which PostgreSQL hashes without formatting it.
 // Pure: builds SQL text only.
 #include <string>
 #include <vector>
@@ -30,12 +34,20 @@ namespace wharf::validate {
 
 enum class Dialect { kPostgres, kDuckDb };
 
+// What the row hash takes of a column on one side: its canonical text, a
+// bigint, or (PostgreSQL only) a timestamp, hashed as its bigint.
+enum class HashInput { kText, kInt8, kTimestamp };
+struct HashTerm {
+  std::string expr;
+  HashInput input = HashInput::kText;
+};
+
 struct ColumnCanon {
   std::string source;     // PostgreSQL over the source column
   std::string warehouse;  // the warehouse's dialect over its column
-  // The text may hold any character (text, json): the row text prefixes it
-  // with its length, so that no two rows give the same row text.
-  bool free_text = false;
+  // The row hash's input per side: the texts above unless the value itself
+  // hashes alike on both.
+  HashTerm source_hash, warehouse_hash;
 };
 
 // `column` as pg::TypeResolver resolved it, `type` its logical type under
@@ -43,15 +55,19 @@ struct ColumnCanon {
 ColumnCanon CanonicalColumn(const core::Column& column, const core::LogicalType& type, Dialect warehouse,
                             const std::string& src, const std::string& wh);
 
-// One row's canonical text from its columns' canonical texts, in `dialect`:
-// "a|b|...", NULL as N, free text as <length>:<text>.
-std::string RowTextSql(const std::vector<std::string>& columns, const std::vector<bool>& free_text,
-                       Dialect dialect);
-
-// PostgreSQL's hashtextextended(text, 0) of a text expression: the function
-// itself on PostgreSQL, wharf's copy of it (kDuckDbHashFunction) on DuckDB.
+// A row's hash from its columns' hash terms, in `dialect`: each column's
+// PostgreSQL hash (hashtextextended, hashint8extended or
+// timestamp_hash_extended) seeded with its position (1, 2, ...), a NULL the
+// position itself; the columns' hashes xor-ed and that hashed again
+// (hashint8extended, seed 0). Seeds keep a value's column apart; the last
+// hash makes a row's hash change when values move between rows, which a sum
+// over the chunk would otherwise not see. Each column is evaluated once (no
+// separator a value could contain, no concatenation), and the xor is a
+// balanced tree, so 1,600 columns nest a dozen levels deep.
+// On DuckDB the hashes are wharf's copies (kDuckDbHashFunction, kDuckDbInt8HashFunction).
 inline constexpr const char* kDuckDbHashFunction = "wharf_pg_hash";
-std::string HashSql(const std::string& text, Dialect dialect);
+inline constexpr const char* kDuckDbInt8HashFunction = "wharf_pg_hash_int8";
+std::string RowHashSql(const std::vector<HashTerm>& columns, Dialect dialect);
 
 // Whether a key column of this logical type orders the same way in
 // PostgreSQL and in the warehouse when compared natively; other key columns

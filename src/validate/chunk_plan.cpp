@@ -11,19 +11,53 @@
 
 namespace wharf::validate {
 
+size_t ChunkCount(size_t sampled, double fraction, uint64_t chunk_rows, size_t max_chunks) {
+  if (sampled == 0 || fraction <= 0) return 1;
+  const double estimated = static_cast<double>(sampled) / std::min(fraction, 1.0);
+  const auto wanted = static_cast<size_t>(std::ceil(estimated / static_cast<double>(std::max<uint64_t>(chunk_rows, 1))));
+  return std::max<size_t>(1, std::min({max_chunks, sampled, wanted}));
+}
+
 std::vector<KeyValue> PickBoundaries(const std::vector<KeyValue>& sorted_sample, double fraction,
                                      uint64_t chunk_rows, size_t max_chunks) {
-  if (sorted_sample.empty() || fraction <= 0) return {};
-  const double estimated = static_cast<double>(sorted_sample.size()) / std::min(fraction, 1.0);
-  const size_t chunks = std::min<size_t>(
-      {max_chunks, sorted_sample.size(),
-       static_cast<size_t>(std::ceil(estimated / static_cast<double>(std::max<uint64_t>(chunk_rows, 1))))});
+  const size_t chunks = ChunkCount(sorted_sample.size(), fraction, chunk_rows, max_chunks);
   std::vector<KeyValue> out;
   for (size_t i = 1; i < chunks; ++i) {
     const KeyValue& b = sorted_sample[i * sorted_sample.size() / chunks];
     if (out.empty() || out.back() != b) out.push_back(b);  // equal boundaries would make empty chunks
   }
   return out;
+}
+
+std::vector<KeyValue> Grid::Boundaries() const {
+  std::vector<KeyValue> out;
+  for (size_t i = 1; i < chunks; ++i)
+    out.push_back({std::to_string(origin + static_cast<int64_t>(i) * width)});
+  return out;
+}
+
+std::optional<Grid> EvenGrid(const std::vector<KeyValue>& sorted_sample, size_t chunks) {
+  if (chunks < 2 || sorted_sample.size() < chunks) return std::nullopt;
+  std::vector<int64_t> keys;
+  try {
+    for (const auto& k : sorted_sample) keys.push_back(std::stoll(k.at(0)));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  // Ranges beyond 2^62 would overflow the arithmetic; such keys are not a sequence anyway.
+  const __int128 span = static_cast<__int128>(keys.back()) - keys.front() + 1;
+  if (span > (static_cast<__int128>(1) << 62)) return std::nullopt;
+  Grid g;
+  g.origin = keys.front();
+  g.chunks = chunks;
+  g.width = static_cast<int64_t>((span + static_cast<__int128>(chunks) - 1) / static_cast<__int128>(chunks));
+  if (g.width < 1) return std::nullopt;
+  std::vector<size_t> per(chunks);
+  for (int64_t k : keys) ++per[std::min(chunks - 1, static_cast<size_t>((k - g.origin) / g.width))];
+  const size_t limit = 2 * (keys.size() + chunks - 1) / chunks;
+  for (size_t n : per)
+    if (n > limit) return std::nullopt;
+  return g;
 }
 
 size_t BucketCount(double estimated_rows, uint64_t chunk_rows, size_t max_chunks) {
@@ -77,6 +111,22 @@ ChunkSql::ChunkSql(std::vector<KeyPart> key, std::vector<KeyValue> boundaries, D
   }
 }
 
+ChunkSql::ChunkSql(std::vector<KeyPart> key, const Grid& grid, Dialect warehouse_dialect)
+    : ChunkSql(std::move(key), grid.Boundaries(), warehouse_dialect) {
+  grid_ = grid;
+}
+
+std::string ChunkSql::GridIdSql(bool source) const {
+  const std::string& k = source ? key_[0].source : key_[0].warehouse;
+  const int64_t last = grid_->origin + static_cast<int64_t>(grid_->chunks - 1) * grid_->width;
+  // Between the first and last points the difference (in bigint: an int
+  // key's may not fit an int) cannot overflow; both engines divide
+  // non-negative integers alike (DuckDB's / would give a double).
+  return fmt::format("CASE WHEN {0} < {1} THEN 0 WHEN {0} >= {2} THEN {3} ELSE (CAST({0} AS BIGINT) - ({1})) {4} {5} END", k,
+                     grid_->origin, last, grid_->chunks - 1, DialectOf(source) == Dialect::kDuckDb ? "//" : "/",
+                     grid_->width);
+}
+
 std::string ChunkSql::Less(size_t b, bool source) const {
   const auto& lit = source ? source_literals_[b] : warehouse_literals_[b];
   auto expr = [&](size_t k) { return source ? key_[k].source : key_[k].warehouse; };
@@ -103,7 +153,10 @@ std::string ChunkSql::Bisect(size_t lo, size_t hi, bool source) const {
          Bisect(mid + 1, hi, source) + " END";
 }
 
-std::string ChunkSql::ChunkIdSql(bool source) const { return Bisect(0, boundaries_.size(), source); }
+std::string ChunkSql::ChunkIdSql(bool source) const {
+  if (grid_) return GridIdSql(source);
+  return Bisect(0, boundaries_.size(), source);
+}
 
 std::string ChunkSql::ChunkWhereSql(size_t i, bool source) const {
   std::string out;

@@ -10,6 +10,7 @@
 // without a key is split into buckets by a hash of the whole row instead.
 // Pure: builds SQL text and picks boundaries.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,29 @@ struct KeyPart {
 // canonical text.
 using KeyValue = std::vector<std::string>;
 
+// How many chunks of about `chunk_rows` rows (at most `max_chunks`, at least
+// 1) a table has of which `sampled` rows are `fraction` (0..1].
+size_t ChunkCount(size_t sampled, double fraction, uint64_t chunk_rows, size_t max_chunks);
 // From a sample of `fraction` (0..1] of the table's rows, sorted in chunk
 // order: boundaries cutting the table into chunks of about `chunk_rows`
 // rows, at most `max_chunks`; none when one chunk holds it all. Chunk i
 // holds the keys from boundary i-1 (inclusive) to boundary i (exclusive).
 std::vector<KeyValue> PickBoundaries(const std::vector<KeyValue>& sorted_sample, double fraction,
                                      uint64_t chunk_rows, size_t max_chunks);
+// An even grid over one integer key column: chunk i holds origin + i*width
+// up to the next point, the first and last chunks everything below and
+// above. A row finds its chunk with a subtraction and a division instead of
+// a bisection (a third of PostgreSQL's cost per row). Chosen only when the
+// sample spreads about evenly over it (no chunk over twice the average),
+// so skewed keys fall back to sampled boundaries.
+struct Grid {
+  int64_t origin = 0;
+  int64_t width = 1;
+  size_t chunks = 1;
+  std::vector<KeyValue> Boundaries() const;  // origin + width, origin + 2*width, ...
+};
+std::optional<Grid> EvenGrid(const std::vector<KeyValue>& sorted_sample, size_t chunks);
+
 // Buckets for a table without a key with about `estimated_rows` rows.
 size_t BucketCount(double estimated_rows, uint64_t chunk_rows, size_t max_chunks);
 
@@ -46,6 +64,8 @@ class ChunkSql {
  public:
   // `warehouse_dialect` is the warehouse's; the source side is PostgreSQL.
   ChunkSql(std::vector<KeyPart> key, std::vector<KeyValue> boundaries, Dialect warehouse_dialect);
+  // Chunks of an even grid over a one-column integer key.
+  ChunkSql(std::vector<KeyPart> key, const Grid& grid, Dialect warehouse_dialect);
 
   size_t chunks() const { return boundaries_.size() + 1; }
   const std::vector<KeyPart>& key() const { return key_; }
@@ -62,8 +82,11 @@ class ChunkSql {
   std::string Bisect(size_t lo, size_t hi, bool source) const;
   Dialect DialectOf(bool source) const { return source ? Dialect::kPostgres : warehouse_; }
 
+  std::string GridIdSql(bool source) const;
+
   std::vector<KeyPart> key_;
   std::vector<KeyValue> boundaries_;
+  std::optional<Grid> grid_;
   Dialect warehouse_;
   // Each boundary's literals per side, rendered once.
   std::vector<std::vector<std::string>> source_literals_, warehouse_literals_;

@@ -34,15 +34,27 @@ uint32_t Word(const unsigned char* p, size_t n, int shift = 0) {
   return w;
 }
 
+// The seed as a 12-byte chunk of its own (seed 0: none).
+void AddSeed(int64_t seed, uint32_t& a, uint32_t& b, uint32_t& c) {
+  if (seed == 0) return;
+  const auto s = static_cast<uint64_t>(seed);
+  a += static_cast<uint32_t>(s >> 32);
+  b += static_cast<uint32_t>(s);
+  Mix(a, b, c);
+}
+
+int64_t Result(uint32_t b, uint32_t c) { return static_cast<int64_t>((static_cast<uint64_t>(b) << 32) | c); }
+
 }  // namespace
 
-int64_t PgHashTextExtended(std::string_view bytes) {
+int64_t PgHashTextExtended(std::string_view bytes, int64_t seed) {
   const auto* k = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t len = bytes.size();
   uint32_t a = 0x9e3779b9u + static_cast<uint32_t>(len) + 3923095u;
   uint32_t b = a, c = a;
-  // Seed 0 adds nothing. PostgreSQL reads aligned words or bytes depending on
-  // the pointer; on little-endian both give these little-endian words.
+  AddSeed(seed, a, b, c);
+  // PostgreSQL reads aligned words or bytes depending on the pointer; on
+  // little-endian both give these little-endian words.
   while (len >= 12) {
     a += Word(k, 4);
     b += Word(k + 4, 4);
@@ -56,7 +68,19 @@ int64_t PgHashTextExtended(std::string_view bytes) {
   if (len > 4) b += Word(k + 4, len < 8 ? len - 4 : 4);
   if (len > 0) a += Word(k, len < 4 ? len : 4);
   Final(a, b, c);
-  return static_cast<int64_t>((static_cast<uint64_t>(b) << 32) | c);
+  return Result(b, c);
+}
+
+int64_t PgHashInt8Extended(int64_t value, int64_t seed) {
+  const auto v = static_cast<uint64_t>(value);
+  const auto high = static_cast<uint32_t>(v >> 32);
+  const uint32_t low = static_cast<uint32_t>(v) ^ (value >= 0 ? high : ~high);
+  uint32_t a = 0x9e3779b9u + 4u + 3923095u;
+  uint32_t b = a, c = a;
+  AddSeed(seed, a, b, c);
+  a += low;
+  Final(a, b, c);
+  return Result(b, c);
 }
 
 }  // namespace wharf::validate

@@ -107,7 +107,15 @@ TableCheck::Plan TableCheck::MakePlan(SourceSnapshot& snapshot, TableShape shape
     for (auto& part : row) v.push_back(part.value_or(""));
     sample.push_back(std::move(v));
   }
-  auto boundaries = PickBoundaries(sample, percent / 100.0, options_.chunk_rows, options_.max_chunks);
+  const double fraction = percent / 100.0;
+  const auto kind = key.size() == 1 && key[0].native ? key[0].type.kind : core::LogicalKind::kText;
+  if (kind == core::LogicalKind::kInt16 || kind == core::LogicalKind::kInt32 || kind == core::LogicalKind::kInt64) {
+    if (auto grid = EvenGrid(sample, ChunkCount(sample.size(), fraction, options_.chunk_rows, options_.max_chunks))) {
+      plan.chunks.emplace(std::move(key), *grid, warehouse_.dialect());
+      return plan;
+    }
+  }
+  auto boundaries = PickBoundaries(sample, fraction, options_.chunk_rows, options_.max_chunks);
   plan.chunks.emplace(std::move(key), std::move(boundaries), warehouse_.dialect());
   return plan;
 }
@@ -312,10 +320,20 @@ TableResult TableCheck::Run(SourceSnapshot& snapshot, const pg::TableInfo& table
     result.note = "column(s) " + names + " are not in the warehouse table: compared as NULL";
   }
   result.chunks = plan.count();
+  spdlog::debug("validate: {}: {} chunks planned from {} pages in {:.2f} s", table.name.ToString(), result.chunks,
+                plan.pages, std::chrono::duration<double>(Clock::now() - start).count());
   ChunkSums source_sums, warehouse_sums;
   Lsn applied;
-  RunTogether({[&] { source_sums = SourceSums(snapshot, plan); },
-               [&] { warehouse_sums = WarehouseSums(plan, applied); }});
+  auto timed = [&](const char* side, auto&& read) {
+    return [&, side, read] {
+      const auto t0 = Clock::now();
+      read();
+      spdlog::debug("validate: {}: {} chunk sums in {:.2f} s", table.name.ToString(), side,
+                    std::chrono::duration<double>(Clock::now() - t0).count());
+    };
+  };
+  RunTogether({timed("source", [&] { source_sums = SourceSums(snapshot, plan); }),
+               timed("warehouse", [&] { warehouse_sums = WarehouseSums(plan, applied); })});
   result.warehouse_lsn = applied;
   result.source_rows = TotalRows(source_sums);
   result.warehouse_rows = TotalRows(warehouse_sums);

@@ -34,13 +34,9 @@ const std::string& Canon(const TableShape& s, size_t i, bool source) {
 }
 
 std::string RowHash(const TableShape& s, bool source) {
-  std::vector<std::string> exprs;
-  std::vector<bool> free;
-  for (size_t i = 0; i < s.columns.size(); ++i) {
-    exprs.push_back(Canon(s, i, source));
-    free.push_back(s.columns[i].free_text);
-  }
-  return HashSql(RowTextSql(exprs, free, DialectOf(s, source)), DialectOf(s, source));
+  std::vector<HashTerm> terms;
+  for (const auto& c : s.columns) terms.push_back(source ? c.source_hash : c.warehouse_hash);
+  return RowHashSql(terms, DialectOf(s, source));
 }
 
 std::string KeyColumns(const TableShape& s, bool source) {
@@ -74,7 +70,10 @@ TableShape MakeShape(const core::RelationSchema& schema, const core::TableName& 
     if (!has) s.absent.push_back(c.name);
     s.warehouse_refs.push_back(has ? Ident(it->second) : "");
     auto canon = CanonicalColumn(c, s.types.back(), warehouse, Ident(c.name), has ? Ident(it->second) : "NULL");
-    if (!has) canon.warehouse = "CAST(NULL AS VARCHAR)";
+    if (!has) {
+      canon.warehouse = "CAST(NULL AS VARCHAR)";
+      canon.warehouse_hash = {canon.warehouse, HashInput::kText};
+    }
     s.columns.push_back(std::move(canon));
     if (c.is_key) s.key.push_back(i);
   }
@@ -103,9 +102,11 @@ std::vector<KeyPart> ChunkKey(const TableShape& s) {
 }
 
 std::string PagesSql(const TableShape&, uint32_t oid) {
+  // A partitioned table's own size is 0 and its tree lists its partitions; a
+  // plain table's tree is empty.
   return fmt::format(
-      "SELECT coalesce(sum(pg_relation_size(relid)), 0) / current_setting('block_size')::bigint "
-      "FROM pg_partition_tree({}::oid)",
+      "SELECT ((SELECT coalesce(sum(pg_relation_size(relid)), 0) FROM pg_partition_tree({0}::oid)) + "
+      "pg_relation_size({0}::oid))::bigint / current_setting('block_size')::bigint",
       oid);
 }
 

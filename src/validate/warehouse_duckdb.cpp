@@ -13,41 +13,66 @@ namespace {
 
 namespace dd = load::duckdb;
 
-// kDuckDbHashFunction(VARCHAR) -> BIGINT, one vector at a time.
-void PgHashVector(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
+// A scalar function (value, seed BIGINT) -> BIGINT over one vector at a
+// time: hash(value, seed), NULL where either is NULL.
+template <typename Value, typename Hash>
+void HashVector(duckdb_data_chunk input, duckdb_vector output, Hash hash) {
   const idx_t n = duckdb_data_chunk_get_size(input);
-  duckdb_vector in = duckdb_data_chunk_get_vector(input, 0);
-  auto* strings = static_cast<duckdb_string_t*>(duckdb_vector_get_data(in));
-  uint64_t* valid = duckdb_vector_get_validity(in);
+  duckdb_vector values = duckdb_data_chunk_get_vector(input, 0);
+  duckdb_vector seeds = duckdb_data_chunk_get_vector(input, 1);
+  auto* value = static_cast<Value*>(duckdb_vector_get_data(values));
+  auto* seed = static_cast<int64_t*>(duckdb_vector_get_data(seeds));
+  uint64_t* value_valid = duckdb_vector_get_validity(values);
+  uint64_t* seed_valid = duckdb_vector_get_validity(seeds);
   auto* out = static_cast<int64_t*>(duckdb_vector_get_data(output));
-  duckdb_vector_ensure_validity_writable(output);
-  uint64_t* out_valid = duckdb_vector_get_validity(output);
+  uint64_t* out_valid = nullptr;
   for (idx_t i = 0; i < n; ++i) {
-    if (valid && !duckdb_validity_row_is_valid(valid, i)) {
+    if ((value_valid && !duckdb_validity_row_is_valid(value_valid, i)) ||
+        (seed_valid && !duckdb_validity_row_is_valid(seed_valid, i))) {
+      if (!out_valid) {
+        duckdb_vector_ensure_validity_writable(output);
+        out_valid = duckdb_vector_get_validity(output);
+      }
       duckdb_validity_set_row_invalid(out_valid, i);
       continue;
     }
-    duckdb_string_t& s = strings[i];
-    out[i] = PgHashTextExtended({duckdb_string_t_data(&s), duckdb_string_t_length(s)});
+    out[i] = hash(value[i], seed[i]);
   }
 }
 
-void RegisterPgHash(dd::Connection& conn) {
-  auto r = conn.Query(std::string("SELECT count(*) FROM duckdb_functions() WHERE function_name = '") +
-                      kDuckDbHashFunction + "'");
+// kDuckDbHashFunction(VARCHAR, BIGINT): PostgreSQL's hashtextextended.
+void PgHashText(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
+  HashVector<duckdb_string_t>(input, output, [](duckdb_string_t& s, int64_t seed) {
+    return PgHashTextExtended({duckdb_string_t_data(&s), duckdb_string_t_length(s)}, seed);
+  });
+}
+
+// kDuckDbInt8HashFunction(BIGINT, BIGINT): PostgreSQL's hashint8extended.
+void PgHashInt8(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
+  HashVector<int64_t>(input, output, [](int64_t v, int64_t seed) { return PgHashInt8Extended(v, seed); });
+}
+
+void Register(dd::Connection& conn, const char* name, duckdb_type value_type, duckdb_scalar_function_t body) {
+  auto r = conn.Query(std::string("SELECT count(*) FROM duckdb_functions() WHERE function_name = '") + name + "'");
   if (r.GetUInt64(0, 0) > 0) return;  // a connection to the same database registered it
   duckdb_scalar_function fn = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(fn, kDuckDbHashFunction);
-  duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  duckdb_scalar_function_set_name(fn, name);
+  duckdb_logical_type value = duckdb_create_logical_type(value_type);
   duckdb_logical_type bigint = duckdb_create_logical_type(DUCKDB_TYPE_BIGINT);
-  duckdb_scalar_function_add_parameter(fn, varchar);
+  duckdb_scalar_function_add_parameter(fn, value);
+  duckdb_scalar_function_add_parameter(fn, bigint);
   duckdb_scalar_function_set_return_type(fn, bigint);
-  duckdb_scalar_function_set_function(fn, PgHashVector);
+  duckdb_scalar_function_set_function(fn, body);
   duckdb_state state = duckdb_register_scalar_function(conn.raw(), fn);
-  duckdb_destroy_logical_type(&varchar);
+  duckdb_destroy_logical_type(&value);
   duckdb_destroy_logical_type(&bigint);
   duckdb_destroy_scalar_function(&fn);
-  if (state == DuckDBError) Fail(ErrorKind::kWarehouse, "DuckDB refused to register {}()", kDuckDbHashFunction);
+  if (state == DuckDBError) Fail(ErrorKind::kWarehouse, "DuckDB refused to register {}()", name);
+}
+
+void RegisterPgHash(dd::Connection& conn) {
+  Register(conn, kDuckDbHashFunction, DUCKDB_TYPE_VARCHAR, PgHashText);
+  Register(conn, kDuckDbInt8HashFunction, DUCKDB_TYPE_BIGINT, PgHashInt8);
 }
 
 class DuckReader final : public WarehouseReader {
@@ -57,8 +82,8 @@ class DuckReader final : public WarehouseReader {
   DuckReader(std::optional<dd::Database> owned, duckdb_database db)
       : owned_(std::move(owned)), conn_(db) {
     conn_.Query("SET TimeZone = 'UTC'");  // timestamptz text as the source's sessions write it
-    // A row's canonical text is one `||` chain over its columns: a table of
-    // 1,600 columns (PostgreSQL's limit) nests about 3,200 deep.
+    // A row's canonical texts and hashes nest (RowHashSql: the xor of 1,600
+    // columns is a dozen levels deep, arrays' texts more); room to spare.
     conn_.Query("SET max_expression_depth TO 20000");
     // The warehouse file is attached under its own catalog name (load::duckdb::Database::Open).
     auto r = conn_.Query(

@@ -3,6 +3,8 @@
 // tests/integration/validate_test.cpp (every type of types_data.hpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "validate/canonical.hpp"
 
 namespace wharf::validate {
@@ -24,23 +26,23 @@ TEST(Canonical, PostgresTargetComparesEachValuesOwnText) {
   auto c = CanonicalColumn(Col(core::oid::kInt4), {LogicalKind::kInt32}, Dialect::kPostgres, "\"a\"", "\"b\"");
   EXPECT_EQ(c.source, "\"a\"::text");
   EXPECT_EQ(c.warehouse, "\"b\"::text");
-  EXPECT_FALSE(c.free_text);
-  auto arr = CanonicalColumn(Col(1007), core::LogicalType::List({LogicalKind::kInt32}, 1, ','), Dialect::kPostgres,
-                             "a", "b");
-  EXPECT_TRUE(arr.free_text) << "array text can hold any character";
 }
 
 TEST(Canonical, DuckDbTargetMatchesPostgresTextWhereDuckDbCan) {
   EXPECT_EQ(Duck(Col(core::oid::kInt8), {LogicalKind::kInt64}).warehouse, "CAST(w AS VARCHAR)");
   EXPECT_EQ(Duck(Col(core::oid::kText), {LogicalKind::kText}).source, "s::text");
-  EXPECT_TRUE(Duck(Col(core::oid::kText), {LogicalKind::kText}).free_text);
   // Output-function text for types whose ::text differs (inet shows its mask, bpchar trims).
   EXPECT_EQ(Duck(Col(869), {LogicalKind::kText}).source, "CASE WHEN s IS NULL THEN NULL ELSE format('%s', s) END");
   EXPECT_EQ(Duck(Col(core::oid::kBytea), {LogicalKind::kBlob}).warehouse, "'\\x' || lower(hex(w))");
   // DuckDB writes DECIMAL(5,5) as ".015".
   EXPECT_EQ(Duck(Col(core::oid::kNumeric, (5 << 16 | 5) + 4), {LogicalKind::kDecimal, 5, 5}).warehouse,
             "CASE WHEN w < 0 THEN '-0' || substr(CAST(w AS VARCHAR), 2) ELSE '0' || CAST(w AS VARCHAR) END");
-  EXPECT_NE(Duck(Col(core::oid::kDate), {LogicalKind::kDate}).warehouse.find("' (BC)'"), std::string::npos);
+  EXPECT_NE(Duck(Col(core::oid::kDate), {LogicalKind::kDate}).warehouse.find("w < DATE '0001-01-01' AND isfinite(w)"),
+            std::string::npos);
+  // timestamptz without ICU's calendar: the same microseconds as a plain timestamp, in UTC.
+  EXPECT_NE(Duck(Col(core::oid::kTimestampTz), {LogicalKind::kTimestampTz})
+                .warehouse.find("CAST(make_timestamp(epoch_us(w)) AS VARCHAR) || '+00'"),
+            std::string::npos);
 }
 
 TEST(Canonical, ValuesTheLoaderRejectsAreNullOnTheSource) {
@@ -67,12 +69,42 @@ TEST(Canonical, FloatsAsExactScientificText) {
   EXPECT_NE(d.source.find("to_char(s::float8"), std::string::npos) << "target.numeric: double";
 }
 
-TEST(Canonical, RowTextAndHash) {
-  EXPECT_EQ(RowTextSql({"a", "b"}, {false, true}, Dialect::kPostgres),
-            "coalesce(a, 'N') || '|' || coalesce(length(b)::text || ':' || b, 'N')");
-  EXPECT_EQ(RowTextSql({"b"}, {true}, Dialect::kDuckDb), "coalesce(CAST(length(b) AS VARCHAR) || ':' || b, 'N')");
-  EXPECT_EQ(HashSql("t", Dialect::kPostgres), "hashtextextended((t) COLLATE \"C\", 0)");
-  EXPECT_EQ(HashSql("t", Dialect::kDuckDb), "wharf_pg_hash(t)");
+TEST(Canonical, RowHashXorsSeededColumnHashesThenHashesThat) {
+  const std::vector<HashTerm> pg = {{"a", HashInput::kText}, {"b", HashInput::kInt8}, {"c", HashInput::kTimestamp}};
+  EXPECT_EQ(RowHashSql(pg, Dialect::kPostgres),
+            "hashint8extended((coalesce(hashtextextended((a) COLLATE \"C\", 1), 1) # "
+            "(coalesce(hashint8extended(b, 2), 2) # coalesce(timestamp_hash_extended(c, 3), 3))), 0)");
+  EXPECT_EQ(RowHashSql({{"a", HashInput::kText}, {"b", HashInput::kInt8}}, Dialect::kDuckDb),
+            "wharf_pg_hash_int8(xor(coalesce(wharf_pg_hash(a, 1), 1), coalesce(wharf_pg_hash_int8(b, 2), 2)), 0)");
+  // 1,600 columns (PostgreSQL's most) xor as a balanced tree.
+  std::vector<HashTerm> wide(1600, HashTerm{"c", HashInput::kText});
+  const std::string sql = RowHashSql(wide, Dialect::kDuckDb);
+  size_t depth = 0, deepest = 0;
+  for (char ch : sql) {
+    if (ch == '(') deepest = std::max(deepest, ++depth);
+    if (ch == ')') --depth;
+  }
+  EXPECT_LT(deepest, 20u);
+}
+
+TEST(Canonical, IntegersAndTimestampsHashNativelyOnDuckDb) {
+  auto i = Duck(Col(core::oid::kInt4), {LogicalKind::kInt32});
+  EXPECT_EQ(i.source_hash.expr, "s::int8");
+  EXPECT_EQ(i.warehouse_hash.expr, "CAST(w AS BIGINT)");
+  EXPECT_EQ(i.warehouse_hash.input, HashInput::kInt8);
+  EXPECT_EQ(i.source, "s::text") << "the drill-down still compares text";
+  auto tz = Duck(Col(core::oid::kTimestampTz), {LogicalKind::kTimestampTz});
+  EXPECT_EQ(tz.source_hash.input, HashInput::kTimestamp);
+  EXPECT_NE(tz.source_hash.expr.find("timezone('UTC', s)"), std::string::npos);
+  EXPECT_NE(tz.source_hash.expr.find("THEN NULL"), std::string::npos) << "past DuckDB's range, as the text";
+  EXPECT_NE(tz.warehouse_hash.expr.find("epoch_us(w) - 946684800000000"), std::string::npos);
+  // Text, numeric and the PostgreSQL target hash the canonical text.
+  auto n = Duck(Col(core::oid::kNumeric, (12 << 16 | 2) + 4), {LogicalKind::kDecimal, 12, 2});
+  EXPECT_EQ(n.source_hash.expr, n.source);
+  EXPECT_EQ(n.source_hash.input, HashInput::kText);
+  auto p = CanonicalColumn(Col(core::oid::kInt8), {LogicalKind::kInt64}, Dialect::kPostgres, "a", "b");
+  EXPECT_EQ(p.source_hash.expr, "a::text");
+  EXPECT_EQ(p.warehouse_hash.input, HashInput::kText);
 }
 
 TEST(Canonical, NativeKeyOrderOnlyWhereBothEnginesAgree) {

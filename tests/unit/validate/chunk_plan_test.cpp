@@ -29,6 +29,27 @@ TEST(ChunkPlan, BoundariesCutTheSampleIntoChunksOfAboutChunkRows) {
   EXPECT_EQ(PickBoundaries(same, 1.0, 10, 100), (std::vector<KeyValue>{{"7"}}));
 }
 
+TEST(ChunkPlan, EvenIntegerKeysUseAGrid) {
+  auto grid = EvenGrid(Keys(1, 1000), 4);
+  ASSERT_TRUE(grid);
+  EXPECT_EQ(grid->origin, 1);
+  EXPECT_EQ(grid->width, 250);
+  EXPECT_EQ(grid->Boundaries(), (std::vector<KeyValue>{{"251"}, {"501"}, {"751"}}));
+  ChunkSql c({IntKey("\"id\"")}, *grid, Dialect::kDuckDb);
+  EXPECT_EQ(c.ChunkIdSql(true), "CASE WHEN \"id\" < 1 THEN 0 WHEN \"id\" >= 751 THEN 3 ELSE (CAST(\"id\" AS BIGINT) - (1)) / 250 END");
+  EXPECT_EQ(c.ChunkIdSql(false), "CASE WHEN \"id\" < 1 THEN 0 WHEN \"id\" >= 751 THEN 3 ELSE (CAST(\"id\" AS BIGINT) - (1)) // 250 END");
+  // The boundaries a chunk is drilled by are the grid's.
+  EXPECT_EQ(c.ChunkWhereSql(1, true), "NOT (\"id\" < '251') AND \"id\" < '501'");
+  // Skewed keys (most of them in one grid cell) keep sampled boundaries.
+  auto skewed = Keys(1, 1000);
+  skewed.push_back({"1000000"});
+  EXPECT_FALSE(EvenGrid(skewed, 4));
+  EXPECT_FALSE(EvenGrid({{"-9223372036854775808"}, {"0"}, {"9223372036854775807"}}, 2)) << "overflow";
+  EXPECT_FALSE(EvenGrid({{"a"}, {"b"}}, 2));
+  EXPECT_EQ(ChunkCount(1000, 0.1, 2500, 100), 4u);
+  EXPECT_EQ(ChunkCount(0, 1.0, 1, 100), 1u);
+}
+
 TEST(ChunkPlan, BucketsForKeylessTables) {
   EXPECT_EQ(BucketCount(0, 1000, 64), 1u);
   EXPECT_EQ(BucketCount(10500, 1000, 64), 11u);
@@ -45,7 +66,7 @@ TEST(ChunkPlan, RowsFindTheirChunkByBisection) {
   EXPECT_EQ(c.ChunkWhereSql(0, true), "\"id\" < '10'");
   EXPECT_EQ(c.ChunkWhereSql(2, true), "NOT (\"id\" < '20') AND \"id\" < '30'");
   EXPECT_EQ(c.ChunkWhereSql(3, false), "NOT (\"id\" < CAST('30' AS BIGINT))");
-  ChunkSql one({IntKey("\"id\"")}, {}, Dialect::kDuckDb);
+  ChunkSql one({IntKey("\"id\"")}, std::vector<KeyValue>{}, Dialect::kDuckDb);
   EXPECT_EQ(one.ChunkIdSql(false), "0");
   EXPECT_EQ(one.ChunkWhereSql(0, false), "true");
 }

@@ -2,6 +2,7 @@
 // PostgreSQL 15 computed (SELECT hashtextextended(t, 0)), at every tail length.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "validate/pg_hash.hpp"
@@ -23,6 +24,22 @@ TEST(PgHash, EqualsPostgresHashtextextended) {
   // UTF-8 bytes, as the source's UTF8 database holds them.
   EXPECT_EQ(PgHashTextExtended("héllo ☃ 😀 long text here!"), -1229934892859696429);
   EXPECT_EQ(PgHashTextExtended("1|2|N|5:héllo"), 3668707960096386992);
+  // Seeded: hashtextextended(t, seed).
+  EXPECT_EQ(PgHashTextExtended("abc", 42), 4423357919252764502);
+  EXPECT_EQ(PgHashTextExtended("", -1), -5142811166230430645);
+  EXPECT_EQ(PgHashTextExtended(alphabet.substr(0, 20), 6148914691236517205), 3593527718136413472);
+}
+
+// SELECT hashint8extended(v, seed) on PostgreSQL 15, at the folding's edges.
+TEST(PgHash, EqualsPostgresHashint8extended) {
+  EXPECT_EQ(PgHashInt8Extended(0, 0), 4154612158245552303);
+  EXPECT_EQ(PgHashInt8Extended(42, 7), 3069212791777980624);  // = hashint4extended(42, 7)
+  EXPECT_EQ(PgHashInt8Extended(-1, 0), -1888257769727981238);
+  EXPECT_EQ(PgHashInt8Extended(INT64_MAX, 3), -124990060218659787);
+  EXPECT_EQ(PgHashInt8Extended(INT64_MIN, -5), -6338950646891332599);
+  EXPECT_EQ(PgHashInt8Extended(5000000000, 12345678901234), 1078053080794501755);
+  // timestamp_hash_extended('2000-01-01 00:00:01', 0): one second past PostgreSQL's epoch.
+  EXPECT_EQ(PgHashInt8Extended(1000000, 0), 8952854757942890677);
 }
 
 }  // namespace

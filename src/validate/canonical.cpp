@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
+#include "validate/pg_hash.hpp"
+
 namespace wharf::validate {
 namespace {
 
@@ -180,7 +184,7 @@ std::string DuckList(const core::LogicalType& t, const std::string& x) {
 }
 
 // ---------------------------------------------------------------------------
-// Values the row hash takes natively on a DuckDB target
+// Values the row hash takes natively
 
 bool IsInteger(uint32_t oid) { return oid == core::oid::kInt2 || oid == core::oid::kInt4 || oid == core::oid::kInt8; }
 
@@ -201,21 +205,33 @@ std::string PgHashedTimestamp(const std::string& x, bool tz) {
                      x, tz ? "+00" : "", tz ? "timestamptz" : "timestamp", tz ? "timezone('UTC', " + x + ")" : x);
 }
 
-// Where the row hash takes the value itself: integers and timestamps.
-void HashNatively(const core::Column& column, const core::LogicalType& type, const std::string& src,
-                  const std::string& wh, ColumnCanon& out) {
+// Where the row hash takes the value itself: integers and timestamps. On a
+// PostgreSQL target both sides are PostgreSQL, with the same types.
+void HashNatively(const core::Column& column, const core::LogicalType& type, Dialect warehouse,
+                  const std::string& src, const std::string& wh, ColumnCanon& out) {
+  const bool duck = warehouse == Dialect::kDuckDb;
   const bool integer = IsInteger(column.type_oid) &&
                        (type.kind == LogicalKind::kInt16 || type.kind == LogicalKind::kInt32 ||
                         type.kind == LogicalKind::kInt64);
   if (integer) {
     out.source_hash = {src + "::int8", HashInput::kInt8};
-    out.warehouse_hash = {"CAST(" + wh + " AS BIGINT)", HashInput::kInt8};
+    out.warehouse_hash = {duck ? "CAST(" + wh + " AS BIGINT)" : wh + "::int8", HashInput::kInt8};
+    return;
+  }
+  // A declared precision holds no infinity; its NaN the loader stores as NULL.
+  if (duck && column.type_oid == core::oid::kNumeric && column.typmod >= 0 && type.kind == LogicalKind::kDecimal) {
+    out.source_hash = {"NULLIF(" + src + ", 'NaN')", HashInput::kNumeric};
+    out.warehouse_hash = {wh, HashInput::kNumeric};
     return;
   }
   const bool tz = column.type_oid == core::oid::kTimestampTz && type.kind == LogicalKind::kTimestampTz;
-  if (tz || (column.type_oid == core::oid::kTimestamp && type.kind == LogicalKind::kTimestamp)) {
+  if (!tz && !(column.type_oid == core::oid::kTimestamp && type.kind == LogicalKind::kTimestamp)) return;
+  if (duck) {
     out.source_hash = {PgHashedTimestamp(src, tz), HashInput::kTimestamp};
     out.warehouse_hash = {DuckPgMicros(wh, tz), HashInput::kInt8};
+  } else {
+    out.source_hash = {tz ? "timezone('UTC', " + src + ")" : src, HashInput::kTimestamp};
+    out.warehouse_hash = {tz ? "timezone('UTC', " + wh + ")" : wh, HashInput::kTimestamp};
   }
 }
 
@@ -236,14 +252,22 @@ ColumnCanon CanonicalColumn(const core::Column& column, const core::LogicalType&
   }
   out.source_hash = {out.source, HashInput::kText};
   out.warehouse_hash = {out.warehouse, HashInput::kText};
-  if (warehouse == Dialect::kDuckDb) HashNatively(column, type, src, wh, out);
+  HashNatively(column, type, warehouse, src, wh, out);
   return out;
 }
 
 namespace {
 
-std::string ColumnHash(const HashTerm& term, size_t seed, Dialect dialect) {
+// Column k's seed and NULL: pseudo-random, and never INT64_MIN (whose
+// literal is not a bigint).
+int64_t Constant(size_t k, int64_t salt) {
+  const int64_t c = PgHashInt8Extended(static_cast<int64_t>(k), salt);
+  return c == std::numeric_limits<int64_t>::min() ? c + 1 : c;
+}
+
+std::string ColumnHash(const HashTerm& term, size_t k, Dialect dialect) {
   const bool pg = dialect == Dialect::kPostgres;
+  const int64_t seed = Constant(k, 0x5eed), null = Constant(k, 0x0dd);
   std::string call;
   switch (term.input) {
     case HashInput::kText:
@@ -257,8 +281,12 @@ std::string ColumnHash(const HashTerm& term, size_t seed, Dialect dialect) {
     case HashInput::kTimestamp:  // PostgreSQL only
       call = fmt::format("timestamp_hash_extended({}, {})", term.expr, seed);
       break;
+    case HashInput::kNumeric:
+      call = fmt::format("{0}({1}, CASE WHEN {1} < 0 THEN {2} ELSE {3} END)",
+                         pg ? "hash_numeric_extended" : kDuckDbNumericHashFunction, term.expr, -seed, seed);
+      break;
   }
-  return fmt::format("coalesce({}, {})", call, seed);
+  return fmt::format("coalesce({}, {})", call, null);
 }
 
 // The xor of hashes[lo, hi), as a balanced tree.

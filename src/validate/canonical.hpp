@@ -20,9 +20,10 @@
 //   target postgres  both sides are PostgreSQL with the source's types: each
 //                    value's own ::text.
 //
-// Integers and timestamps skip the text on a DuckDB target: the row hash
-// takes their 64-bit value (a timestamp's microseconds since 2000, as
-// PostgreSQL keeps it), which PostgreSQL hashes without formatting it.
+// Integers, timestamps and (on a DuckDB target) numerics of a declared
+// precision skip the text: the row hash takes the value as PostgreSQL keeps
+// it (a timestamp's microseconds since 2000, a numeric's base-10000 digits)
+// and PostgreSQL hashes it without formatting it, which is most of its cost.
 // Pure: builds SQL text only.
 #include <string>
 #include <vector>
@@ -35,8 +36,9 @@ namespace wharf::validate {
 enum class Dialect { kPostgres, kDuckDb };
 
 // What the row hash takes of a column on one side: its canonical text, a
-// bigint, or (PostgreSQL only) a timestamp, hashed as its bigint.
-enum class HashInput { kText, kInt8, kTimestamp };
+// bigint, (PostgreSQL only) a timestamp, hashed as its bigint, or a numeric
+// (a DECIMAL on DuckDB).
+enum class HashInput { kText, kInt8, kTimestamp, kNumeric };
 struct HashTerm {
   std::string expr;
   HashInput input = HashInput::kText;
@@ -56,17 +58,20 @@ ColumnCanon CanonicalColumn(const core::Column& column, const core::LogicalType&
                             const std::string& src, const std::string& wh);
 
 // A row's hash from its columns' hash terms, in `dialect`: each column's
-// PostgreSQL hash (hashtextextended, hashint8extended or
-// timestamp_hash_extended) seeded with its position (1, 2, ...), a NULL the
-// position itself; the columns' hashes xor-ed and that hashed again
-// (hashint8extended, seed 0). Seeds keep a value's column apart; the last
-// hash makes a row's hash change when values move between rows, which a sum
-// over the chunk would otherwise not see. Each column is evaluated once (no
-// separator a value could contain, no concatenation), and the xor is a
-// balanced tree, so 1,600 columns nest a dozen levels deep.
-// On DuckDB the hashes are wharf's copies (kDuckDbHashFunction, kDuckDbInt8HashFunction).
+// PostgreSQL hash (hashtextextended, hashint8extended,
+// timestamp_hash_extended, hash_numeric_extended) with a seed of its own, a
+// NULL another constant of its own (both pseudo-random: the hash of zero or
+// NaN is derived from the seed); the columns' hashes xor-ed and that hashed
+// again (hashint8extended, seed 0). Seeds keep a value's column apart; the
+// last hash makes a row's hash change when values move between rows, which a
+// sum over the chunk would otherwise not see. hash_numeric_extended ignores
+// the sign, so a negative numeric takes the seed's negation. Each column is
+// evaluated once (no separator a value could contain, no concatenation), and
+// the xor is a balanced tree, so 1,600 columns nest a dozen levels deep.
+// On DuckDB the hashes are wharf's copies (validate/pg_hash.hpp).
 inline constexpr const char* kDuckDbHashFunction = "wharf_pg_hash";
 inline constexpr const char* kDuckDbInt8HashFunction = "wharf_pg_hash_int8";
+inline constexpr const char* kDuckDbNumericHashFunction = "wharf_pg_hash_numeric";
 std::string RowHashSql(const std::vector<HashTerm>& columns, Dialect dialect);
 
 // Whether a key column of this logical type orders the same way in

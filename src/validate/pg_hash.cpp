@@ -83,4 +83,35 @@ int64_t PgHashInt8Extended(int64_t value, int64_t seed) {
   return Result(b, c);
 }
 
+int64_t PgHashNumericExtended(unsigned __int128 magnitude, int scale, int64_t seed) {
+  if (magnitude == 0) return static_cast<int64_t>(static_cast<uint64_t>(seed) - 1);
+  // Decimal digits, least significant first: digit i stands for 10^(i - scale).
+  uint8_t decimal[48];
+  int count = 0;
+  for (; magnitude != 0; magnitude /= 10) decimal[count++] = static_cast<uint8_t>(magnitude % 10);
+  // Base-10000 digit g covers 10^(4g) to 10^(4g+3); g of the lowest and
+  // highest decimal digits (floor division: fractions have negative g).
+  auto group_of = [](int exponent) { return exponent >= 0 ? exponent / 4 : -((-exponent + 3) / 4); };
+  const int low = group_of(-scale), high = group_of(count - 1 - scale);
+  uint16_t groups[16] = {};  // most significant first
+  for (int i = 0; i < count; ++i) {
+    const int e = i - scale, g = group_of(e);
+    static constexpr uint16_t kPow[] = {1, 10, 100, 1000};
+    groups[high - g] = static_cast<uint16_t>(groups[high - g] + decimal[i] * kPow[e - 4 * g]);
+  }
+  int first = 0, last = high - low;
+  while (groups[first] == 0) ++first;
+  while (groups[last] == 0) --last;
+  const int weight = high - first;
+  // NumericDigit is an int16 in the machine's (little-endian) byte order.
+  unsigned char bytes[32];
+  for (int i = first; i <= last; ++i) {
+    bytes[2 * (i - first)] = static_cast<unsigned char>(groups[i] & 0xff);
+    bytes[2 * (i - first) + 1] = static_cast<unsigned char>(groups[i] >> 8);
+  }
+  const auto hash = static_cast<uint64_t>(
+      PgHashTextExtended({reinterpret_cast<const char*>(bytes), static_cast<size_t>(2 * (last - first + 1))}, seed));
+  return static_cast<int64_t>(hash ^ static_cast<uint64_t>(static_cast<int64_t>(weight)));
+}
+
 }  // namespace wharf::validate

@@ -114,7 +114,10 @@ std::string KeySampleSql(const TableShape& s, const std::vector<KeyPart>& key, d
   std::string values, order;
   for (size_t i = 0; i < key.size(); ++i) {
     size_t k = s.key[i];
-    values += (i ? ", " : "") + (key[i].native ? Ident(s.names[k]) + "::text" : s.columns[k].source);
+    // Aliased: ORDER BY "id" would otherwise name the output column "id",
+    // the key's text, and sort 10 before 9.
+    values += (i ? ", " : "") + (key[i].native ? Ident(s.names[k]) + "::text" : s.columns[k].source) +
+              " AS _wharf_k" + std::to_string(i);
     order += (i ? ", " : "") + key[i].source;
   }
   return fmt::format("SELECT {} FROM {} TABLESAMPLE SYSTEM ({}) ORDER BY {}", values, From(s, true), percent,

@@ -14,13 +14,14 @@ namespace {
 namespace dd = load::duckdb;
 
 // A scalar function (value, seed BIGINT) -> BIGINT over one vector at a
-// time: hash(value, seed), NULL where either is NULL.
-template <typename Value, typename Hash>
+// time: hash(values, row, seed), NULL where the value or seed is NULL.
+// `values` is the first argument's data.
+template <typename Hash>
 void HashVector(duckdb_data_chunk input, duckdb_vector output, Hash hash) {
   const idx_t n = duckdb_data_chunk_get_size(input);
   duckdb_vector values = duckdb_data_chunk_get_vector(input, 0);
   duckdb_vector seeds = duckdb_data_chunk_get_vector(input, 1);
-  auto* value = static_cast<Value*>(duckdb_vector_get_data(values));
+  void* value = duckdb_vector_get_data(values);
   auto* seed = static_cast<int64_t*>(duckdb_vector_get_data(seeds));
   uint64_t* value_valid = duckdb_vector_get_validity(values);
   uint64_t* seed_valid = duckdb_vector_get_validity(seeds);
@@ -36,20 +37,60 @@ void HashVector(duckdb_data_chunk input, duckdb_vector output, Hash hash) {
       duckdb_validity_set_row_invalid(out_valid, i);
       continue;
     }
-    out[i] = hash(value[i], seed[i]);
+    out[i] = hash(value, i, seed[i]);
   }
 }
 
 // kDuckDbHashFunction(VARCHAR, BIGINT): PostgreSQL's hashtextextended.
 void PgHashText(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
-  HashVector<duckdb_string_t>(input, output, [](duckdb_string_t& s, int64_t seed) {
+  HashVector(input, output, [](void* values, idx_t i, int64_t seed) {
+    auto& s = static_cast<duckdb_string_t*>(values)[i];
     return PgHashTextExtended({duckdb_string_t_data(&s), duckdb_string_t_length(s)}, seed);
   });
 }
 
 // kDuckDbInt8HashFunction(BIGINT, BIGINT): PostgreSQL's hashint8extended.
 void PgHashInt8(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
-  HashVector<int64_t>(input, output, [](int64_t v, int64_t seed) { return PgHashInt8Extended(v, seed); });
+  HashVector(input, output,
+             [](void* values, idx_t i, int64_t seed) { return PgHashInt8Extended(static_cast<int64_t*>(values)[i], seed); });
+}
+
+// A DECIMAL's magnitude, whatever integer DuckDB keeps it in.
+unsigned __int128 Magnitude(const void* data, duckdb_type internal, idx_t i) {
+  __int128 v = 0;
+  switch (internal) {
+    case DUCKDB_TYPE_SMALLINT:
+      v = static_cast<const int16_t*>(data)[i];
+      break;
+    case DUCKDB_TYPE_INTEGER:
+      v = static_cast<const int32_t*>(data)[i];
+      break;
+    case DUCKDB_TYPE_BIGINT:
+      v = static_cast<const int64_t*>(data)[i];
+      break;
+    default: {  // HUGEINT
+      const auto& h = static_cast<const duckdb_hugeint*>(data)[i];
+      v = static_cast<__int128>(static_cast<unsigned __int128>(static_cast<uint64_t>(h.upper)) << 64 | h.lower);
+    }
+  }
+  return v < 0 ? static_cast<unsigned __int128>(-v) : static_cast<unsigned __int128>(v);
+}
+
+// kDuckDbNumericHashFunction(DECIMAL(p,s), BIGINT): PostgreSQL's
+// hash_numeric_extended of the same value.
+void PgHashNumeric(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  duckdb_logical_type type = duckdb_vector_get_column_type(duckdb_data_chunk_get_vector(input, 0));
+  const bool decimal = duckdb_get_type_id(type) == DUCKDB_TYPE_DECIMAL;
+  const int scale = decimal ? duckdb_decimal_scale(type) : 0;
+  const duckdb_type internal = decimal ? duckdb_decimal_internal_type(type) : DUCKDB_TYPE_INVALID;
+  duckdb_destroy_logical_type(&type);
+  if (!decimal) {
+    duckdb_scalar_function_set_error(info, (std::string(kDuckDbNumericHashFunction) + " takes a DECIMAL").c_str());
+    return;
+  }
+  HashVector(input, output, [&](void* values, idx_t i, int64_t seed) {
+    return PgHashNumericExtended(Magnitude(values, internal, i), scale, seed);
+  });
 }
 
 void Register(dd::Connection& conn, const char* name, duckdb_type value_type, duckdb_scalar_function_t body) {
@@ -73,6 +114,7 @@ void Register(dd::Connection& conn, const char* name, duckdb_type value_type, du
 void RegisterPgHash(dd::Connection& conn) {
   Register(conn, kDuckDbHashFunction, DUCKDB_TYPE_VARCHAR, PgHashText);
   Register(conn, kDuckDbInt8HashFunction, DUCKDB_TYPE_BIGINT, PgHashInt8);
+  Register(conn, kDuckDbNumericHashFunction, DUCKDB_TYPE_ANY, PgHashNumeric);  // any DECIMAL(p,s)
 }
 
 class DuckReader final : public WarehouseReader {

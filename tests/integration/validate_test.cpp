@@ -67,27 +67,38 @@ TEST_P(Validate, EveryTypeEqualThenOneChangedValueNamesKeyAndColumn) {
   EXPECT_EQ(t["sample"][0]["columns"], json::array({"t"}));
 }
 
-// Integers and timestamps are hashed as values, not text (on DuckDB): a
-// change of one, one microsecond or one NULL is still found, and named.
-TEST_P(Validate, SmallestChangeOfAnIntegerOrTimestampIsFound) {
-  PgRun("CREATE TABLE ev (id bigint PRIMARY KEY, i int, s smallint, at timestamptz, local timestamp);"
+// Integers, timestamps and numerics are hashed as values, not text: a change
+// of one, one microsecond, a sign or one NULL is still found and named; two
+// numerics turning from 0 to NULL together too (their hashes derive from the
+// seed); a NaN the loader stored as NULL is no difference.
+TEST_P(Validate, SmallestChangeOfANumberOrTimestampIsFound) {
+  PgRun("CREATE TABLE ev (id bigint PRIMARY KEY, i int, s smallint, at timestamptz, local timestamp,"
+        " amount numeric(12,2), big numeric(38,10), tiny numeric(4,1), mid numeric(9,3));"
+        // DuckDB keeps DECIMAL(4,1) in 16 bits, (9,3) in 32, (12,2) in 64, (38,10) in 128.
         "INSERT INTO ev SELECT g, g, g % 100, '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 s',"
-        " '2024-01-01 00:00:00'::timestamp - g * interval '1 day' FROM generate_series(1, 500) g;"
-        "INSERT INTO ev VALUES (501, NULL, NULL, 'infinity', '-infinity'), (502, 0, 0, '-infinity', 'infinity');");
+        " '2024-01-01 00:00:00'::timestamp - g * interval '1 day', g * 1.25 - 300, g * 1e20 / 7,"
+        " g / 10.0 - 25, g * -1.001 FROM generate_series(1, 500) g;"
+        "INSERT INTO ev VALUES (501, NULL, NULL, 'infinity', '-infinity', NULL, NULL, NULL, NULL),"
+        " (502, 0, 0, '-infinity', 'infinity', 'NaN', 0, 'NaN', 0), (503, 1, 1, NULL, NULL, 0, 0, 0, 0);");
   WriteDefaultConfig();
   Once();
   ExpectValidateEqual();
   WExec("UPDATE public.ev SET i = i + 1 WHERE id = 10;"
         "UPDATE public.ev SET \"at\" = \"at\" + INTERVAL '1 microsecond' WHERE id = 20;"
         "UPDATE public.ev SET \"local\" = NULL, s = NULL WHERE id = 30;"
+        "UPDATE public.ev SET amount = -amount WHERE id = 40;"
+        "UPDATE public.ev SET big = big + 0.0000000001 WHERE id = 50;"
+        "UPDATE public.ev SET amount = NULL, big = NULL WHERE id = 503;"
+        "UPDATE public.ev SET tiny = tiny + 0.1, mid = mid - 0.001 WHERE id = 60;"
         "UPDATE public.ev SET \"at\" = 'infinity' WHERE id = 502;");
   auto r = Wharf({"validate"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("(id)=(10) columns i"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("(id)=(20) columns at"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("(id)=(30) columns s, local"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("(id)=(502) columns at"), std::string::npos) << r.output;
-  EXPECT_EQ(Table(ValidateJson(1), "public.ev")["different"], 4);
+  for (const char* found : {"(id)=(10) columns i", "(id)=(20) columns at", "(id)=(30) columns s, local",
+                            "(id)=(40) columns amount", "(id)=(50) columns big", "(id)=(503) columns amount, big",
+                            "(id)=(60) columns tiny, mid",
+                            "(id)=(502) columns at"})
+    EXPECT_NE(r.output.find(found), std::string::npos) << found << "\n" << r.output;
+  EXPECT_EQ(Table(ValidateJson(1), "public.ev")["different"], 8);
 }
 
 TEST_P(Validate, MissingAndExtraRows) {
@@ -175,6 +186,30 @@ TEST_P(Validate, OnlyTheDifferingChunkIsReadKeyByKey) {
   // --table limits it to one table.
   auto only = ValidateJson(1, small, {"--table", "public.big"});
   EXPECT_EQ(only["tables"].size(), 1u);
+}
+
+// Chunk boundaries come from a sample sorted by the key's own order: numeric
+// keys of growing length (1.5, 10.5, 100.5) and skewed integers sort apart
+// from their text. Differences planted all over are each found in their chunk.
+TEST_P(Validate, ChunksOfNumericAndSkewedKeysHoldTheirKeys) {
+  PgRun("CREATE TABLE dec (id numeric(10,1) PRIMARY KEY, v text);"
+        "INSERT INTO dec SELECT g * 1.5, 'v' FROM generate_series(1, 3000) g;"
+        "CREATE TABLE skew (id int PRIMARY KEY, v text);"
+        "INSERT INTO skew SELECT CASE WHEN g <= 2900 THEN g ELSE g * 1000 END, 'v' FROM generate_series(1, 3000) g;");
+  WriteDefaultConfig();
+  Once();
+  const std::vector<std::string> small = {"WHARF_VALIDATE_CHUNK_ROWS=100"};
+  ValidateJson(0, small);
+  WExec("UPDATE public.dec SET v = 'x' WHERE CAST(id * 2 AS INTEGER) % 97 = 0;"
+        "UPDATE public.skew SET v = 'x' WHERE id % 97 = 0;");
+  auto j = ValidateJson(1, small);
+  for (const char* name : {"public.dec", "public.skew"}) {
+    auto t = Table(j, name);
+    EXPECT_GE(t["chunks"].get<int>(), 20) << t.dump();
+    EXPECT_EQ(t["different"], 30) << t.dump();
+    EXPECT_EQ(t["missing"], 0) << t.dump();
+    EXPECT_EQ(t["extra"], 0) << t.dump();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, Validate, ::testing::Values("duckdb", "postgres"), TargetName);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "validate/canonical.hpp"
+#include "validate/pg_hash.hpp"
 
 namespace wharf::validate {
 namespace {
@@ -70,12 +71,22 @@ TEST(Canonical, FloatsAsExactScientificText) {
 }
 
 TEST(Canonical, RowHashXorsSeededColumnHashesThenHashesThat) {
-  const std::vector<HashTerm> pg = {{"a", HashInput::kText}, {"b", HashInput::kInt8}, {"c", HashInput::kTimestamp}};
+  // Column k's seed and NULL constant: hashint8extended(k, 0x5eed) and (k, 0x0dd).
+  const std::string s1 = std::to_string(PgHashInt8Extended(1, 0x5eed)), n1 = std::to_string(PgHashInt8Extended(1, 0x0dd));
+  const std::string s2 = std::to_string(PgHashInt8Extended(2, 0x5eed)), n2 = std::to_string(PgHashInt8Extended(2, 0x0dd));
+  const std::string s3 = std::to_string(PgHashInt8Extended(3, 0x5eed)), n3 = std::to_string(PgHashInt8Extended(3, 0x0dd));
+  const std::string s4 = std::to_string(PgHashInt8Extended(4, 0x5eed)), n4 = std::to_string(PgHashInt8Extended(4, 0x0dd));
+  const std::string neg4 = std::to_string(-PgHashInt8Extended(4, 0x5eed));
+  const std::vector<HashTerm> pg = {{"a", HashInput::kText}, {"b", HashInput::kInt8}, {"c", HashInput::kTimestamp},
+                                    {"d", HashInput::kNumeric}};
   EXPECT_EQ(RowHashSql(pg, Dialect::kPostgres),
-            "hashint8extended((coalesce(hashtextextended((a) COLLATE \"C\", 1), 1) # "
-            "(coalesce(hashint8extended(b, 2), 2) # coalesce(timestamp_hash_extended(c, 3), 3))), 0)");
+            "hashint8extended(((coalesce(hashtextextended((a) COLLATE \"C\", " + s1 + "), " + n1 +
+                ") # coalesce(hashint8extended(b, " + s2 + "), " + n2 + ")) # (coalesce(timestamp_hash_extended(c, " +
+                s3 + "), " + n3 + ") # coalesce(hash_numeric_extended(d, CASE WHEN d < 0 THEN " + neg4 + " ELSE " + s4 +
+                " END), " + n4 + "))), 0)");
   EXPECT_EQ(RowHashSql({{"a", HashInput::kText}, {"b", HashInput::kInt8}}, Dialect::kDuckDb),
-            "wharf_pg_hash_int8(xor(coalesce(wharf_pg_hash(a, 1), 1), coalesce(wharf_pg_hash_int8(b, 2), 2)), 0)");
+            "wharf_pg_hash_int8(xor(coalesce(wharf_pg_hash(a, " + s1 + "), " + n1 + "), coalesce(wharf_pg_hash_int8(b, " +
+                s2 + "), " + n2 + ")), 0)");
   // 1,600 columns (PostgreSQL's most) xor as a balanced tree.
   std::vector<HashTerm> wide(1600, HashTerm{"c", HashInput::kText});
   const std::string sql = RowHashSql(wide, Dialect::kDuckDb);
@@ -87,7 +98,7 @@ TEST(Canonical, RowHashXorsSeededColumnHashesThenHashesThat) {
   EXPECT_LT(deepest, 20u);
 }
 
-TEST(Canonical, IntegersAndTimestampsHashNativelyOnDuckDb) {
+TEST(Canonical, IntegersAndTimestampsHashNatively) {
   auto i = Duck(Col(core::oid::kInt4), {LogicalKind::kInt32});
   EXPECT_EQ(i.source_hash.expr, "s::int8");
   EXPECT_EQ(i.warehouse_hash.expr, "CAST(w AS BIGINT)");
@@ -98,13 +109,22 @@ TEST(Canonical, IntegersAndTimestampsHashNativelyOnDuckDb) {
   EXPECT_NE(tz.source_hash.expr.find("timezone('UTC', s)"), std::string::npos);
   EXPECT_NE(tz.source_hash.expr.find("THEN NULL"), std::string::npos) << "past DuckDB's range, as the text";
   EXPECT_NE(tz.warehouse_hash.expr.find("epoch_us(w) - 946684800000000"), std::string::npos);
-  // Text, numeric and the PostgreSQL target hash the canonical text.
+  // A numeric of declared precision as DECIMAL (NaN is NULL there); an
+  // unconstrained one, rounded to the column's scale, as text.
   auto n = Duck(Col(core::oid::kNumeric, (12 << 16 | 2) + 4), {LogicalKind::kDecimal, 12, 2});
-  EXPECT_EQ(n.source_hash.expr, n.source);
-  EXPECT_EQ(n.source_hash.input, HashInput::kText);
-  auto p = CanonicalColumn(Col(core::oid::kInt8), {LogicalKind::kInt64}, Dialect::kPostgres, "a", "b");
-  EXPECT_EQ(p.source_hash.expr, "a::text");
-  EXPECT_EQ(p.warehouse_hash.input, HashInput::kText);
+  EXPECT_EQ(n.source_hash.expr, "NULLIF(s, 'NaN')");
+  EXPECT_EQ(n.warehouse_hash.input, HashInput::kNumeric);
+  auto free = Duck(Col(core::oid::kNumeric), {LogicalKind::kDecimal, 38, 9});
+  EXPECT_EQ(free.source_hash.expr, free.source);
+  EXPECT_EQ(free.source_hash.input, HashInput::kText);
+  EXPECT_EQ(Duck(Col(core::oid::kText), {LogicalKind::kText}).source_hash.input, HashInput::kText);
+  // On a PostgreSQL target both sides hash alike.
+  auto p = CanonicalColumn(Col(core::oid::kInt4), {LogicalKind::kInt32}, Dialect::kPostgres, "a", "b");
+  EXPECT_EQ(p.source_hash.expr, "a::int8");
+  EXPECT_EQ(p.warehouse_hash.expr, "b::int8");
+  auto ptz = CanonicalColumn(Col(core::oid::kTimestampTz), {LogicalKind::kTimestampTz}, Dialect::kPostgres, "a", "b");
+  EXPECT_EQ(ptz.warehouse_hash.expr, "timezone('UTC', b)");
+  EXPECT_EQ(ptz.warehouse_hash.input, HashInput::kTimestamp);
 }
 
 TEST(Canonical, NativeKeyOrderOnlyWhereBothEnginesAgree) {

@@ -42,5 +42,24 @@ TEST(PgHash, EqualsPostgresHashint8extended) {
   EXPECT_EQ(PgHashInt8Extended(1000000, 0), 8952854757942890677);
 }
 
+// SELECT hash_numeric_extended(v, seed) on PostgreSQL 15: zero, fractions
+// within one base-10000 digit and across several, trailing zero digits, the
+// widest DECIMAL. The sign is not hashed (-1.25 hashes as 1.25).
+TEST(PgHash, EqualsPostgresHashNumericExtended) {
+  using u128 = unsigned __int128;
+  EXPECT_EQ(PgHashNumericExtended(0, 2, 7), 6);
+  EXPECT_EQ(PgHashNumericExtended(125, 2, 7), 422023989107717218);
+  EXPECT_EQ(PgHashNumericExtended(123456789, 4, 0), -7480115461366660631);
+  EXPECT_EQ(PgHashNumericExtended(1, 4, 3), 5595585668105564700);
+  EXPECT_EQ(PgHashNumericExtended(100000000, 0, 3), -5595585668105564703);
+  EXPECT_EQ(PgHashNumericExtended(1, 20, 11), 2143542887639231963);
+  const u128 wide = static_cast<u128>(12345678901234567890ull) * 1000000000000000000ull + 123456789123456789ull;  // 38 digits
+  EXPECT_EQ(PgHashNumericExtended(wide, 9, 5), 7629970397298193517);
+  EXPECT_EQ(PgHashNumericExtended(5, 1, -9), -1060573519964636937);
+  EXPECT_EQ(PgHashNumericExtended(9999999999, 2, 42), 5070074407944936687);
+  EXPECT_EQ(PgHashNumericExtended(110, 2, 1), 8021785944447374514) << "1.10 as 1.1";
+  EXPECT_EQ(PgHashNumericExtended(10001, 1, 1), -9005424872911865469);
+}
+
 }  // namespace
 }  // namespace wharf::validate

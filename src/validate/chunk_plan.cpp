@@ -36,7 +36,7 @@ std::vector<KeyValue> Grid::Boundaries() const {
   return out;
 }
 
-std::optional<Grid> EvenGrid(const std::vector<KeyValue>& sorted_sample, size_t chunks) {
+std::optional<Grid> EvenGrid(const std::vector<KeyValue>& sorted_sample, size_t chunks, size_t groups) {
   if (chunks < 2 || sorted_sample.size() < chunks) return std::nullopt;
   std::vector<int64_t> keys;
   try {
@@ -44,6 +44,7 @@ std::optional<Grid> EvenGrid(const std::vector<KeyValue>& sorted_sample, size_t 
   } catch (const std::exception&) {
     return std::nullopt;
   }
+  if (!std::is_sorted(keys.begin(), keys.end())) return std::nullopt;
   // Ranges beyond 2^62 would overflow the arithmetic; such keys are not a sequence anyway.
   const __int128 span = static_cast<__int128>(keys.back()) - keys.front() + 1;
   if (span > (static_cast<__int128>(1) << 62)) return std::nullopt;
@@ -52,11 +53,17 @@ std::optional<Grid> EvenGrid(const std::vector<KeyValue>& sorted_sample, size_t 
   g.chunks = chunks;
   g.width = static_cast<int64_t>((span + static_cast<__int128>(chunks) - 1) / static_cast<__int128>(chunks));
   if (g.width < 1) return std::nullopt;
-  std::vector<size_t> per(chunks);
-  for (int64_t k : keys) ++per[std::min(chunks - 1, static_cast<size_t>((k - g.origin) / g.width))];
-  const size_t limit = 2 * (keys.size() + chunks - 1) / chunks;
-  for (size_t n : per)
-    if (n > limit) return std::nullopt;
+  // Runs of cells, each holding at most twice its share of the sample.
+  groups = std::clamp<size_t>(groups, 1, chunks);
+  std::vector<size_t> per(groups);
+  for (int64_t k : keys) {
+    const auto cell = std::min(chunks - 1, static_cast<size_t>((static_cast<__int128>(k) - g.origin) / g.width));
+    ++per[cell * groups / chunks];
+  }
+  for (size_t j = 0; j < groups; ++j) {
+    const size_t cells = (j + 1) * chunks / groups - j * chunks / groups;
+    if (per[j] * chunks > 2 * keys.size() * cells + chunks) return std::nullopt;
+  }
   return g;
 }
 

@@ -44,15 +44,18 @@ std::vector<KeyValue> PickBoundaries(const std::vector<KeyValue>& sorted_sample,
 // up to the next point, the first and last chunks everything below and
 // above. A row finds its chunk with a subtraction and a division instead of
 // a bisection (a third of PostgreSQL's cost per row). Chosen only when the
-// sample spreads about evenly over it (no chunk over twice the average),
-// so skewed keys fall back to sampled boundaries.
+// sample spreads about evenly over it, so skewed keys fall back to sampled
+// boundaries: cut into `groups` runs of cells, no run holds over twice its
+// share. A sample of whole pages (TABLESAMPLE SYSTEM) tells the spread only
+// at a resolution of some tens of pages, hence runs rather than cells (the
+// sampled boundaries are no more even than that either).
 struct Grid {
   int64_t origin = 0;
   int64_t width = 1;
   size_t chunks = 1;
   std::vector<KeyValue> Boundaries() const;  // origin + width, origin + 2*width, ...
 };
-std::optional<Grid> EvenGrid(const std::vector<KeyValue>& sorted_sample, size_t chunks);
+std::optional<Grid> EvenGrid(const std::vector<KeyValue>& sorted_sample, size_t chunks, size_t groups);
 
 // Buckets for a table without a key with about `estimated_rows` rows.
 size_t BucketCount(double estimated_rows, uint64_t chunk_rows, size_t max_chunks);

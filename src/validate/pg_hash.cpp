@@ -85,32 +85,30 @@ int64_t PgHashInt8Extended(int64_t value, int64_t seed) {
 
 int64_t PgHashNumericExtended(unsigned __int128 magnitude, int scale, int64_t seed) {
   if (magnitude == 0) return static_cast<int64_t>(static_cast<uint64_t>(seed) - 1);
-  // Decimal digits, least significant first: digit i stands for 10^(i - scale).
-  uint8_t decimal[48];
-  int count = 0;
-  for (; magnitude != 0; magnitude /= 10) decimal[count++] = static_cast<uint8_t>(magnitude % 10);
-  // Base-10000 digit g covers 10^(4g) to 10^(4g+3); g of the lowest and
-  // highest decimal digits (floor division: fractions have negative g).
-  auto group_of = [](int exponent) { return exponent >= 0 ? exponent / 4 : -((-exponent + 3) / 4); };
-  const int low = group_of(-scale), high = group_of(count - 1 - scale);
-  uint16_t groups[16] = {};  // most significant first
-  for (int i = 0; i < count; ++i) {
-    const int e = i - scale, g = group_of(e);
-    static constexpr uint16_t kPow[] = {1, 10, 100, 1000};
-    groups[high - g] = static_cast<uint16_t>(groups[high - g] + decimal[i] * kPow[e - 4 * g]);
-  }
-  int first = 0, last = high - low;
-  while (groups[first] == 0) ++first;
-  while (groups[last] == 0) --last;
-  const int weight = high - first;
+  // Base-10000 digits, least significant first, aligned at the decimal point:
+  // with the scale padded to a multiple of four, the lowest digit takes the
+  // value's last 4 - pad decimal digits, times 10^pad.
+  static constexpr uint32_t kPow[] = {1, 10, 100, 1000, 10000};
+  const int pad = (4 - scale % 4) % 4;
+  uint16_t digits[12];
+  int n = 0;
+  digits[n++] = static_cast<uint16_t>(static_cast<uint32_t>(magnitude % kPow[4 - pad]) * kPow[pad]);
+  magnitude /= kPow[4 - pad];
+  for (; magnitude > UINT64_MAX; magnitude /= 10000) digits[n++] = static_cast<uint16_t>(magnitude % 10000);
+  for (auto m = static_cast<uint64_t>(magnitude); m != 0; m /= 10000) digits[n++] = static_cast<uint16_t>(m % 10000);
+  // The hash covers the digits from the first to the last non-zero one,
+  // most significant first; the weight is the first one's power of 10000.
+  int low = 0;
+  while (digits[low] == 0) ++low;
+  const int weight = n - 1 - (scale + pad) / 4;
   // NumericDigit is an int16 in the machine's (little-endian) byte order.
-  unsigned char bytes[32];
-  for (int i = first; i <= last; ++i) {
-    bytes[2 * (i - first)] = static_cast<unsigned char>(groups[i] & 0xff);
-    bytes[2 * (i - first) + 1] = static_cast<unsigned char>(groups[i] >> 8);
+  unsigned char bytes[24];
+  size_t len = 0;
+  for (int i = n - 1; i >= low; --i) {
+    bytes[len++] = static_cast<unsigned char>(digits[i] & 0xff);
+    bytes[len++] = static_cast<unsigned char>(digits[i] >> 8);
   }
-  const auto hash = static_cast<uint64_t>(
-      PgHashTextExtended({reinterpret_cast<const char*>(bytes), static_cast<size_t>(2 * (last - first + 1))}, seed));
+  const auto hash = static_cast<uint64_t>(PgHashTextExtended({reinterpret_cast<const char*>(bytes), len}, seed));
   return static_cast<int64_t>(hash ^ static_cast<uint64_t>(static_cast<int64_t>(weight)));
 }
 

@@ -110,7 +110,10 @@ TableCheck::Plan TableCheck::MakePlan(SourceSnapshot& snapshot, TableShape shape
   const double fraction = percent / 100.0;
   const auto kind = key.size() == 1 && key[0].native ? key[0].type.kind : core::LogicalKind::kText;
   if (kind == core::LogicalKind::kInt16 || kind == core::LogicalKind::kInt32 || kind == core::LogicalKind::kInt64) {
-    if (auto grid = EvenGrid(sample, ChunkCount(sample.size(), fraction, options_.chunk_rows, options_.max_chunks))) {
+    const size_t chunks = ChunkCount(sample.size(), fraction, options_.chunk_rows, options_.max_chunks);
+    // A whole table's sample is exact; a sample of pages tells runs of ~32 pages apart.
+    const size_t groups = fraction >= 1 ? chunks : static_cast<size_t>(static_cast<double>(plan.pages) * fraction / 32);
+    if (auto grid = EvenGrid(sample, chunks, groups)) {
       plan.chunks.emplace(std::move(key), *grid, warehouse_.dialect());
       return plan;
     }

@@ -2,6 +2,8 @@
 // chunk on each side.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "validate/chunk_plan.hpp"
 
 namespace wharf::validate {
@@ -30,7 +32,7 @@ TEST(ChunkPlan, BoundariesCutTheSampleIntoChunksOfAboutChunkRows) {
 }
 
 TEST(ChunkPlan, EvenIntegerKeysUseAGrid) {
-  auto grid = EvenGrid(Keys(1, 1000), 4);
+  auto grid = EvenGrid(Keys(1, 1000), 4, 4);
   ASSERT_TRUE(grid);
   EXPECT_EQ(grid->origin, 1);
   EXPECT_EQ(grid->width, 250);
@@ -43,9 +45,34 @@ TEST(ChunkPlan, EvenIntegerKeysUseAGrid) {
   // Skewed keys (most of them in one grid cell) keep sampled boundaries.
   auto skewed = Keys(1, 1000);
   skewed.push_back({"1000000"});
-  EXPECT_FALSE(EvenGrid(skewed, 4));
-  EXPECT_FALSE(EvenGrid({{"-9223372036854775808"}, {"0"}, {"9223372036854775807"}}, 2)) << "overflow";
-  EXPECT_FALSE(EvenGrid({{"a"}, {"b"}}, 2));
+  EXPECT_FALSE(EvenGrid(skewed, 4, 4));
+  EXPECT_FALSE(EvenGrid({{"-9223372036854775808"}, {"0"}, {"9223372036854775807"}}, 2, 2)) << "overflow";
+  EXPECT_FALSE(EvenGrid({{"a"}, {"b"}}, 2, 2));
+  EXPECT_FALSE(EvenGrid({{"10"}, {"9"}, {"11"}}, 2, 2)) << "unsorted";
+  // TABLESAMPLE SYSTEM's sample of an even table: 500 of 100,000 pages of
+  // 100 consecutive keys, drawn at random. Cell by cell it looks uneven;
+  // runs of cells with ~32 sampled pages each do not.
+  std::vector<KeyValue> even, skewed_pages;
+  uint64_t draw = 12345;
+  std::vector<int> picked;
+  for (int i = 0; i < 500; ++i) {
+    draw = draw * 6364136223846793005ull + 1442695040888963407ull;
+    picked.push_back(static_cast<int>((draw >> 33) % 100000));
+  }
+  std::sort(picked.begin(), picked.end());
+  picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
+  for (int page : picked)
+    for (int k = 1; k <= 100; ++k) even.push_back({std::to_string(page * 100 + k)});
+  EXPECT_TRUE(EvenGrid(even, 200, 500 / 32));
+  EXPECT_FALSE(EvenGrid(even, 200, 200)) << "cell by cell, chance alone looks skewed";
+  // Most pages' keys within the first 3% of the range: skewed at any resolution.
+  for (size_t i = 0; i < picked.size(); ++i) {
+    const int page = i % 10 == 0 ? picked[i] : picked[i] * 3 / 100;
+    for (int k = 1; k <= 100; ++k) skewed_pages.push_back({std::to_string(page * 100 + k)});
+  }
+  std::sort(skewed_pages.begin(), skewed_pages.end(),
+            [](const KeyValue& a, const KeyValue& b) { return std::stoll(a[0]) < std::stoll(b[0]); });
+  EXPECT_FALSE(EvenGrid(skewed_pages, 200, 500 / 32));
   EXPECT_EQ(ChunkCount(1000, 0.1, 2500, 100), 4u);
   EXPECT_EQ(ChunkCount(0, 1.0, 1, 100), 1u);
 }

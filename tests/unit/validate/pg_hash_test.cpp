@@ -59,6 +59,14 @@ TEST(PgHash, EqualsPostgresHashNumericExtended) {
   EXPECT_EQ(PgHashNumericExtended(9999999999, 2, 42), 5070074407944936687);
   EXPECT_EQ(PgHashNumericExtended(110, 2, 1), 8021785944447374514) << "1.10 as 1.1";
   EXPECT_EQ(PgHashNumericExtended(10001, 1, 1), -9005424872911865469);
+  // 38 digits: all fraction, all integer, the largest, the smallest.
+  const u128 digits38 = static_cast<u128>(1234567890123456789ull) * 10000000000000000000ull + 123456789012345678ull;
+  EXPECT_EQ(PgHashNumericExtended(digits38, 38, 77), -3129778577515364799);
+  EXPECT_EQ(PgHashNumericExtended(digits38, 0, 77), 2696477455649705092);
+  u128 nines = 0;
+  for (int i = 0; i < 38; ++i) nines = nines * 10 + 9;
+  EXPECT_EQ(PgHashNumericExtended(nines, 0, -1), -6873517494101493613);
+  EXPECT_EQ(PgHashNumericExtended(1, 38, 2), 2808276916609843635);
 }
 
 }  // namespace

@@ -205,6 +205,10 @@ void CheckStaging(const core::Config& config, Report& report) {
     w->Commit();
     bool read_back = store->Read(probe) == "wharf doctor";
     store->Remove(probe);
+    if (auto root = store->LocalRoot()) {  // the probe's directory, if nothing else is in it
+      std::error_code ignored;
+      std::filesystem::remove(*root / "doctor", ignored);
+    }
     report.Check(read_back, "writable and readable (" + store->Describe() + ")", "check the staging permissions");
     CheckFreeSpace(config, report);
   } catch (const Error& e) {

@@ -34,6 +34,7 @@ TEST_F(InitDoctor, InitWritesAConfigThatRunsAndNeverOverwrites) {
   EXPECT_NE(doctor.output.find("warn  max_slot_wal_keep_size is unlimited"), std::string::npos) << doctor.output;
   EXPECT_NE(doctor.output.find("slot_guard.drop_slot_at"), std::string::npos) << doctor.output;
   EXPECT_NE(doctor.output.find("free for staging (staging.max_pending_bytes"), std::string::npos) << doctor.output;
+  EXPECT_FALSE(fs::exists(work_ / "wharf-stage" / "doctor")) << "the write probe leaves nothing behind";
   auto run = RunWharf({"run", "--once", "-c", out.string()});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(DuckQuery(work_ / "warehouse.duckdb", "SELECT count(*) FROM public.keyed")[0][0].value_or(""), "2");

@@ -205,8 +205,10 @@ std::string PgHashedTimestamp(const std::string& x, bool tz) {
                      x, tz ? "+00" : "", tz ? "timestamptz" : "timestamp", tz ? "timezone('UTC', " + x + ")" : x);
 }
 
-// Where the row hash takes the value itself: integers and timestamps. On a
-// PostgreSQL target both sides are PostgreSQL, with the same types.
+// Where the row hash takes the value itself: integers, timestamps and, on a
+// DuckDB target, numerics of a declared precision (a PostgreSQL target keeps
+// numeric's NaN and infinities, which hash_numeric_extended does not tell
+// apart). On a PostgreSQL target both sides are PostgreSQL, with the same types.
 void HashNatively(const core::Column& column, const core::LogicalType& type, Dialect warehouse,
                   const std::string& src, const std::string& wh, ColumnCanon& out) {
   const bool duck = warehouse == Dialect::kDuckDb;

@@ -6,20 +6,11 @@
 
 namespace wharf::pipeline {
 
-void LoaderTasks::Run(Task task) {
-  auto pending = std::make_shared<Pending>();
-  pending->task = std::move(task);
-  std::unique_lock lock(mu_);
-  if (!closed_.empty()) throw Error(ErrorKind::kBusy, closed_);
-  queue_.push_back(pending);
-  lock.unlock();
-  wake_();
-  lock.lock();
-  done_.wait(lock, [&] { return pending->done; });
-  if (pending->error) std::rethrow_exception(pending->error);
-}
+void LoaderTasks::Run(Task task) { Submit(std::move(task), std::nullopt); }
 
-bool LoaderTasks::RunWithin(Task task, std::chrono::milliseconds wait) {
+bool LoaderTasks::RunWithin(Task task, std::chrono::milliseconds wait) { return Submit(std::move(task), wait); }
+
+bool LoaderTasks::Submit(Task task, std::optional<std::chrono::milliseconds> wait) {
   auto pending = std::make_shared<Pending>();
   pending->task = std::move(task);
   std::unique_lock lock(mu_);
@@ -28,7 +19,7 @@ bool LoaderTasks::RunWithin(Task task, std::chrono::milliseconds wait) {
   lock.unlock();
   wake_();
   lock.lock();
-  if (!done_.wait_for(lock, wait, [&] { return pending->started || pending->done; })) {
+  if (wait && !done_.wait_for(lock, *wait, [&] { return pending->started || pending->done; })) {
     queue_.erase(std::remove(queue_.begin(), queue_.end(), pending), queue_.end());
     return false;
   }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "load/warehouse.hpp"
@@ -49,6 +50,10 @@ class LoaderTasks {
     bool started = false;
     bool done = false;
   };
+  // Queues `task` and waits for it; with `wait`, withdraws it (false) if the
+  // loader has not taken it up by then.
+  bool Submit(Task task, std::optional<std::chrono::milliseconds> wait);
+
   std::function<void()> wake_;
   std::mutex mu_;
   std::condition_variable done_;

@@ -242,5 +242,29 @@ TEST(LoaderTasks, RunOnTheServingThreadAndRethrow) {
   }
 }
 
+TEST(LoaderTasks, RunWithinWithdrawsWhatTheLoaderDoesNotTakeUpInTime) {
+  LoaderTasks tasks([] {});
+  bool ran = false;
+  // No loader serves: the task is withdrawn, and a later Serve does not run it.
+  EXPECT_FALSE(tasks.RunWithin([&](LoaderContext&) { ran = true; }, milliseconds(20)));
+  LoaderContext ctx;
+  tasks.Serve(ctx);
+  EXPECT_FALSE(ran);
+  std::atomic<bool> stop{false};
+  std::thread loader([&] {
+    LoaderContext c;
+    while (!stop) {
+      tasks.Serve(c);
+      std::this_thread::sleep_for(milliseconds(2));
+    }
+  });
+  EXPECT_TRUE(tasks.RunWithin([&](LoaderContext&) { ran = true; }, milliseconds(5000)));
+  EXPECT_TRUE(ran);
+  EXPECT_THROW(tasks.RunWithin([](LoaderContext&) { throw Error(ErrorKind::kWarehouse, "no"); }, milliseconds(5000)),
+               Error);
+  stop = true;
+  loader.join();
+}
+
 }  // namespace
 }  // namespace wharf::pipeline

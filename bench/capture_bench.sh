@@ -47,16 +47,11 @@ PERF="${PERF:-0}"
 KEEP="${KEEP:-0}"
 ((PERF)) && KEEP=1
 
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
-[[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
 die() { printf "capture_bench: %b\n" "$*" >&2; exit 1; }
-for tool in psql pg_recvlogical pg_isready awk; do
-  command -v "$tool" >/dev/null || die "$tool not found; run scripts/setup.sh"
-done
-[[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
+source "$ROOT/bench/lib.sh"
+bench_require psql pg_recvlogical pg_isready awk
 ((REPEATS >= 1)) || die "REPEATS must be >= 1"
 
-source "$ROOT/bench/lib.sh"
 bench_work_dir wharf-capture-bench
 
 
@@ -79,7 +74,6 @@ CREATE TABLE public.orders (
 );
 SQL
 
-now_s() { date +%s.%N; }
 TIMEFORMAT='%3R %3U %3S'
 
 # --- step 3: wharf's slots and state, then pg_recvlogical's slots ----------------------------

@@ -94,20 +94,15 @@ PORT="${PORT:-$((55000 + RANDOM % 5000))}"
 KEEP="${KEEP:-0}"
 CHANGES_PER_TXN=10
 
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
-[[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
 die() { printf "e2e_bench: %b\n" "$*" >&2; exit 1; }
 note() { echo "e2e_bench: $*" >&2; }
-for tool in psql pg_recvlogical pgbench pg_isready awk jq zstd; do
-  command -v "$tool" >/dev/null || die "$tool not found; run scripts/setup.sh"
-done
-[[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
+source "$ROOT/bench/lib.sh"
+bench_require psql pg_recvlogical pgbench pg_isready awk jq zstd
 ((REPEATS >= 1)) || die "REPEATS must be >= 1"
 ((CLIENTS >= 1)) || die "CLIENTS must be >= 1"
 ((CHANGES >= CHANGES_PER_TXN * CLIENTS)) || die "CHANGES must be >= $((CHANGES_PER_TXN * CLIENTS))"
 ((ORDERS >= 2 * CLIENTS && CUSTOMERS >= 2 * CLIENTS)) || die "ORDERS and CUSTOMERS must be >= 2 * CLIENTS"
 
-source "$ROOT/bench/lib.sh"
 bench_work_dir wharf-e2e-bench
 
 LIVE_PID=""
@@ -193,7 +188,6 @@ pct() {  # $1 = sorted file of numbers, $2 = percentile (0..100): nearest rank
   awk -v p="$2" '{ a[NR] = $1 } END { if (NR == 0) { print "nan"; exit }
     i = int((p / 100) * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print a[i] }' "$1"
 }
-now_s() { date +%s.%N; }
 TIMEFORMAT='%3R %3U %3S'
 SERVER_VERSION=$(q -c 'SHOW server_version')
 

@@ -30,13 +30,11 @@ PAUSE_S="${PAUSE_S:-1.3}"
 MAX_INTERVAL="${MAX_INTERVAL:-1s}"
 PORT="${PORT:-$((55000 + RANDOM % 5000))}"
 KEEP="${KEEP:-0}"
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
-[[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
 die() { printf "freshness_bench: %b\n" "$*" >&2; exit 1; }
 for tool in psql jq awk; do command -v "$tool" >/dev/null || die "$tool not found; run scripts/setup.sh"; done
-[[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
-
 source "$ROOT/bench/lib.sh"
+bench_require psql
+
 WHARF_PID=""
 bench_on_exit() { [[ -n "$WHARF_PID" ]] && kill -INT "$WHARF_PID" 2>/dev/null && wait "$WHARF_PID" 2>/dev/null; }
 bench_work_dir wharf-freshness-bench

@@ -61,14 +61,10 @@ PERF_CALLGRAPH="${PERF_CALLGRAPH:-dwarf,16384}"
 KEEP="${KEEP:-0}"
 ((PERF)) && KEEP=1
 
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
-[[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
 die() { printf "full_load_bench: %b\n" "$*" >&2; exit 1; }
 note() { echo "full_load_bench: $*" >&2; }
-for tool in psql pg_isready awk; do
-  command -v "$tool" >/dev/null || die "$tool not found; run scripts/setup.sh"
-done
-[[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
+source "$ROOT/bench/lib.sh"
+bench_require psql pg_isready awk
 ((ROWS >= 1)) || die "ROWS must be >= 1"
 ((REPEATS >= 1)) || die "REPEATS must be >= 1"
 read -r -a CONFIG_LIST <<<"$CONFIGS"
@@ -83,7 +79,6 @@ TIME_BIN=""
 [[ -n "$TIME_BIN" ]] || note "/usr/bin/time not found (apt-get install time): no peak RSS"
 TICKS=$(getconf CLK_TCK)
 
-source "$ROOT/bench/lib.sh"
 bench_work_dir wharf-full-load-bench
 if ((PERF)); then
   # Attributes `perf script` samples (call graphs) of a full load to its phases
@@ -164,9 +159,6 @@ fi
 
 bench_start_pg
 POSTMASTER=$(head -1 "$WORK/pg/postmaster.pid")
-
-now_s() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # CPU seconds the PostgreSQL server used so far: the postmaster, its live
 # children, and (through the postmaster's cutime/cstime) every child that

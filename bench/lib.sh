@@ -1,7 +1,26 @@
-# Shared by the shell benchmarks (sourced, not run): the work directory and the
-# throwaway PostgreSQL each of them starts. The caller defines die() and sets
-# ROOT, WHARF and PORT (first port to try), and may define bench_on_exit to
-# stop its own background processes when the script ends.
+# Shared by the shell benchmarks (sourced, not run): the tools they need, the
+# work directory and the throwaway PostgreSQL each of them starts, and timing.
+# The caller defines die() and sets ROOT, WHARF and PORT (first port to try),
+# and may define bench_on_exit to stop its own background processes when the
+# script ends.
+
+# bench_require TOOL...: PostgreSQL's newest bin directory first on PATH
+# (PG_BIN to choose another), then each TOOL and $WHARF there, or die saying
+# what to do.
+bench_require() {
+  PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
+  [[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || die "$tool not found; run scripts/setup.sh"
+  done
+  [[ -x "$WHARF" ]] || die "$WHARF is missing; build first (make build)"
+}
+
+now_s() { date +%s.%N; }
+# elapsed T0 T1 [DECIMALS]: the seconds from T0 to T1 (now_s values), with 2
+# decimals unless told.
+elapsed() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%." d "f", b - a }'; }
 
 PG_STARTED=0
 # On exit: the caller's bench_on_exit, then the cluster stopped and WORK

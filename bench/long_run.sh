@@ -18,14 +18,14 @@ PORT="${PORT:-55480}"
 die() { echo "long_run: $*" >&2; exit 1; }
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+bench_require pgbench
 bench_on_exit() {
   [[ -n "${BENCH_PID:-}" ]] && kill -CONT "$BENCH_PID" 2>/dev/null && kill "$BENCH_PID" 2>/dev/null || true
   [[ -n "${RUN_PID:-}" ]] && kill -TERM "$RUN_PID" 2>/dev/null && wait "$RUN_PID" 2>/dev/null || true
 }
 bench_work_dir wharf-long-run
 bench_start_pg
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-"$PG_BIN/pgbench" -i -s 5 -q "$DSN" >"$WORK/pgbench-init.log" 2>&1
+pgbench -i -s 5 -q "$DSN" >"$WORK/pgbench-init.log" 2>&1
 q -c "ALTER TABLE pgbench_history REPLICA IDENTITY FULL"
 cat >"$WORK/wharf.yaml" <<YAML
 sources:
@@ -62,7 +62,7 @@ stop_run() {
 }
 lag() { q -c "SELECT pg_current_wal_lsn() - confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'wharf_bench'"; }
 
-"$PG_BIN/pgbench" -n -c 4 -j 2 -T "$DURATION" -R 200 "$DSN" >"$WORK/pgbench.log" 2>&1 &
+pgbench -n -c 4 -j 2 -T "$DURATION" -R 200 "$DSN" >"$WORK/pgbench.log" 2>&1 &
 BENCH_PID=$!
 start_run
 t0=$(date +%s)

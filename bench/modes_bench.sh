@@ -24,16 +24,12 @@ ROWS="${ROWS:-200000}"
 TARGET="${TARGET:-duckdb}"
 PORT="${PORT:-$((55000 + RANDOM % 5000))}"
 KEEP="${KEEP:-0}"
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
-[[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
 die() { printf "modes_bench: %b\n" "$*" >&2; exit 1; }
-[[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
 source "$ROOT/bench/lib.sh"
+bench_require psql
 bench_work_dir wharf-modes-bench
 bench_start_pg
 psql_db() { local db=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d "$db" "$@"; }
-now_s() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 MODES=(mirror soft_delete history append)
 declare -A FULL STREAM ROWS_AFTER VALID

@@ -24,15 +24,11 @@ RUNS="${RUNS:-2}"
 TARGET="${TARGET:-duckdb}"
 PORT="${PORT:-$((55000 + RANDOM % 5000))}"
 KEEP="${KEEP:-0}"
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
-[[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
 die() { printf "validate_bench: %b\n" "$*" >&2; exit 1; }
-[[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
 source "$ROOT/bench/lib.sh"
+bench_require psql
 bench_work_dir wharf-validate-bench
 bench_start_pg
-now_s() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # best_of CMD...: the shortest wall time of RUNS runs of CMD, in seconds.
 best_of() {
   local best="" t0 t

@@ -45,19 +45,14 @@ VALIDATE="${VALIDATE:-$((ROWS <= 200000 ? 1 : 0))}"
 PORT="${PORT:-$((55000 + RANDOM % 5000))}"
 KEEP="${KEEP:-0}"
 
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}"
-[[ -n "$PG_BIN" && -d "$PG_BIN" ]] && PATH="$PG_BIN:$PATH"
 die() { printf "big_txn_bench: %b\n" "$*" >&2; exit 1; }
 note() { echo "big_txn_bench: $*" >&2; }
-for tool in psql pg_isready awk; do
-  command -v "$tool" >/dev/null || die "$tool not found; run scripts/setup.sh"
-done
-[[ -x "$WHARF" ]] || die "$WHARF is missing; build first (ninja -C build)"
+source "$ROOT/bench/lib.sh"
+bench_require psql pg_isready awk
 TIME_BIN=""
 [[ -x /usr/bin/time ]] && TIME_BIN=/usr/bin/time
 [[ -n "$TIME_BIN" ]] || note "/usr/bin/time not found (apt-get install time); using sampled VmHWM"
 
-source "$ROOT/bench/lib.sh"
 bench_work_dir wharf-big-txn-bench
 
 WHARF_PID=""
@@ -83,6 +78,7 @@ staging:
   format: jsonl
   compression: zstd
   batch: { max_bytes: 64MB, max_interval: 1s }
+  retention: forever  # the batches' manifests are read below
 target:
   type: duckdb
   path: ./warehouse.duckdb
@@ -92,9 +88,6 @@ YAML
 "$WHARF" run -c "$WORK/wharf.yaml" --once >"$WORK/wharf_init.log" 2>&1 ||
   die "wharf run --once on the empty table failed:\n$(tail -20 "$WORK/wharf_init.log")"
 MANIFESTS_BEFORE=$(ls "$WORK/stage/big/manifests/" | wc -l)
-
-now_s() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # --- the transaction ----------------------------------------------------------------------------
 # gen_random_bytes gives at most 1024 bytes a call: 768 random bytes are 1024
@@ -106,7 +99,7 @@ note "writing one transaction of $ROWS rows x $ROW_BYTES bytes"
 t0=$(now_s)
 q -c "INSERT INTO public.big SELECT g, left(translate($expr, E'\\n', ''), $ROW_BYTES) FROM generate_series(1, $ROWS) g"
 t1=$(now_s)
-GEN_S=$(elapsed "$t0" "$t1")
+GEN_S=$(elapsed "$t0" "$t1" 1)
 TABLE_MB=$(q -c "SELECT pg_total_relation_size('public.big') / 1048576")
 TXN_MB=$(awk -v r="$ROWS" -v b="$ROW_BYTES" 'BEGIN { printf "%.0f", r * (b + 8) / 1048576 }')
 
@@ -114,7 +107,7 @@ TXN_MB=$(awk -v r="$ROWS" -v b="$ROW_BYTES" 'BEGIN { printf "%.0f", r * (b + 8) 
 t0=$(now_s)
 q -c "\\copy (SELECT * FROM public.big) TO '/dev/null'"
 t1=$(now_s)
-COPY_S=$(elapsed "$t0" "$t1")
+COPY_S=$(elapsed "$t0" "$t1" 1)
 
 # --- wharf run --once ---------------------------------------------------------------------------
 note "running wharf run --once (RSS cap ${RSS_CAP_MB} MB, timeout ${TIMEOUT_S}s)"
@@ -164,7 +157,7 @@ t1=$(now_s)
 wait "$SAMPLER_PID" 2>/dev/null || true
 WHARF_PID=""
 SAMPLER_PID=""
-WHARF_S=$(elapsed "$t0" "$t1")
+WHARF_S=$(elapsed "$t0" "$t1" 1)
 
 PEAK_KB=0
 if [[ -n "$TIME_BIN" && -f "$WORK/time.txt" ]]; then
